@@ -1,0 +1,5 @@
+package sizing
+
+import "github.com/costguard-ml/costguard/cost/limits"
+
+const lambdaMaxTimeout = limits.LambdaMaxTimeout
