@@ -1,0 +1,139 @@
+package pricing
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// DefaultRegion is the region priced when none is given.
+const DefaultRegion = "us-east-1"
+
+// regions builds each priced region's tables afresh, so a caller that edits
+// its copy (say, to model a discount) never changes another caller's prices.
+var regions = map[string]func() Prices{
+	"us-east-1": usEast1,
+}
+
+// Regions lists the priced regions, sorted.
+func Regions() []string {
+	r := make([]string, 0, len(regions))
+	for k := range regions {
+		r = append(r, k)
+	}
+	sort.Strings(r)
+	return r
+}
+
+// ForRegion returns the price tables of region; "" means [DefaultRegion].
+func ForRegion(region string) (Prices, error) {
+	if region == "" {
+		region = DefaultRegion
+	}
+	f, ok := regions[region]
+	if !ok {
+		return Prices{}, fmt.Errorf("region %q is not priced (priced: %s)", region, strings.Join(Regions(), ", "))
+	}
+	return f(), nil
+}
+
+// Default returns the tables of [DefaultRegion].
+func Default() Prices { return usEast1() }
+
+// usEast1 is US East (N. Virginia).
+func usEast1() Prices {
+	return Prices{
+		Region: "us-east-1",
+
+		// Source: https://aws.amazon.com/lambda/pricing/ (x86 and Arm price
+		// tables, "Provisioned Concurrency Pricing", "Ephemeral storage",
+		// free tier), the tiered-pricing announcement
+		// https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/
+		// and, for init billing, "AWS Lambda standardizes billing for INIT
+		// phase" (https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/);
+		// read 2026-11-27.
+		Lambda: Lambda{
+			Source:             Source{URL: "https://aws.amazon.com/lambda/pricing/", Read: "2026-11-27"},
+			RequestsPerMillion: 0.20,
+			Duration: PerArch[Tiered]{
+				X86_64: Tiered{{Size: 6e9, Price: 0.0000166667}, {Size: 9e9, Price: 0.000015}, {Price: 0.0000133334}},
+				ARM64:  Tiered{{Size: 7.5e9, Price: 0.0000133334}, {Size: 11.25e9, Price: 0.0000120001}, {Price: 0.0000106667}},
+			},
+			ProvisionedConcurrency:        PerArch[float64]{X86_64: 0.0000041667, ARM64: 0.0000033334},
+			ProvisionedDuration:           PerArch[float64]{X86_64: 0.0000097222, ARM64: 0.0000077778},
+			EphemeralPerGBSecond:          0.0000000309,
+			EphemeralFreeMiB:              512,
+			FreeRequests:                  1e6,
+			FreeGBSeconds:                 400000,
+			BillingGranularityMs:          1,
+			ProvisionedGranularityMinutes: 5,
+			InitBilled:                    true,
+		},
+
+		// Source: https://aws.amazon.com/api-gateway/pricing/ ("REST APIs",
+		// "HTTP APIs", metering note); read 2026-11-27.
+		APIGateway: APIGateway{
+			Source: Source{URL: "https://aws.amazon.com/api-gateway/pricing/", Read: "2026-11-27"},
+			// Published per million requests; kept per request here.
+			REST:              Tiered{{Size: 333e6, Price: 3.50 / 1e6}, {Size: 667e6, Price: 2.80 / 1e6}, {Size: 19e9, Price: 2.38 / 1e6}, {Price: 1.51 / 1e6}},
+			HTTP:              Tiered{{Size: 300e6, Price: 1.00 / 1e6}, {Price: 0.90 / 1e6}},
+			HTTPMeteringBytes: 512 * 1024,
+		},
+
+		// Source: https://aws.amazon.com/fargate/pricing/ (Linux/x86 and
+		// Linux/ARM per vCPU-hour and per GB-hour); read 2026-11-27.
+		Fargate: Fargate{
+			Source:                Source{URL: "https://aws.amazon.com/fargate/pricing/", Read: "2026-11-27"},
+			VCPUHour:              PerArch[float64]{X86_64: 0.04048, ARM64: 0.03238},
+			GBHour:                PerArch[float64]{X86_64: 0.004445, ARM64: 0.00356},
+			MinimumBillingMinutes: 1,
+		},
+
+		// Source: https://aws.amazon.com/sagemaker/ai/pricing/ ("Serverless
+		// Inference", "Real-Time Inference", "Asynchronous Inference" on-demand
+		// tables) and instance specifications from
+		// https://aws.amazon.com/sagemaker/ai/pricing/ "Instance details";
+		// read 2026-11-27.
+		SageMaker: SageMaker{
+			Source:                Source{URL: "https://aws.amazon.com/sagemaker/ai/pricing/", Read: "2026-11-27"},
+			ServerlessPerGBSecond: 0.00002,
+			ServerlessMinMiB:      1024,
+			ServerlessMaxMiB:      6144,
+			ServerlessStepMiB:     1024,
+			DataPerGB:             0.016,
+			Instances: map[string]Instance{
+				"ml.t2.medium":   {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4},
+				"ml.c5.large":    {Hourly: 0.102, VCPUs: 2, MemoryGiB: 4},
+				"ml.m5.large":    {Hourly: 0.115, VCPUs: 2, MemoryGiB: 8},
+				"ml.g4dn.xlarge": {Hourly: 0.7364, VCPUs: 4, MemoryGiB: 16, GPUs: 1, GPU: "NVIDIA T4"},
+				"ml.g5.xlarge":   {Hourly: 1.408, VCPUs: 4, MemoryGiB: 16, GPUs: 1, GPU: "NVIDIA A10G"},
+			},
+		},
+
+		// Source: https://aws.amazon.com/cloudwatch/pricing/ ("Alarms",
+		// "Dashboards", "Metrics", "Logs" and the free tier); read 2026-11-27.
+		CloudWatch: CloudWatch{
+			Source:                         Source{URL: "https://aws.amazon.com/cloudwatch/pricing/", Read: "2026-11-27"},
+			AlarmMetricMonth:               0.10,
+			FreeAlarmMetrics:               10,
+			HighResolutionAlarmMetricMonth: 0.30,
+			DashboardMonth:                 3.00,
+			FreeDashboards:                 3,
+			CustomMetricMonth:              0.30,
+			FreeCustomMetrics:              10,
+			LogsIngestionPerGB:             0.50,
+			LogsStoragePerGBMonth:          0.03,
+			FreeLogsGB:                     5,
+		},
+
+		// Source: https://aws.amazon.com/sns/pricing/ ("Notification
+		// deliveries": email, and API requests); read 2026-11-27.
+		SNS: SNS{
+			Source:             Source{URL: "https://aws.amazon.com/sns/pricing/", Read: "2026-11-27"},
+			EmailPer100k:       2.00,
+			FreeEmails:         1000,
+			RequestsPerMillion: 0.50,
+			FreeRequests:       1e6,
+		},
+	}
+}

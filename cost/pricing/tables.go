@@ -1,0 +1,171 @@
+package pricing
+
+// Lambda is AWS Lambda's price table (functions, on demand and provisioned).
+type Lambda struct {
+	Source Source `json:"source"`
+	// RequestsPerMillion is the price of one million requests (every
+	// invocation, provisioned or not).
+	RequestsPerMillion float64 `json:"requestsPerMillion"`
+	// Duration is the on-demand price per GB-second, tiered by the month's
+	// on-demand GB-seconds of that architecture.
+	Duration PerArch[Tiered] `json:"duration"`
+	// ProvisionedConcurrency is the price per GB-second of concurrency
+	// configured, whether used or not; not tiered, no free tier.
+	ProvisionedConcurrency PerArch[float64] `json:"provisionedConcurrency"`
+	// ProvisionedDuration is the price per GB-second of duration run on
+	// provisioned environments.
+	ProvisionedDuration PerArch[float64] `json:"provisionedDuration"`
+	// EphemeralPerGBSecond is the price per GB-second of /tmp configured
+	// above EphemeralFreeMiB, charged for the function's billed duration.
+	EphemeralPerGBSecond float64 `json:"ephemeralPerGBSecond"`
+	EphemeralFreeMiB     int     `json:"ephemeralFreeMiB"`
+	// FreeRequests and FreeGBSeconds are the monthly free tier, per account,
+	// shared by both architectures, not applicable to provisioned concurrency.
+	FreeRequests  float64 `json:"freeRequests"`
+	FreeGBSeconds float64 `json:"freeGBSeconds"`
+	// BillingGranularityMs is the step duration is rounded up to.
+	BillingGranularityMs float64 `json:"billingGranularityMs"`
+	// ProvisionedGranularityMinutes is the step the time provisioned
+	// concurrency is on is rounded up to.
+	ProvisionedGranularityMinutes float64 `json:"provisionedGranularityMinutes"`
+	// InitBilled says whether the init phase of an on-demand cold start is
+	// billed as duration (it is for every runtime since 1 August 2025).
+	InitBilled bool `json:"initBilled"`
+}
+
+// PerRequest is the price of one request.
+func (l Lambda) PerRequest() float64 { return l.RequestsPerMillion / 1e6 }
+
+// DurationPerGBSecond is the first-tier on-demand price per GB-second for a.
+func (l Lambda) DurationPerGBSecond(a Arch) float64 { return l.Duration.For(a).First() }
+
+// ProvisionedPerGBSecond is the price per GB-second of configured
+// provisioned concurrency for a.
+func (l Lambda) ProvisionedPerGBSecond(a Arch) float64 { return l.ProvisionedConcurrency.For(a) }
+
+// ProvisionedDurationPerGBSecond is the price per GB-second of duration on
+// provisioned environments for a.
+func (l Lambda) ProvisionedDurationPerGBSecond(a Arch) float64 {
+	return l.ProvisionedDuration.For(a)
+}
+
+// APIGateway is Amazon API Gateway's price table for REST and HTTP APIs.
+type APIGateway struct {
+	Source Source `json:"source"`
+	// REST is the REST API price per request, tiered by the month's
+	// requests (tier sizes in requests).
+	REST Tiered `json:"rest"`
+	// HTTP is the HTTP API price per metered request, tiered by the month's
+	// metered requests (tier sizes in requests).
+	HTTP Tiered `json:"http"`
+	// HTTPMeteringBytes is the step in which HTTP API requests are metered:
+	// a request of up to 512 KB is one request, 513 KB to 1 MB two, and so on.
+	HTTPMeteringBytes float64 `json:"httpMeteringBytes"`
+}
+
+// RESTPerRequest is the first-tier price of one REST API request.
+func (a APIGateway) RESTPerRequest() float64 { return a.REST.First() }
+
+// HTTPPerRequest is the first-tier price of one metered HTTP API request.
+func (a APIGateway) HTTPPerRequest() float64 { return a.HTTP.First() }
+
+// Fargate is AWS Fargate's price table for Linux tasks.
+type Fargate struct {
+	Source Source `json:"source"`
+	// VCPUHour is the price per vCPU per hour.
+	VCPUHour PerArch[float64] `json:"vcpuHour"`
+	// GBHour is the price per GB of memory per hour.
+	GBHour PerArch[float64] `json:"gbHour"`
+	// MinimumBillingMinutes is the minimum billed per task start (Linux).
+	MinimumBillingMinutes float64 `json:"minimumBillingMinutes"`
+}
+
+// TaskHour is the hourly price of one task of cpu ECS units (1024 = 1 vCPU)
+// and memMiB MiB.
+func (f Fargate) TaskHour(a Arch, cpu, memMiB int) float64 {
+	return float64(cpu)/1024*f.VCPUHour.For(a) + float64(memMiB)/MiBPerGiB*f.GBHour.For(a)
+}
+
+// Instance is one SageMaker ML instance type.
+type Instance struct {
+	Hourly    float64 `json:"hourly"`
+	VCPUs     int     `json:"vcpus"`
+	MemoryGiB float64 `json:"memoryGiB"`
+	// GPUs is the number of GPUs; 0 for CPU instances.
+	GPUs int `json:"gpus,omitempty"`
+	// GPU names the accelerator, when there is one.
+	GPU string `json:"gpu,omitempty"`
+}
+
+// SageMaker is Amazon SageMaker AI's price table for inference.
+type SageMaker struct {
+	Source Source `json:"source"`
+	// ServerlessPerGBSecond is the serverless inference price per second of
+	// compute per GB of configured memory.
+	ServerlessPerGBSecond float64 `json:"serverlessPerGBSecond"`
+	// ServerlessMinMiB and ServerlessMaxMiB bound a serverless endpoint's
+	// memory, in ServerlessStepMiB steps.
+	ServerlessMinMiB  int `json:"serverlessMinMiB"`
+	ServerlessMaxMiB  int `json:"serverlessMaxMiB"`
+	ServerlessStepMiB int `json:"serverlessStepMiB"`
+	// DataPerGB is the price per GB of data processed in and, separately,
+	// out, for serverless, real-time and asynchronous inference.
+	DataPerGB float64 `json:"dataPerGB"`
+	// Instances are the real-time and asynchronous inference instances,
+	// billed per hour while they run.
+	Instances map[string]Instance `json:"instances"`
+}
+
+// CloudWatch is Amazon CloudWatch's price table for what costguard creates.
+type CloudWatch struct {
+	Source Source `json:"source"`
+	// AlarmMetricMonth is the price of a standard-resolution alarm per
+	// metric per month: a metric-math alarm pays for each metric its
+	// expression reads.
+	AlarmMetricMonth float64 `json:"alarmMetricMonth"`
+	// FreeAlarmMetrics is the free tier of standard alarm metrics per account.
+	FreeAlarmMetrics int `json:"freeAlarmMetrics"`
+	// HighResolutionAlarmMetricMonth is the price of a high-resolution
+	// (10 s) alarm per metric per month.
+	HighResolutionAlarmMetricMonth float64 `json:"highResolutionAlarmMetricMonth"`
+	// DashboardMonth is the price of one dashboard per month beyond
+	// FreeDashboards per account.
+	DashboardMonth float64 `json:"dashboardMonth"`
+	FreeDashboards int     `json:"freeDashboards"`
+	// CustomMetricMonth is the first-tier price of one custom metric per
+	// month (first 10,000 metrics), beyond FreeCustomMetrics.
+	CustomMetricMonth float64 `json:"customMetricMonth"`
+	FreeCustomMetrics int     `json:"freeCustomMetrics"`
+	// LogsIngestionPerGB and LogsStoragePerGBMonth are the standard log
+	// class prices; FreeLogsGB is the free tier shared by ingestion,
+	// storage and Logs Insights scans.
+	LogsIngestionPerGB    float64 `json:"logsIngestionPerGB"`
+	LogsStoragePerGBMonth float64 `json:"logsStoragePerGBMonth"`
+	FreeLogsGB            float64 `json:"freeLogsGB"`
+}
+
+// SNS is Amazon SNS's price table for the notifications costguard sends.
+type SNS struct {
+	Source Source `json:"source"`
+	// EmailPer100k is the price of 100,000 email notifications beyond FreeEmails.
+	EmailPer100k float64 `json:"emailPer100k"`
+	FreeEmails   float64 `json:"freeEmails"`
+	// RequestsPerMillion is the price of one million API requests (publishes)
+	// beyond FreeRequests.
+	RequestsPerMillion float64 `json:"requestsPerMillion"`
+	FreeRequests       float64 `json:"freeRequests"`
+}
+
+// PerEmail is the price of one email notification beyond the free tier.
+func (s SNS) PerEmail() float64 { return s.EmailPer100k / 1e5 }
+
+// Prices is every table for one region.
+type Prices struct {
+	Region     string     `json:"region"`
+	Lambda     Lambda     `json:"lambda"`
+	APIGateway APIGateway `json:"apiGateway"`
+	Fargate    Fargate    `json:"fargate"`
+	SageMaker  SageMaker  `json:"sagemaker"`
+	CloudWatch CloudWatch `json:"cloudwatch"`
+	SNS        SNS        `json:"sns"`
+}
