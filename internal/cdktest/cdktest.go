@@ -1,0 +1,231 @@
+package cdktest
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+)
+
+// Update is set by the -update flag: golden files are rewritten instead of
+// compared.
+var Update = flag.Bool("update", false, "rewrite golden files in testdata/ instead of comparing with them")
+
+// BundlingStacksContext is the context key that lists the stacks whose
+// assets are bundled; an empty list skips every bundling step.
+const BundlingStacksContext = "aws:cdk:bundling-stacks"
+
+var (
+	rootOnce sync.Once
+	root     string
+	rootErr  error
+)
+
+// ModuleRoot returns the directory holding the module's go.mod, found by
+// walking up from the test's working directory.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
+	rootOnce.Do(func() { root, rootErr = findModuleRoot() })
+	if rootErr != nil {
+		t.Fatalf("cdktest: %v", rootErr)
+	}
+	return root
+}
+
+func findModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// cdkJSON is the part of cdk.json the CLI turns into app context.
+type cdkJSON struct {
+	Context          map[string]any `json:"context"`
+	PathMetadata     *bool          `json:"pathMetadata"`
+	AssetMetadata    *bool          `json:"assetMetadata"`
+	VersionReporting *bool          `json:"versionReporting"`
+}
+
+// Context returns the context `cdk synth` gives the app: cdk.json's
+// "context" block plus the CLI settings that change the template (path
+// metadata, asset metadata and version reporting, with the CLI's defaults
+// when cdk.json does not set them). The map is a fresh copy.
+func Context(t testing.TB) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(ModuleRoot(t), "cdk.json"))
+	if err != nil {
+		t.Fatalf("cdktest: %v", err)
+	}
+	var c cdkJSON
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("cdktest: cdk.json: %v", err)
+	}
+	ctx := make(map[string]any, len(c.Context)+4)
+	for k, v := range c.Context {
+		ctx[k] = v
+	}
+	orTrue := func(b *bool) bool { return b == nil || *b }
+	ctx["aws:cdk:enable-path-metadata"] = orTrue(c.PathMetadata)
+	ctx["aws:cdk:enable-asset-metadata"] = orTrue(c.AssetMetadata)
+	ctx["aws:cdk:version-reporting"] = orTrue(c.VersionReporting)
+	return ctx
+}
+
+// NewApp returns an app with cdk.json's context that skips bundling.
+func NewApp(t testing.TB) awscdk.App {
+	t.Helper()
+	return NewAppWithContext(t, nil)
+}
+
+// NewAppWithContext is [NewApp] with extra context, which wins over
+// cdk.json's. Setting [BundlingStacksContext] in extra turns bundling back
+// on (for example []string{"**"}).
+func NewAppWithContext(t testing.TB, extra map[string]any) awscdk.App {
+	t.Helper()
+	ctx := Context(t)
+	ctx[BundlingStacksContext] = []any{}
+	for k, v := range extra {
+		ctx[k] = v
+	}
+	return awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: ptr(t.TempDir())})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Template synthesizes stack and returns its template as plain JSON values.
+func Template(t testing.TB, stack awscdk.Stack) map[string]any {
+	t.Helper()
+	m := assertions.Template_FromStack(stack, nil).ToJSON()
+	if m == nil {
+		t.Fatal("cdktest: empty template")
+	}
+	return *m
+}
+
+// assetHash matches an asset hash: 64 lowercase hex digits.
+var assetHash = regexp.MustCompile(`[0-9a-f]{64}`)
+
+// NormalizedHash replaces asset hashes.
+const NormalizedHash = "<asset-hash>"
+
+// Normalize returns the template's JSON, indented, with every asset hash
+// replaced by [NormalizedHash].
+func Normalize(template map[string]any) string {
+	return assetHash.ReplaceAllString(MarshalTemplate(template), NormalizedHash)
+}
+
+// MarshalTemplate returns the template's JSON, indented like the CLI writes it.
+func MarshalTemplate(template map[string]any) string {
+	b, err := json.MarshalIndent(template, "", " ")
+	if err != nil {
+		panic(fmt.Sprintf("cdktest: marshal template: %v", err))
+	}
+	return string(b) + "\n"
+}
+
+// AssetHashes returns the asset hashes that occur in the template, sorted
+// and deduplicated.
+func AssetHashes(template map[string]any) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, h := range assetHash.FindAllString(MarshalTemplate(template), -1) {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Golden compares template with the golden file path (relative to the
+// test's package directory, conventionally testdata/NAME.template.json),
+// asset hashes normalised on both sides. With -update it writes the
+// template as synthesized instead, real asset hashes included, so the file
+// is a template `cdk diff --template` accepts.
+func Golden(t testing.TB, path string, template map[string]any) {
+	t.Helper()
+	if *Update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatalf("cdktest: %v", err)
+		}
+		if err := os.WriteFile(path, []byte(MarshalTemplate(template)), 0o644); err != nil {
+			t.Fatalf("cdktest: %v", err)
+		}
+		t.Logf("updated %s", path)
+		return
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("cdktest: %v (run go test with -update to create it)", err)
+	}
+	var want map[string]any
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatalf("cdktest: %s: %v", path, err)
+	}
+	got, exp := Normalize(template), Normalize(want)
+	if got != exp {
+		t.Errorf("template differs from %s (asset hashes ignored); review and run go test with -update to accept:\n%s", path, Diff(exp, got))
+	}
+}
+
+// Diff returns a short line diff of want and got: the first differing
+// lines with a little context.
+func Diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	// Trim the common prefix and suffix, then show what is left.
+	p := 0
+	for p < len(w) && p < len(g) && w[p] == g[p] {
+		p++
+	}
+	sw, sg := len(w), len(g)
+	for sw > p && sg > p && w[sw-1] == g[sg-1] {
+		sw--
+		sg--
+	}
+	const context, maxLines = 3, 60
+	var b strings.Builder
+	start := max(p-context, 0)
+	fmt.Fprintf(&b, "@@ line %d @@\n", start+1)
+	for _, l := range w[start:p] {
+		b.WriteString("  " + l + "\n")
+	}
+	n := 0
+	for _, l := range w[p:sw] {
+		if n++; n > maxLines {
+			b.WriteString("  ...\n")
+			break
+		}
+		b.WriteString("- " + l + "\n")
+	}
+	n = 0
+	for _, l := range g[p:sg] {
+		if n++; n > maxLines {
+			b.WriteString("  ...\n")
+			break
+		}
+		b.WriteString("+ " + l + "\n")
+	}
+	return b.String()
+}
