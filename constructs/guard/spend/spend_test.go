@@ -1,0 +1,179 @@
+package spend
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// monthlyBill is the oracle: the month's bill for steady traffic computed
+// from the price tables' tiers directly, free tier left out (the guard
+// watches spend, not the account's free allowance).
+func monthlyBill(p pricing.Prices, arch pricing.Arch, door workload.FrontDoor, memMiB, pc int, requests, avgMs float64) float64 {
+	gb := float64(memMiB) / pricing.MiBPerGiB
+	usd := requests * p.Lambda.PerRequest()
+	usd += p.Lambda.Duration.For(arch).Cost(requests * avgMs / 1000 * gb)
+	usd += float64(pc) * gb * pricing.SecondsPerMonth * p.Lambda.ProvisionedPerGBSecond(arch)
+	switch door {
+	case workload.FrontDoorREST:
+		usd += p.APIGateway.REST.Cost(requests)
+	case workload.FrontDoorHTTP:
+		usd += p.APIGateway.HTTP.Cost(requests)
+	}
+	return usd
+}
+
+func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
+	p := pricing.Default()
+	tests := []struct {
+		name     string
+		arch     workload.Architecture
+		door     workload.FrontDoor
+		memMiB   int
+		pc       int
+		requests float64 // per month
+		avgMs    float64
+		period   time.Duration
+		// overEstimate is set where tiers below the first make the bill
+		// cheaper than the first-tier projection.
+		overEstimate bool
+	}{
+		{name: "dev arm64 rest 1M", arch: "arm64", door: "rest", memMiB: 1024, requests: 1e6, avgMs: 120},
+		{name: "x86 http 10M", arch: "x86_64", door: "http", memMiB: 2048, requests: 10e6, avgMs: 250},
+		{name: "no api", arch: "arm64", door: "none", memMiB: 512, requests: 3e6, avgMs: 40},
+		{name: "provisioned concurrency", arch: "arm64", door: "rest", memMiB: 1769, pc: 5, requests: 20e6, avgMs: 80},
+		{name: "one-minute period", arch: "arm64", door: "rest", memMiB: 1024, requests: 2e6, avgMs: 100, period: time.Minute},
+		{name: "idle with provisioned concurrency", arch: "x86_64", door: "rest", memMiB: 1024, pc: 2},
+		{name: "beyond the first tiers", arch: "arm64", door: "rest", memMiB: 10240, requests: 900e6, avgMs: 900, overEstimate: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rates, err := RatesFor(p, tt.arch, tt.door)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := Model{Rates: rates, MemoryMiB: tt.memMiB, ProvisionedConcurrency: tt.pc, HasAPI: tt.door != workload.FrontDoorNone, Period: tt.period}
+			if err := m.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			// Steady traffic: each period holds an equal share of the month.
+			periods := pricing.HoursPerMonth * m.PeriodsPerHour()
+			inv := tt.requests / periods
+			values := map[string]float64{IDInvocations: inv, IDDuration: inv * tt.avgMs}
+			if m.HasAPI {
+				values[IDRequests] = inv
+			}
+			if tt.requests == 0 {
+				values = nil // no datapoints at all when idle
+			}
+			got, ok, err := metricmath.Eval(m.ProjectedMonthlyExpression(), values)
+			if err != nil || !ok {
+				t.Fatalf("Eval(%q) = %v, %v", m.ProjectedMonthlyExpression(), ok, err)
+			}
+			want := monthlyBill(p, pricing.Arch(tt.arch), tt.door, tt.memMiB, tt.pc, tt.requests, tt.avgMs)
+			if tt.overEstimate {
+				if got <= want {
+					t.Errorf("projection $%.2f is not above the tiered bill $%.2f", got, want)
+				}
+				return
+			}
+			if math.Abs(got-want) > 1e-9*math.Max(1, want) {
+				t.Errorf("projection $%.6f, price tables say $%.6f", got, want)
+			}
+			perHour, _, _ := metricmath.Eval(m.USDPerHourExpression(), values)
+			if math.Abs(perHour*pricing.HoursPerMonth-got) > 1e-9*math.Max(1, got) {
+				t.Errorf("per hour $%g × 730 = $%g, projection $%g", perHour, perHour*pricing.HoursPerMonth, got)
+			}
+		})
+	}
+}
+
+func TestExpressionShape(t *testing.T) {
+	rates, err := RatesFor(pricing.Default(), "arm64", "rest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Model{Rates: rates, MemoryMiB: 1024, HasAPI: true}
+	e := m.ProjectedMonthlyExpression()
+	if strings.Contains(e, "e-") || strings.Contains(e, "e+") {
+		t.Errorf("expression %q uses exponent notation", e)
+	}
+	ids, err := metricmath.IDs(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(ids, ","), strings.Join(m.MetricIDs(), ","); got != want {
+		t.Errorf("expression ids %s, MetricIDs %s", got, want)
+	}
+	if !strings.Contains(e, "0.0000002") {
+		t.Errorf("expression %q does not carry the per-request price from the tables", e)
+	}
+}
+
+func TestRatesFor(t *testing.T) {
+	p := pricing.Default()
+	tests := []struct {
+		name    string
+		arch    workload.Architecture
+		door    workload.FrontDoor
+		wantAPI float64
+		wantGBs float64
+		wantErr string
+	}{
+		{"arm64 rest", "arm64", "rest", p.APIGateway.RESTPerRequest(), p.Lambda.DurationPerGBSecond(pricing.ARM64), ""},
+		{"x86 http", "x86_64", "http", p.APIGateway.HTTPPerRequest(), p.Lambda.DurationPerGBSecond(pricing.X86_64), ""},
+		{"none", "arm64", "none", 0, p.Lambda.DurationPerGBSecond(pricing.ARM64), ""},
+		{"bad door", "arm64", "grpc", 0, 0, `front door "grpc"`},
+		{"bad arch", "sparc", "rest", 0, 0, `architecture "sparc"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := RatesFor(p, tt.arch, tt.door)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.APIPerRequest != tt.wantAPI || r.LambdaPerGBSecond != tt.wantGBs {
+				t.Errorf("rates = %+v", r)
+			}
+		})
+	}
+}
+
+func TestModelValidate(t *testing.T) {
+	good := Model{Rates: Rates{LambdaPerRequest: 1e-7}, MemoryMiB: 128}
+	tests := []struct {
+		name   string
+		modify func(*Model)
+		want   string
+	}{
+		{"memory", func(m *Model) { m.MemoryMiB = 0 }, "memoryMiB: 0 is not positive"},
+		{"provisioned", func(m *Model) { m.ProvisionedConcurrency = -1 }, "provisionedConcurrency: -1 is negative"},
+		{"period seconds", func(m *Model) { m.Period = 90 * time.Second }, "period: 1m30s"},
+		{"period not dividing an hour", func(m *Model) { m.Period = 7 * time.Minute }, "period: 7m0s"},
+		{"negative price", func(m *Model) { m.Rates.APIPerRequest = -1 }, "rates apiPerRequest: -1"},
+	}
+	if err := good.Validate(); err != nil {
+		t.Fatalf("good model: %v", err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := good
+			tt.modify(&m)
+			err := m.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
