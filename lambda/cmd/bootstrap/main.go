@@ -1,0 +1,45 @@
+// Command bootstrap is the model server: one binary that answers as an AWS
+// Lambda custom runtime (provided.al2023), a plain HTTP server (Fargate) or a
+// SageMaker inference container, chosen from the environment at start-up.
+// See package server for the contract and the environment variables.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/costguard-ml/costguard/lambda/server"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	exeDir := "."
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		exeDir = filepath.Dir(exe)
+	}
+	cfg, err := server.ConfigFromEnv(os.Getenv, os.Args[1:], exeDir)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(os.Stderr, "bootstrap: invalid configuration:", line)
+		}
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if err := server.Run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bootstrap:", err)
+		return 1
+	}
+	return 0
+}

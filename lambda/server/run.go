@@ -1,0 +1,53 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/costguard-ml/costguard/lambda/model"
+)
+
+// NewLogger returns the slog logger cfg asks for, writing to w.
+func NewLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// Run loads the model and serves the configured face until ctx ends (the
+// Lambda face runs until the runtime stops the process). A model that cannot
+// be loaded or fails its warm-up inference is returned as an error before
+// anything is served, so the cold start fails loudly.
+func Run(ctx context.Context, cfg Config, stdout io.Writer) error {
+	log := NewLogger(cfg, stdout)
+	m, err := model.Load(cfg.ModelDir, model.Options{Engine: cfg.Engine})
+	if err != nil {
+		log.Error("model load failed", "model_dir", cfg.ModelDir, "error", err.Error())
+		return fmt.Errorf("load model from MODEL_DIR=%q: %w", cfg.ModelDir, err)
+	}
+	var metrics *EMF
+	if cfg.Metrics {
+		metrics = NewEMF(stdout)
+		metrics.ModelLoad(m.Manifest.Name, cfg.Face, m.LoadTime)
+	}
+	log.Info("model loaded", "face", string(cfg.Face), "model", m.Manifest.Name, "version", m.Manifest.Version,
+		"engine", m.EngineName, "load_ms", float64(m.LoadTime.Microseconds())/1000, "sha256", m.Manifest.ONNX.SHA256)
+	s := New(m, cfg, log, metrics)
+	if cfg.Face == FaceLambda {
+		lambda.StartWithOptions(s.HandleLambda, lambda.WithContext(ctx))
+		return nil
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("listening", "face", string(cfg.Face), "addr", ln.Addr().String())
+	return s.Serve(ctx, ln)
+}
