@@ -56,3 +56,65 @@ const (
 	DefaultAccountRateLimit  = 10000
 	DefaultAccountBurstLimit = 5000
 )
+
+// Fargate task sizes.
+//
+// Source: Amazon ECS Developer Guide, "Task CPU and memory"
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size);
+// read 2026-11-27. Fargate offers no GPUs.
+var FargateSizes = []FargateSize{
+	{CPU: 256, MinMiB: 512, MaxMiB: 2048, StepMiB: 512},
+	{CPU: 512, MinMiB: 1024, MaxMiB: 4096, StepMiB: 1024},
+	{CPU: 1024, MinMiB: 2048, MaxMiB: 8192, StepMiB: 1024},
+	{CPU: 2048, MinMiB: 4096, MaxMiB: 16384, StepMiB: 1024},
+	{CPU: 4096, MinMiB: 8192, MaxMiB: 30720, StepMiB: 1024},
+	{CPU: 8192, MinMiB: 16384, MaxMiB: 61440, StepMiB: 4096},
+	{CPU: 16384, MinMiB: 32768, MaxMiB: 122880, StepMiB: 8192},
+}
+
+// FargateSize is the memory range one Fargate CPU size allows. The 256-unit
+// size allows 512, 1024 and 2048 MiB only, which MinMiB..MaxMiB in 512 steps
+// would overstate; FargateMemoryValid handles it.
+type FargateSize struct {
+	CPU                     int
+	MinMiB, MaxMiB, StepMiB int
+}
+
+// FargateMemoryValid reports whether cpu units and memMiB form a valid
+// Fargate task size.
+func FargateMemoryValid(cpu, memMiB int) bool {
+	for _, s := range FargateSizes {
+		if s.CPU != cpu {
+			continue
+		}
+		if cpu == 256 {
+			return memMiB == 512 || memMiB == 1024 || memMiB == 2048
+		}
+		return memMiB >= s.MinMiB && memMiB <= s.MaxMiB && (memMiB-s.MinMiB)%s.StepMiB == 0
+	}
+	return false
+}
+
+// SageMaker inference quotas.
+//
+// Source: Amazon SageMaker AI Developer Guide, "Serverless Inference"
+// (feature exclusions and memory sizes), "Asynchronous inference" and
+// "InvokeEndpoint" API reference; read 2026-11-27.
+const (
+	// SageMakerServerlessMaxMiB is a serverless endpoint's largest memory size.
+	SageMakerServerlessMaxMiB = 6144
+	// SageMakerServerlessTimeout is the longest a serverless invocation may run.
+	SageMakerServerlessTimeout = 60 * time.Second
+	// SageMakerServerlessPayloadBytes is a serverless request's payload limit (4 MB).
+	SageMakerServerlessPayloadBytes = 4 * 1024 * 1024
+	// SageMakerRealtimeTimeout is how long InvokeEndpoint waits for a real-time response.
+	SageMakerRealtimeTimeout = 60 * time.Second
+	// SageMakerRealtimePayloadBytes is InvokeEndpoint's request payload limit (6 MB).
+	SageMakerRealtimePayloadBytes = 6 * 1024 * 1024
+	// SageMakerAsyncTimeout is the longest an asynchronous request may be processed.
+	SageMakerAsyncTimeout = time.Hour
+	// SageMakerAsyncPayloadBytes is an asynchronous request's payload limit (1 GB).
+	SageMakerAsyncPayloadBytes = 1024 * 1024 * 1024
+	// FargateMaxMemoryMiB is the largest Fargate task (16 vCPU, 120 GB).
+	FargateMaxMemoryMiB = 122880
+)

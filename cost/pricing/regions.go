@@ -102,9 +102,13 @@ func usEast1() Prices {
 			ServerlessStepMiB:     1024,
 			DataPerGB:             0.016,
 			Instances: map[string]Instance{
-				"ml.t2.medium":   {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4},
-				"ml.c5.large":    {Hourly: 0.102, VCPUs: 2, MemoryGiB: 4},
-				"ml.m5.large":    {Hourly: 0.115, VCPUs: 2, MemoryGiB: 8},
+				"ml.t2.medium": {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4},
+				"ml.c5.large":  {Hourly: 0.102, VCPUs: 2, MemoryGiB: 4},
+				"ml.m5.large":  {Hourly: 0.115, VCPUs: 2, MemoryGiB: 8},
+				// Larger CPU instances, beyond the list, so a model of
+				// more than 8 GB has a CPU instance to go to.
+				"ml.m5.xlarge":   {Hourly: 0.23, VCPUs: 4, MemoryGiB: 16},
+				"ml.m5.2xlarge":  {Hourly: 0.461, VCPUs: 8, MemoryGiB: 32},
 				"ml.g4dn.xlarge": {Hourly: 0.7364, VCPUs: 4, MemoryGiB: 16, GPUs: 1, GPU: "NVIDIA T4"},
 				"ml.g5.xlarge":   {Hourly: 1.408, VCPUs: 4, MemoryGiB: 16, GPUs: 1, GPU: "NVIDIA A10G"},
 			},
@@ -134,6 +138,17 @@ func usEast1() Prices {
 			FreeEmails:         1000,
 			RequestsPerMillion: 0.50,
 			FreeRequests:       1e6,
+		},
+
+		// Source: https://aws.amazon.com/elasticloadbalancing/pricing/
+		// ("Application Load Balancer") and
+		// https://aws.amazon.com/vpc/pricing/ ("NAT Gateway"); read 2026-11-27.
+		Network: Network{
+			Source:          Source{URL: "https://aws.amazon.com/elasticloadbalancing/pricing/", Read: "2026-11-27"},
+			ALBHour:         0.0225,
+			ALBLCUHour:      0.008,
+			NATGatewayHour:  0.045,
+			NATGatewayPerGB: 0.045,
 		},
 	}
 }

@@ -159,6 +159,21 @@ type SNS struct {
 // PerEmail is the price of one email notification beyond the free tier.
 func (s SNS) PerEmail() float64 { return s.EmailPer100k / 1e5 }
 
+// Network is the price table of the VPC pieces an always-on tier brings:
+// an Application Load Balancer in front of Fargate and NAT gateways for
+// private subnets.
+type Network struct {
+	Source Source `json:"source"`
+	// ALBHour is an Application Load Balancer's hourly price and
+	// ALBLCUHour the price per Load Balancer Capacity Unit-hour.
+	ALBHour    float64 `json:"albHour"`
+	ALBLCUHour float64 `json:"albLCUHour"`
+	// NATGatewayHour is a NAT gateway's hourly price and NATGatewayPerGB
+	// the price per GB it processes.
+	NATGatewayHour  float64 `json:"natGatewayHour"`
+	NATGatewayPerGB float64 `json:"natGatewayPerGB"`
+}
+
 // Prices is every table for one region.
 type Prices struct {
 	Region     string     `json:"region"`
@@ -168,4 +183,5 @@ type Prices struct {
 	SageMaker  SageMaker  `json:"sagemaker"`
 	CloudWatch CloudWatch `json:"cloudwatch"`
 	SNS        SNS        `json:"sns"`
+	Network    Network    `json:"network"`
 }
