@@ -82,7 +82,7 @@ func TestAWSExamplesThroughTheCLI(t *testing.T) {
 			lines: map[string]float64{
 				"Lambda provisioned concurrency (x86_64)":    30.00,
 				"Lambda duration while provisioned (x86_64)": 11.67,
-				"Lambda requests": 0.24,
+				"Lambda requests":                            0.24,
 			},
 		},
 	}
