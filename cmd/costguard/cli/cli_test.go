@@ -13,12 +13,18 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // run runs a command line exactly as a user types it (no quoting needed).
 func run(t *testing.T, cmdline string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runStdin(t, cmdline, "")
+}
+
+// runStdin is run with stdin.
+func runStdin(t *testing.T, cmdline, stdin string) (stdout, stderr string, code int) {
+	t.Helper()
 	args := strings.Fields(cmdline)
 	if len(args) == 0 || args[0] != "costguard" {
 		t.Fatalf("command line %q does not start with costguard", cmdline)
 	}
 	var out, errb bytes.Buffer
-	code = Main(args[1:], Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	code = Main(args[1:], Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
 	return out.String(), errb.String(), code
 }
 
