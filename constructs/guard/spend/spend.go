@@ -96,6 +96,10 @@ type Model struct {
 	// ProvisionedConcurrency is the number of environments provisioned; 0
 	// means none.
 	ProvisionedConcurrency int
+	// ProvisionedHoursPerMonth is how many hours a month provisioned
+	// concurrency is on; 0 means all month. The expressions spread its
+	// cost evenly over the month, as the budget does.
+	ProvisionedHoursPerMonth float64
 	// HasAPI says whether the req metric exists (an API fronts the function).
 	HasAPI bool
 	// Period is the metric period; 0 means [DefaultPeriod].
@@ -117,6 +121,9 @@ func (m Model) Validate() error {
 	}
 	if m.ProvisionedConcurrency < 0 {
 		errs = append(errs, fmt.Errorf("provisionedConcurrency: %d is negative", m.ProvisionedConcurrency))
+	}
+	if h := m.ProvisionedHoursPerMonth; h < 0 || h > pricing.HoursPerMonth {
+		errs = append(errs, fmt.Errorf("provisionedHoursPerMonth: %g is outside 0 to %d", h, pricing.HoursPerMonth))
 	}
 	if p := m.period(); p < time.Minute || p%time.Minute != 0 || time.Hour%p != 0 {
 		errs = append(errs, fmt.Errorf("period: %s is not a whole number of minutes dividing an hour", p))
@@ -140,10 +147,14 @@ func (m Model) MemoryGB() float64 { return float64(m.MemoryMiB) / pricing.MiBPer
 // PerMillisecond is the on-demand price of one millisecond of duration.
 func (m Model) PerMillisecond() float64 { return m.MemoryGB() * m.Rates.LambdaPerGBSecond / 1000 }
 
-// ProvisionedPerHour is the hourly price of the provisioned concurrency
-// allocated, used or not.
+// ProvisionedPerHour is the price of the provisioned concurrency allocated,
+// used or not, averaged over the month's hours.
 func (m Model) ProvisionedPerHour() float64 {
-	return float64(m.ProvisionedConcurrency) * m.MemoryGB() * 3600 * m.Rates.ProvisionedPerGBSecond
+	share := 1.0
+	if m.ProvisionedHoursPerMonth > 0 {
+		share = m.ProvisionedHoursPerMonth / pricing.HoursPerMonth
+	}
+	return float64(m.ProvisionedConcurrency) * share * m.MemoryGB() * 3600 * m.Rates.ProvisionedPerGBSecond
 }
 
 // PeriodsPerHour is how many metric periods make an hour.

@@ -7,25 +7,27 @@ import (
 	"time"
 
 	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
+	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
-// monthlyBill is the oracle: the month's bill for steady traffic computed
-// from the price tables' tiers directly, free tier left out (the guard
+// monthlyBill is the oracle: the cost model's own estimate
+// (cost/estimate) of a month of steady traffic, free tier off (the guard
 // watches spend, not the account's free allowance).
-func monthlyBill(p pricing.Prices, arch pricing.Arch, door workload.FrontDoor, memMiB, pc int, requests, avgMs float64) float64 {
-	gb := float64(memMiB) / pricing.MiBPerGiB
-	usd := requests * p.Lambda.PerRequest()
-	usd += p.Lambda.Duration.For(arch).Cost(requests * avgMs / 1000 * gb)
-	usd += float64(pc) * gb * pricing.SecondsPerMonth * p.Lambda.ProvisionedPerGBSecond(arch)
-	switch door {
-	case workload.FrontDoorREST:
-		usd += p.APIGateway.REST.Cost(requests)
-	case workload.FrontDoorHTTP:
-		usd += p.APIGateway.HTTP.Cost(requests)
+func monthlyBill(t *testing.T, p pricing.Prices, arch pricing.Arch, door workload.FrontDoor, memMiB, pc int, pcHours, requests, avgMs float64) float64 {
+	t.Helper()
+	if pc > 0 && pcHours == 0 {
+		pcHours = pricing.HoursPerMonth
 	}
-	return usd
+	e, err := estimate.EstimateLambda(estimate.Lambda{
+		Requests: requests, DurationMs: avgMs, MemoryMiB: memMiB, Arch: arch,
+		Provisioned: pc, ProvisionedHours: pcHours, FrontDoor: estimate.FrontDoor(door),
+	}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.TotalUSD
 }
 
 func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
@@ -36,6 +38,7 @@ func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
 		door     workload.FrontDoor
 		memMiB   int
 		pc       int
+		pcHours  float64
 		requests float64 // per month
 		avgMs    float64
 		period   time.Duration
@@ -48,6 +51,7 @@ func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
 		{name: "no api", arch: "arm64", door: "none", memMiB: 512, requests: 3e6, avgMs: 40},
 		{name: "provisioned concurrency", arch: "arm64", door: "rest", memMiB: 1769, pc: 5, requests: 20e6, avgMs: 80},
 		{name: "one-minute period", arch: "arm64", door: "rest", memMiB: 1024, requests: 2e6, avgMs: 100, period: time.Minute},
+		{name: "business-hours provisioned concurrency", arch: "arm64", door: "http", memMiB: 2048, pc: 4, pcHours: 260, requests: 5e6, avgMs: 60},
 		{name: "idle with provisioned concurrency", arch: "x86_64", door: "rest", memMiB: 1024, pc: 2},
 		{name: "beyond the first tiers", arch: "arm64", door: "rest", memMiB: 10240, requests: 900e6, avgMs: 900, overEstimate: true},
 	}
@@ -57,7 +61,7 @@ func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := Model{Rates: rates, MemoryMiB: tt.memMiB, ProvisionedConcurrency: tt.pc, HasAPI: tt.door != workload.FrontDoorNone, Period: tt.period}
+			m := Model{Rates: rates, MemoryMiB: tt.memMiB, ProvisionedConcurrency: tt.pc, ProvisionedHoursPerMonth: tt.pcHours, HasAPI: tt.door != workload.FrontDoorNone, Period: tt.period}
 			if err := m.Validate(); err != nil {
 				t.Fatal(err)
 			}
@@ -75,15 +79,16 @@ func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("Eval(%q) = %v, %v", m.ProjectedMonthlyExpression(), ok, err)
 			}
-			want := monthlyBill(p, pricing.Arch(tt.arch), tt.door, tt.memMiB, tt.pc, tt.requests, tt.avgMs)
+			want := monthlyBill(t, p, pricing.Arch(tt.arch), tt.door, tt.memMiB, tt.pc, tt.pcHours, tt.requests, tt.avgMs)
 			if tt.overEstimate {
 				if got <= want {
 					t.Errorf("projection $%.2f is not above the tiered bill $%.2f", got, want)
 				}
 				return
 			}
-			if math.Abs(got-want) > 1e-9*math.Max(1, want) {
-				t.Errorf("projection $%.6f, price tables say $%.6f", got, want)
+			// The estimate rounds each of its few lines to the cent.
+			if math.Abs(got-want) > 0.03 {
+				t.Errorf("projection $%.4f, cost model says $%.2f", got, want)
 			}
 			perHour, _, _ := metricmath.Eval(m.USDPerHourExpression(), values)
 			if math.Abs(perHour*pricing.HoursPerMonth-got) > 1e-9*math.Max(1, got) {
@@ -159,6 +164,7 @@ func TestModelValidate(t *testing.T) {
 	}{
 		{"memory", func(m *Model) { m.MemoryMiB = 0 }, "memoryMiB: 0 is not positive"},
 		{"provisioned", func(m *Model) { m.ProvisionedConcurrency = -1 }, "provisionedConcurrency: -1 is negative"},
+		{"provisioned hours", func(m *Model) { m.ProvisionedHoursPerMonth = 731 }, "provisionedHoursPerMonth: 731 is outside 0 to 730"},
 		{"period seconds", func(m *Model) { m.Period = 90 * time.Second }, "period: 1m30s"},
 		{"period not dividing an hour", func(m *Model) { m.Period = 7 * time.Minute }, "period: 7m0s"},
 		{"negative price", func(m *Model) { m.Rates.APIPerRequest = -1 }, "rates apiPerRequest: -1"},
