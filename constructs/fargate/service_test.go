@@ -201,7 +201,7 @@ func TestServiceValidation(t *testing.T) {
 		want  []string
 	}{
 		{"image missing", ServiceProps{}, []string{"Image: is required"}},
-		{"cpu not a fargate size", ServiceProps{Image: testImage(), CPU: 300}, []string{"CPU: 300 is not a Fargate CPU size"}},
+		{"cpu not a fargate size", ServiceProps{Image: testImage(), CPU: 300}, []string{"CPU: 300 is not a Fargate CPU size (want one of 256, 512, 1024, 2048, 4096, 8192, 16384)"}},
 		{"memory outside the cpu's range", ServiceProps{Image: testImage(), CPU: 256, MemoryMiB: 4096},
 			[]string{"MemoryMiB: 4096 is not allowed with CPU 256 (want 512, 1024 or 2048)"}},
 		{"memory off the step", ServiceProps{Image: testImage(), CPU: 1024, MemoryMiB: 2500},
