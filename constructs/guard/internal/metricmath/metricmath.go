@@ -108,7 +108,9 @@ type value struct {
 	ok bool
 }
 
-type node interface{ eval(map[string]float64) value }
+type node interface {
+	eval(map[string]float64) value
+}
 
 type numNode float64
 
