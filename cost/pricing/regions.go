@@ -121,6 +121,7 @@ func usEast1() Prices {
 			AlarmMetricMonth:               0.10,
 			FreeAlarmMetrics:               10,
 			HighResolutionAlarmMetricMonth: 0.30,
+			CompositeAlarmMonth:            0.50,
 			DashboardMonth:                 3.00,
 			FreeDashboards:                 3,
 			CustomMetricMonth:              0.30,
@@ -141,14 +142,20 @@ func usEast1() Prices {
 		},
 
 		// Source: https://aws.amazon.com/elasticloadbalancing/pricing/
-		// ("Application Load Balancer") and
-		// https://aws.amazon.com/vpc/pricing/ ("NAT Gateway"); read 2026-11-27.
+		// ("Application Load Balancer", "Network Load Balancer"),
+		// https://aws.amazon.com/vpc/pricing/ ("NAT Gateway") and
+		// https://aws.amazon.com/privatelink/pricing/ ("Interface
+		// Endpoint"); read 2026-11-27.
 		Network: Network{
 			Source:          Source{URL: "https://aws.amazon.com/elasticloadbalancing/pricing/", Read: "2026-11-27"},
 			ALBHour:         0.0225,
 			ALBLCUHour:      0.008,
 			NATGatewayHour:  0.045,
 			NATGatewayPerGB: 0.045,
+			NLBHour:         0.0225,
+			NLBNLCUHour:     0.006,
+			// https://aws.amazon.com/privatelink/pricing/
+			InterfaceEndpointHour: 0.01,
 		},
 	}
 }

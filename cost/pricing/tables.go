@@ -128,6 +128,8 @@ type CloudWatch struct {
 	// HighResolutionAlarmMetricMonth is the price of a high-resolution
 	// (10 s) alarm per metric per month.
 	HighResolutionAlarmMetricMonth float64 `json:"highResolutionAlarmMetricMonth"`
+	// CompositeAlarmMonth is the price of one composite alarm per month.
+	CompositeAlarmMonth float64 `json:"compositeAlarmMonth"`
 	// DashboardMonth is the price of one dashboard per month beyond
 	// FreeDashboards per account.
 	DashboardMonth float64 `json:"dashboardMonth"`
@@ -172,6 +174,13 @@ type Network struct {
 	// the price per GB it processes.
 	NATGatewayHour  float64 `json:"natGatewayHour"`
 	NATGatewayPerGB float64 `json:"natGatewayPerGB"`
+	// NLBHour and NLBNLCUHour are a Network Load Balancer's hourly and
+	// per-capacity-unit-hour prices.
+	NLBHour     float64 `json:"nlbHour"`
+	NLBNLCUHour float64 `json:"nlbNLCUHour"`
+	// InterfaceEndpointHour is an interface VPC endpoint's price per hour
+	// per Availability Zone.
+	InterfaceEndpointHour float64 `json:"interfaceEndpointHour"`
 }
 
 // Prices is every table for one region.

@@ -132,7 +132,7 @@ TOTAL                                           $2.73
 		t.Errorf("table =\n%s\nwant\n%s", stdout, want)
 	}
 	md, _, _ := run(t, "costguard estimate lambda --requests 3M --duration-ms 120 --memory-mb 1536 --free-tier --format markdown")
-	if !strings.Contains(md, "| Lambda compute (x86_64) | 140,000 | GB-s | $2.33 |") || !strings.Contains(md, "| **Total** | | | **$2.73** |") {
+	if !strings.Contains(md, "| Lambda compute (x86_64) | 140,000 | GB-s | $2.33 |") || !strings.Contains(md, "| **Total** |  |  | **$2.73** |") {
 		t.Errorf("markdown =\n%s", md)
 	}
 }

@@ -186,26 +186,3 @@ func writeTune(w io.Writer, res tuneResult, format string) error {
 	}
 	return nil
 }
-
-// mdTable writes a Markdown table.
-func mdTable(w io.Writer, headers []string, align string, rows [][]string) {
-	line := func(cells []string) {
-		fmt.Fprint(w, "|")
-		for _, c := range cells {
-			fmt.Fprintf(w, " %s |", c)
-		}
-		fmt.Fprintln(w)
-	}
-	line(headers)
-	seps := make([]string, len(headers))
-	for i := range headers {
-		seps[i] = "---"
-		if align[i] == 'r' {
-			seps[i] = "---:"
-		}
-	}
-	line(seps)
-	for _, r := range rows {
-		line(r)
-	}
-}
