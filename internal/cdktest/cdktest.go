@@ -103,12 +103,50 @@ func NewApp(t testing.TB) awscdk.App {
 // on (for example []string{"**"}).
 func NewAppWithContext(t testing.TB, extra map[string]any) awscdk.App {
 	t.Helper()
+	return NewAppIn(t, t.TempDir(), extra)
+}
+
+// NewAppIn is [NewAppWithContext] writing its cloud assembly to outdir. An
+// app shared by several tests needs an outdir that outlives the test that
+// creates it (t.TempDir is removed when that test ends): create one in
+// TestMain, or with [SharedDir].
+func NewAppIn(t testing.TB, outdir string, extra map[string]any) awscdk.App {
+	t.Helper()
 	ctx := Context(t)
 	ctx[BundlingStacksContext] = []any{}
 	for k, v := range extra {
 		ctx[k] = v
 	}
-	return awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: ptr(t.TempDir())})
+	return awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: &outdir})
+}
+
+var (
+	sharedOnce sync.Once
+	sharedDir  string
+	sharedErr  error
+)
+
+// SharedDir returns a directory that lives until the test binary exits,
+// for the cloud assemblies of apps shared across tests. Call
+// [RemoveSharedDir] from TestMain after m.Run to delete it.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	sharedOnce.Do(func() { sharedDir, sharedErr = os.MkdirTemp("", "cdktest-") })
+	if sharedErr != nil {
+		t.Fatalf("cdktest: %v", sharedErr)
+	}
+	d, err := os.MkdirTemp(sharedDir, "app-")
+	if err != nil {
+		t.Fatalf("cdktest: %v", err)
+	}
+	return d
+}
+
+// RemoveSharedDir deletes what [SharedDir] created.
+func RemoveSharedDir() {
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

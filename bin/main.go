@@ -1,0 +1,91 @@
+// Command bin is the costguard CDK app: one stack per stage (dev, staging,
+// prod), each a cost-guarded inference API. cdk.json runs it with
+// `go run ./bin`.
+//
+// Context: -c stage=NAME builds one stage only; -c KEY=VALUE overrides a
+// stage field for every stage built (see stacks.OverrideHelp). A bad
+// configuration prints one line per problem and exits 1.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/costguard-ml/costguard/stacks"
+)
+
+func main() {
+	code := run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+func run() int {
+	app := awscdk.NewApp(nil)
+	root, err := moduleRoot()
+	if err != nil {
+		return fail(err)
+	}
+	opts := stacks.AppOptions{Root: root, Overrides: map[string]string{}}
+	if v := contextString(app, stacks.StageContextKey); v != "" {
+		opts.Stage = v
+	}
+	for _, k := range stacks.OverrideKeys() {
+		if v := contextString(app, k); v != "" {
+			opts.Overrides[k] = v
+		}
+	}
+	if _, err := stacks.BuildApp(app, opts); err != nil {
+		return fail(err)
+	}
+	stacks.AddChecks(app)
+	app.Synth(nil)
+	return 0
+}
+
+// fail prints every problem on its own line, without a stack trace.
+func fail(err error) int {
+	fmt.Fprintln(os.Stderr, "costguard: invalid configuration:")
+	fmt.Fprintln(os.Stderr, err)
+	return 1
+}
+
+// contextString returns a context value as a string ("" when unset).
+func contextString(app awscdk.App, key string) string {
+	v := app.Node().TryGetContext(jsii.String(key))
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case float64:
+		return fmt.Sprint(t)
+	case bool:
+		return fmt.Sprint(t)
+	}
+	return fmt.Sprint(v)
+}
+
+// moduleRoot finds go.mod above the working directory (cdk runs the app
+// from the directory holding cdk.json).
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory; run cdk from the repository root")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,88 @@
+package inference
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// MetricInvocations is the function's invocations (sum), all versions.
+func (a *LambdaAPI) MetricInvocations(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.fn.MetricInvocations(props)
+}
+
+// MetricErrors is the function's failed invocations (sum).
+func (a *LambdaAPI) MetricErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.fn.MetricErrors(props)
+}
+
+// MetricThrottles is the invocations refused by the concurrency cap (sum).
+func (a *LambdaAPI) MetricThrottles(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.fn.MetricThrottles(props)
+}
+
+// MetricDuration is the function's duration (average), what Lambda bills.
+func (a *LambdaAPI) MetricDuration(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.fn.MetricDuration(props)
+}
+
+// MetricConcurrentExecutions is the function's concurrent executions (maximum).
+func (a *LambdaAPI) MetricConcurrentExecutions(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.fn.Metric(jsii.String("ConcurrentExecutions"), withStatistic(props, "Maximum"))
+}
+
+// MetricProvisionedConcurrencyUtilization is the alias's provisioned
+// concurrency utilization (maximum, 0 to 1).
+func (a *LambdaAPI) MetricProvisionedConcurrencyUtilization(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.alias.Metric(jsii.String("ProvisionedConcurrencyUtilization"), withStatistic(props, "Maximum"))
+}
+
+// MetricProvisionedConcurrencySpilloverInvocations is the alias's
+// invocations served on demand because provisioned environments were busy (sum).
+func (a *LambdaAPI) MetricProvisionedConcurrencySpilloverInvocations(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.alias.Metric(jsii.String("ProvisionedConcurrencySpilloverInvocations"), withStatistic(props, "Sum"))
+}
+
+// MetricAPIRequests is the stage's requests (sum).
+func (a *LambdaAPI) MetricAPIRequests(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if a.restAPI != nil {
+		return a.restAPI.DeploymentStage().MetricCount(props)
+	}
+	return a.httpStage.MetricCount(props)
+}
+
+// MetricAPIClientErrors is the stage's 4XX responses (sum), throttled and
+// rejected requests included.
+func (a *LambdaAPI) MetricAPIClientErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if a.restAPI != nil {
+		return a.restAPI.DeploymentStage().MetricClientError(props)
+	}
+	return a.httpStage.MetricClientError(props)
+}
+
+// MetricAPIServerErrors is the stage's 5XX responses (sum).
+func (a *LambdaAPI) MetricAPIServerErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if a.restAPI != nil {
+		return a.restAPI.DeploymentStage().MetricServerError(props)
+	}
+	return a.httpStage.MetricServerError(props)
+}
+
+// MetricAPILatency is the stage's end-to-end latency (average).
+func (a *LambdaAPI) MetricAPILatency(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if a.restAPI != nil {
+		return a.restAPI.DeploymentStage().MetricLatency(props)
+	}
+	return a.httpStage.MetricLatency(props)
+}
+
+// withStatistic returns a copy of props with the statistic set if unset.
+func withStatistic(props *awscloudwatch.MetricOptions, stat string) *awscloudwatch.MetricOptions {
+	var p awscloudwatch.MetricOptions
+	if props != nil {
+		p = *props
+	}
+	if p.Statistic == nil {
+		p.Statistic = jsii.String(stat)
+	}
+	return &p
+}

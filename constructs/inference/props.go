@@ -1,0 +1,583 @@
+package inference
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+
+	"github.com/costguard-ml/costguard/cost/limits"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/sizing"
+	"github.com/costguard-ml/costguard/cost/workload"
+
+	// Time zones of provisioned-concurrency schedules are checked against
+	// the embedded database, so validation does not depend on the machine.
+	_ "time/tzdata"
+)
+
+// Defaults applied to a zero-valued field of [LambdaAPIProps].
+const (
+	DefaultMemoryMiB           = 1024
+	DefaultTimeout             = 10 * time.Second
+	DefaultReservedConcurrency = 10
+	DefaultThrottleRateLimit   = 10
+	DefaultThrottleBurstLimit  = 20
+	DefaultMonthlyQuota        = 1_000_000
+	DefaultMaxBatchSize        = 32
+	DefaultMaxInstanceLength   = 4096
+	DefaultStageName           = "v1"
+	DefaultLogLevel            = "info"
+	DefaultLogFormat           = "json"
+	DefaultUtilizationTarget   = 0.7
+	DefaultTimeZone            = "UTC"
+	// AliasName is the alias the front door invokes.
+	AliasName = "live"
+	// ModelDir is where the model artifact sits in the deployment package
+	// (the asset's model/ directory); the handler reads it from MODEL_DIR.
+	ModelDir = "/var/task/model"
+	// HoursPerMonth is the average month (365 days / 12) in hours, the
+	// month cloud prices use.
+	HoursPerMonth = 730.0
+)
+
+// Allowed values of LogLevel and LogFormat, as the model server reads them.
+var (
+	LogLevels  = []string{"debug", "info", "warn", "error"}
+	LogFormats = []string{"json", "text"}
+)
+
+// Target-tracking utilization bounds accepted by Application Auto Scaling
+// for provisioned concurrency.
+const (
+	minUtilizationTarget = 0.1
+	maxUtilizationTarget = 0.9
+)
+
+// LambdaAPIProps configures a [LambdaAPI]. The zero value of every field
+// except Code means its documented default.
+type LambdaAPIProps struct {
+	// Code is the deployment package: a bootstrap executable for
+	// provided.al2023 plus the model artifact in model/. Required.
+	Code awslambda.Code
+	// Architecture is the function's CPU architecture. Default: arm64
+	// (Graviton, about 20% cheaper per GB-second than x86_64).
+	Architecture awslambda.Architecture
+	// MemoryMiB is the function's memory, 128 to 10240; CPU scales with it.
+	// Default: the MemoryProfile's recommendation if set, else 1024.
+	MemoryMiB int
+	// MemoryProfile is a measured duration-by-memory profile (for example
+	// AWS Lambda Power Tuning's output, see sizing.ParseProfile); when
+	// MemoryMiB is zero the memory is sizing.Recommend's choice for
+	// MemoryStrategy, priced for Architecture. Default: none.
+	MemoryProfile *sizing.Profile
+	// MemoryStrategy is what the memory recommendation optimises: cost,
+	// speed or balanced. Default: balanced.
+	MemoryStrategy sizing.Strategy
+	// Timeout is the function timeout, whole seconds, 1 s to the front
+	// door's integration timeout (29 s for REST, 30 s for HTTP). Default:
+	// right-sized from LatencyProfile when set, else 10 s.
+	Timeout time.Duration
+	// LatencyProfile right-sizes the timeout when Timeout is zero:
+	// (p99 + init) × headroom, rounded up, capped at the front door's
+	// integration timeout. Default: none.
+	LatencyProfile *sizing.LatencyProfile
+	// EphemeralStorageMiB is /tmp's size, 512 to 10240. Default: 512 (free).
+	EphemeralStorageMiB int
+	// ReservedConcurrency caps concurrent executions, which caps the
+	// bill's rate of growth. Default: 10.
+	ReservedConcurrency int
+	// Unreserved removes the reserved-concurrency cap: the function then
+	// shares the account's unreserved pool and can scale to the account
+	// quota. Default: false (capped).
+	Unreserved bool
+	// ProvisionedConcurrency is the number of pre-initialized environments
+	// on the alias "live" (billed whether used or not). Default: 0, none.
+	ProvisionedConcurrency int
+	// ProvisionedSchedule turns provisioned concurrency on only in a
+	// weekly window (for example business hours). Default: always on.
+	ProvisionedSchedule *Schedule
+	// ProvisionedMaxConcurrency, when above ProvisionedConcurrency, adds
+	// target-tracking autoscaling of provisioned concurrency between the
+	// two. Default: 0, no autoscaling.
+	ProvisionedMaxConcurrency int
+	// ProvisionedUtilizationTarget is the target-tracking utilization,
+	// 0.1 to 0.9. Default: 0.7.
+	ProvisionedUtilizationTarget float64
+	// FrontDoor is workload.FrontDoorREST or workload.FrontDoorHTTP.
+	// Default: REST (request validation, usage plan and API keys).
+	FrontDoor workload.FrontDoor
+	// StageName is the API stage. Default: "v1".
+	StageName string
+	// ThrottleRateLimit is the stage's steady-state request rate, requests
+	// per second. Default: 10.
+	ThrottleRateLimit float64
+	// ThrottleBurstLimit is the stage's burst, requests. Default: 20.
+	ThrottleBurstLimit int
+	// MonthlyQuota is the REST usage plan's requests per month per API
+	// key. REST only. Default: 1,000,000.
+	MonthlyQuota int
+	// MaxBatchSize is the most instances one request may carry, enforced
+	// by the REST request validation and by the model server
+	// (MAX_INSTANCES). Default: 32.
+	MaxBatchSize int
+	// MaxInstanceLength bounds one instance: characters of a text, numbers
+	// of a vector (REST request validation). Default: 4096.
+	MaxInstanceLength int
+	// Cors enables CORS for the listed origins. Default: off.
+	Cors *Cors
+	// LogRetention is how long the function's and the API's logs are kept;
+	// it must be finite. Default: one month.
+	LogRetention awslogs.RetentionDays
+	// LogRemovalPolicy applies to the log groups. Default: retain.
+	LogRemovalPolicy awscdk.RemovalPolicy
+	// LogLevel is the model server's level: debug, info, warn or error.
+	// Default: info.
+	LogLevel string
+	// LogFormat is the model server's log format: json or text. Default: json.
+	LogFormat string
+	// Tracing turns on AWS X-Ray for the function and a REST stage.
+	// Default: off.
+	Tracing bool
+	// Environment adds variables to the function; it may not set the ones
+	// the construct owns (MODEL_DIR, LOG_LEVEL, LOG_FORMAT, MAX_INSTANCES) or AWS_*.
+	// Default: none.
+	Environment map[string]string
+	// Traffic is the traffic the stage expects, recorded for the cost
+	// report. Default: zero (unknown).
+	Traffic workload.Traffic
+	// Description is the function's and the API's description. Default: a
+	// generic one.
+	Description string
+}
+
+// Schedule is a weekly window, in a time zone, during which provisioned
+// concurrency is on.
+type Schedule struct {
+	// Days are the days the window opens. Default: Monday to Friday.
+	Days []time.Weekday
+	// StartHour and EndHour bound the window, 0 to 23, StartHour < EndHour.
+	StartHour, EndHour int
+	// TimeZone is an IANA time zone name. Default: UTC.
+	TimeZone string
+}
+
+// Cors configures cross-origin requests.
+type Cors struct {
+	// AllowOrigins lists the allowed origins; required.
+	AllowOrigins []string
+	// AllowHeaders lists extra allowed headers. Default: Content-Type,
+	// X-Api-Key.
+	AllowHeaders []string
+	// MaxAge is how long a browser caches the preflight. Default: 10 minutes.
+	MaxAge time.Duration
+}
+
+// hoursPerMonth is how many hours a month the window is open.
+func (s Schedule) hoursPerMonth() float64 {
+	return float64((s.EndHour-s.StartHour)*len(s.Days)) * 365.0 / 7 / 12
+}
+
+var weekdayCron = [...]string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
+
+// cronDays renders the days for a cron day-of-week field.
+func (s Schedule) cronDays() string {
+	days := slices.Clone(s.Days)
+	slices.Sort(days)
+	out := make([]string, len(days))
+	for i, d := range days {
+		out[i] = weekdayCron[d]
+	}
+	return strings.Join(out, ",")
+}
+
+// ValidationError is the panic value of [NewLambdaAPI] for a bad
+// configuration: every problem, each naming the field, the bad value and
+// what is allowed.
+type ValidationError struct {
+	// Path is the construct path.
+	Path string
+	// Problems are the individual problems, in field order.
+	Problems []error
+}
+
+// Error prints one problem per line, each prefixed with the construct path.
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = e.Path + ": " + p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns the problems, so errors.Is and errors.As see them.
+func (e *ValidationError) Unwrap() []error { return e.Problems }
+
+// resolved is the configuration after defaults, on a copy of the props.
+type resolved struct {
+	LambdaAPIProps
+	arch            workload.Architecture
+	frontDoorLimit  time.Duration
+	reserved        int // 0 when Unreserved
+	provisionedMax  int
+	provisionedHrs  float64
+	timeoutFromSize bool
+}
+
+// resolve validates p and applies the defaults; p is not modified.
+func (p LambdaAPIProps) resolve() (resolved, []error) {
+	r := resolved{LambdaAPIProps: p}
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if p.Code == nil {
+		add("Code: missing; pass the deployment package (bootstrap plus model/)")
+	}
+
+	r.arch = workload.ArchARM64
+	if p.Architecture != nil {
+		switch name := *p.Architecture.Name(); name {
+		case string(workload.ArchARM64), string(workload.ArchX86_64):
+			r.arch = workload.Architecture(name)
+		default:
+			add("Architecture: %q is not supported; use arm64 or x86_64", name)
+		}
+	}
+
+	switch p.FrontDoor {
+	case "", workload.FrontDoorREST:
+		r.FrontDoor = workload.FrontDoorREST
+		r.frontDoorLimit = limits.RESTIntegrationTimeout
+	case workload.FrontDoorHTTP:
+		r.frontDoorLimit = limits.HTTPIntegrationTimeout
+	default:
+		add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
+		r.frontDoorLimit = limits.RESTIntegrationTimeout
+	}
+
+	// Memory.
+	switch {
+	case p.MemoryMiB != 0:
+		if p.MemoryMiB < limits.LambdaMinMemoryMiB || p.MemoryMiB > limits.LambdaMaxMemoryMiB {
+			add("MemoryMiB: %d is outside the allowed %d to %d", p.MemoryMiB, limits.LambdaMinMemoryMiB, limits.LambdaMaxMemoryMiB)
+		}
+	case p.MemoryProfile != nil:
+		if r.MemoryStrategy == "" {
+			r.MemoryStrategy = sizing.StrategyBalanced
+		}
+		rec, err := sizing.Recommend(*p.MemoryProfile, r.MemoryStrategy, sizing.Options{Arch: pricing.Arch(r.arch)})
+		if err != nil {
+			for _, e := range splitJoined(err) {
+				add("MemoryProfile: %v", e)
+			}
+		}
+		r.MemoryMiB = rec.MemoryMiB
+	default:
+		r.MemoryMiB = DefaultMemoryMiB
+	}
+
+	// Timeout.
+	switch {
+	case p.Timeout != 0:
+		switch {
+		case p.Timeout < time.Second || p.Timeout > limits.LambdaMaxTimeout:
+			add("Timeout: %v is outside the allowed 1s to %v", p.Timeout, limits.LambdaMaxTimeout)
+		case p.Timeout%time.Second != 0:
+			add("Timeout: %v is not a whole number of seconds", p.Timeout)
+		case p.Timeout > r.frontDoorLimit:
+			add("Timeout: %v exceeds the %s API's %v integration timeout; a function that outlives its caller bills for work nobody receives (use at most %v)", p.Timeout, r.FrontDoor, r.frontDoorLimit, r.frontDoorLimit)
+		}
+	case p.LatencyProfile != nil:
+		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)
+		if err != nil {
+			for _, e := range splitJoined(err) {
+				add("LatencyProfile: %v", e)
+			}
+		}
+		r.Timeout, r.timeoutFromSize = t, true
+	default:
+		r.Timeout = min(DefaultTimeout, r.frontDoorLimit)
+	}
+
+	if p.EphemeralStorageMiB == 0 {
+		r.EphemeralStorageMiB = limits.LambdaMinEphemeralMiB
+	} else if p.EphemeralStorageMiB < limits.LambdaMinEphemeralMiB || p.EphemeralStorageMiB > limits.LambdaMaxEphemeralMiB {
+		add("EphemeralStorageMiB: %d is outside the allowed %d to %d", p.EphemeralStorageMiB, limits.LambdaMinEphemeralMiB, limits.LambdaMaxEphemeralMiB)
+	}
+
+	// Concurrency.
+	maxReserved := limits.LambdaDefaultAccountConcurrency - limits.LambdaUnreservedMinimum
+	switch {
+	case p.Unreserved && p.ReservedConcurrency != 0:
+		add("ReservedConcurrency: %d conflicts with Unreserved; set one or the other", p.ReservedConcurrency)
+	case p.Unreserved:
+		r.reserved = 0
+	case p.ReservedConcurrency == 0:
+		r.reserved = DefaultReservedConcurrency
+		r.ReservedConcurrency = DefaultReservedConcurrency
+	case p.ReservedConcurrency < 0 || p.ReservedConcurrency > maxReserved:
+		// Zero would throttle every request; that is the kill switch's
+		// job, not a configuration.
+		add("ReservedConcurrency: %d is outside the allowed 1 to %d (the default account quota %d less the %d Lambda keeps unreserved)", p.ReservedConcurrency, maxReserved, limits.LambdaDefaultAccountConcurrency, limits.LambdaUnreservedMinimum)
+	default:
+		r.reserved = p.ReservedConcurrency
+	}
+	pc := p.ProvisionedConcurrency
+	if pc < 0 {
+		add("ProvisionedConcurrency: %d is negative; use 0 for none", pc)
+	}
+	if r.reserved > 0 && pc > r.reserved {
+		add("ProvisionedConcurrency: %d exceeds ReservedConcurrency %d; provisioned environments beyond the cap can never serve", pc, r.reserved)
+	}
+	r.provisionedMax = pc
+	if m := p.ProvisionedMaxConcurrency; m != 0 {
+		switch {
+		case pc <= 0:
+			add("ProvisionedMaxConcurrency: %d needs ProvisionedConcurrency above 0", m)
+		case m < pc:
+			add("ProvisionedMaxConcurrency: %d is below ProvisionedConcurrency %d", m, pc)
+		case r.reserved > 0 && m > r.reserved:
+			add("ProvisionedMaxConcurrency: %d exceeds ReservedConcurrency %d", m, r.reserved)
+		default:
+			r.provisionedMax = m
+		}
+	}
+	if t := p.ProvisionedUtilizationTarget; t != 0 {
+		if !(t >= minUtilizationTarget && t <= maxUtilizationTarget) {
+			add("ProvisionedUtilizationTarget: %g is outside the allowed %g to %g", t, minUtilizationTarget, maxUtilizationTarget)
+		}
+		if p.ProvisionedMaxConcurrency == 0 {
+			add("ProvisionedUtilizationTarget: %g needs ProvisionedMaxConcurrency above ProvisionedConcurrency", t)
+		}
+	} else {
+		r.ProvisionedUtilizationTarget = DefaultUtilizationTarget
+	}
+	if pc > 0 {
+		r.provisionedHrs = HoursPerMonth
+	}
+	if s := p.ProvisionedSchedule; s != nil {
+		sc := *s
+		sc.Days = slices.Clone(s.Days)
+		if len(sc.Days) == 0 {
+			sc.Days = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+		}
+		if sc.TimeZone == "" {
+			sc.TimeZone = DefaultTimeZone
+		}
+		if pc <= 0 {
+			add("ProvisionedSchedule: needs ProvisionedConcurrency above 0")
+		}
+		if sc.StartHour < 0 || sc.StartHour > 23 || sc.EndHour < 0 || sc.EndHour > 23 || sc.StartHour >= sc.EndHour {
+			add("ProvisionedSchedule: hours %d to %d are not a window within 0 to 23 with StartHour before EndHour", sc.StartHour, sc.EndHour)
+		}
+		seen := map[time.Weekday]bool{}
+		for _, d := range sc.Days {
+			if d < time.Sunday || d > time.Saturday || seen[d] {
+				add("ProvisionedSchedule: day %d is not a weekday or is repeated", d)
+			}
+			seen[d] = true
+		}
+		if _, err := time.LoadLocation(sc.TimeZone); err != nil || sc.TimeZone == "Local" {
+			add("ProvisionedSchedule: time zone %q is not an IANA time zone name", sc.TimeZone)
+		}
+		r.ProvisionedSchedule = &sc
+		if pc > 0 {
+			r.provisionedHrs = sc.hoursPerMonth()
+		}
+	}
+
+	// Front door.
+	if p.StageName == "" {
+		r.StageName = DefaultStageName
+	} else if !validStageName(p.StageName) {
+		add("StageName: %q is not 1 to 128 letters, digits, hyphens or underscores", p.StageName)
+	}
+	switch rate := p.ThrottleRateLimit; {
+	case rate == 0:
+		r.ThrottleRateLimit = DefaultThrottleRateLimit
+	case !(rate > 0) || rate > limits.DefaultAccountRateLimit:
+		add("ThrottleRateLimit: %g is outside the allowed above 0 to %d requests per second", rate, limits.DefaultAccountRateLimit)
+	}
+	switch burst := p.ThrottleBurstLimit; {
+	case burst == 0:
+		r.ThrottleBurstLimit = DefaultThrottleBurstLimit
+	case burst < 0 || burst > limits.DefaultAccountBurstLimit:
+		add("ThrottleBurstLimit: %d is outside the allowed 1 to %d requests", burst, limits.DefaultAccountBurstLimit)
+	}
+	switch q := p.MonthlyQuota; {
+	case q != 0 && r.FrontDoor == workload.FrontDoorHTTP:
+		add("MonthlyQuota: %d is set but HTTP APIs have no usage plans; use the REST front door or leave it 0", q)
+	case q < 0:
+		add("MonthlyQuota: %d is negative; use a positive number of requests per month", q)
+	case q == 0 && r.FrontDoor == workload.FrontDoorREST:
+		r.MonthlyQuota = DefaultMonthlyQuota
+	}
+	switch n := p.MaxBatchSize; {
+	case n == 0:
+		r.MaxBatchSize = DefaultMaxBatchSize
+	case n < 0:
+		add("MaxBatchSize: %d is negative; use a positive number of instances", n)
+	}
+	switch n := p.MaxInstanceLength; {
+	case n == 0:
+		r.MaxInstanceLength = DefaultMaxInstanceLength
+	case n < 0:
+		add("MaxInstanceLength: %d is negative; use a positive length", n)
+	}
+	if c := p.Cors; c != nil {
+		if len(c.AllowOrigins) == 0 {
+			add("Cors: AllowOrigins is empty; list the origins or leave Cors nil to keep CORS off")
+		}
+		for _, o := range c.AllowOrigins {
+			if o == "" {
+				add("Cors: AllowOrigins has an empty origin")
+			}
+		}
+		if c.MaxAge < 0 {
+			add("Cors: MaxAge %v is negative", c.MaxAge)
+		}
+	}
+
+	// Logs.
+	if p.LogRetention == "" {
+		r.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	} else if p.LogRetention == awslogs.RetentionDays_INFINITE {
+		add("LogRetention: %q keeps logs forever; choose a finite retention", p.LogRetention)
+	}
+	if p.LogRemovalPolicy == "" {
+		r.LogRemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	if p.LogLevel == "" {
+		r.LogLevel = DefaultLogLevel
+	} else if !slices.Contains(LogLevels, p.LogLevel) {
+		add("LogLevel: %q is not one of %s", p.LogLevel, strings.Join(LogLevels, ", "))
+	}
+	if p.LogFormat == "" {
+		r.LogFormat = DefaultLogFormat
+	} else if !slices.Contains(LogFormats, p.LogFormat) {
+		add("LogFormat: %q is not one of %s", p.LogFormat, strings.Join(LogFormats, ", "))
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.Environment)) {
+		if slices.Contains(ownedEnv, k) || strings.HasPrefix(k, "AWS_") || !validEnvName(k) {
+			add("Environment: %q is reserved or not a valid name (the construct sets %s; Lambda reserves AWS_*)", k, strings.Join(ownedEnv, ", "))
+		}
+	}
+
+	// Traffic.
+	t := p.Traffic
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"RequestsPerMonth", t.RequestsPerMonth},
+		{"AvgDurationMs", t.AvgDurationMs},
+		{"P99DurationMs", t.P99DurationMs},
+		{"PayloadBytes", t.PayloadBytes},
+		{"InitDurationMs", t.InitDurationMs},
+	} {
+		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			add("Traffic.%s: %g is not a finite number of at least 0", f.name, f.v)
+		}
+	}
+	if !(t.ColdStartRate >= 0 && t.ColdStartRate <= 1) {
+		add("Traffic.ColdStartRate: %g is outside the allowed 0 to 1", t.ColdStartRate)
+	}
+	if t.PayloadBytes > limits.LambdaSyncPayloadBytes {
+		add("Traffic.PayloadBytes: %g exceeds Lambda's %d-byte synchronous payload limit", t.PayloadBytes, limits.LambdaSyncPayloadBytes)
+	}
+	if r.Description == "" {
+		r.Description = "costguard inference API: model server on AWS Lambda"
+	}
+	return r, errs
+}
+
+// ownedEnv are the variables the construct sets for the model server.
+var ownedEnv = []string{"LOG_FORMAT", "LOG_LEVEL", "MAX_INSTANCES", "MODEL_DIR"}
+
+func validEnvName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i, c := range k {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func validStageName(s string) bool {
+	if len(s) > 128 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// splitJoined returns the errors inside an errors.Join, or err itself.
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// workload returns the cost record of the resolved configuration.
+func (r resolved) workload() workload.Workload {
+	return workload.Workload{
+		Version:   workload.SchemaVersion,
+		Tier:      workload.TierLambda,
+		FrontDoor: r.FrontDoor,
+		Traffic:   r.Traffic,
+		Lambda: &workload.Lambda{
+			MemoryMiB:                r.MemoryMiB,
+			Architecture:             r.arch,
+			EphemeralStorageMiB:      r.EphemeralStorageMiB,
+			ReservedConcurrency:      r.reserved,
+			ProvisionedConcurrency:   r.ProvisionedConcurrency,
+			ProvisionedHoursPerMonth: round2(r.provisionedHrs),
+		},
+	}
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// requestSchema is the REST request model of POST /predict: an object with
+// "instances", a non-empty array of at most MaxBatchSize texts (at most
+// MaxInstanceLength characters) or vectors (at most MaxInstanceLength numbers).
+func (r resolved) requestSchema() *awsapigateway.JsonSchema {
+	n := func(v int) *float64 { f := float64(v); return &f }
+	return &awsapigateway.JsonSchema{
+		Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
+		Title:                ptr("PredictRequest"),
+		Type:                 awsapigateway.JsonSchemaType_OBJECT,
+		Required:             &[]*string{ptr("instances")},
+		AdditionalProperties: false,
+		Properties: &map[string]*awsapigateway.JsonSchema{
+			"instances": {
+				Type:     awsapigateway.JsonSchemaType_ARRAY,
+				MinItems: n(1),
+				MaxItems: n(r.MaxBatchSize),
+				Items: &awsapigateway.JsonSchema{
+					OneOf: &[]*awsapigateway.JsonSchema{
+						{Type: awsapigateway.JsonSchemaType_STRING, MinLength: n(1), MaxLength: n(r.MaxInstanceLength)},
+						{Type: awsapigateway.JsonSchemaType_ARRAY, MinItems: n(1), MaxItems: n(r.MaxInstanceLength), Items: &awsapigateway.JsonSchema{Type: awsapigateway.JsonSchemaType_NUMBER}},
+					},
+				},
+			},
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

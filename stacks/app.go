@@ -1,0 +1,116 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// StageContextKey is the context key that selects one stage (-c stage=NAME).
+const StageContextKey = "stage"
+
+// AppOptions says which stacks [BuildApp] adds.
+type AppOptions struct {
+	// Root is the module root, where the model server's source lives.
+	Root string
+	// Stage selects one stage by name; empty builds every stage.
+	Stage string
+	// Overrides are context values keyed by override key (see
+	// [OverrideKeys]); other keys are ignored.
+	Overrides map[string]string
+	// Code, if set, replaces the model server build (tests that need no
+	// real package). It is called once per stack.
+	Code func(workload.Architecture) (awslambda.Code, error)
+}
+
+// BuildApp adds one stack per selected stage to scope. It reports every
+// problem of every stage together, one per line, instead of stopping at
+// the first: unknown stage, bad overrides, stage fields, a missing model
+// artifact, and the inference construct's validation.
+func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, error) {
+	names := StageNames()
+	if o.Stage != "" {
+		if _, err := LookupStage(o.Stage); err != nil {
+			return nil, fmt.Errorf("-c %s=%s: %w", StageContextKey, o.Stage, err)
+		}
+		names = []string{o.Stage}
+	}
+	code := o.Code
+	if code == nil {
+		hashes := map[workload.Architecture]error{}
+		code = func(a workload.Architecture) (awslambda.Code, error) {
+			// Check once per architecture; the asset hash is computed per
+			// stack (an asset belongs to one stack).
+			if err, seen := hashes[a]; seen && err != nil {
+				return nil, err
+			}
+			c, err := Handler{Root: o.Root, Architecture: a}.Code()
+			hashes[a] = err
+			return c, err
+		}
+	}
+	var built []*CostguardStack
+	var errs []error
+	for _, name := range names {
+		stage, _ := LookupStage(name)
+		stage, err := ApplyOverrides(stage, o.Overrides)
+		if err != nil {
+			errs = append(errs, prefixLines("stage "+name+": ", err))
+			continue
+		}
+		if err := stage.Validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c, err := code(stage.Architecture)
+		if err != nil {
+			errs = append(errs, prefixLines("stage "+name+": ", err))
+			continue
+		}
+		s, err := newStackChecked(scope, stage, c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		built = append(built, s)
+	}
+	return built, errors.Join(errs...)
+}
+
+// newStackChecked turns the construct's validation panic into an error.
+func newStackChecked(scope constructs.Construct, stage Stage, code awslambda.Code) (s *CostguardStack, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var ve *inference.ValidationError
+			if e, ok := r.(error); ok && errors.As(e, &ve) {
+				err = ve
+				return
+			}
+			panic(r)
+		}
+	}()
+	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code}), nil
+}
+
+func prefixLines(prefix string, err error) error {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// AddChecks applies the cdk-nag AWS Solutions rules to scope and
+// everything in it; a finding without a suppression fails the synth.
+func AddChecks(scope constructs.IConstruct) {
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+}

@@ -1,0 +1,240 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+
+	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/cost/sizing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// Application is the application tag's value and the stack name prefix.
+const Application = "costguard"
+
+// Stage is one environment's configuration. Every field is used by the
+// stack; the budget, alert and kill-switch fields are read by the cost
+// guard.
+type Stage struct {
+	// Name is dev, staging or prod; the stack is costguard-<Name>.
+	Name string
+	// Account and Region pin the environment; empty means environment-agnostic.
+	Account, Region string
+	// CostCenter is the cost-allocation tag.
+	CostCenter string
+	// MonthlyBudgetUSD is the monthly budget the cost guard enforces.
+	MonthlyBudgetUSD float64
+	// AlertEmails receive the cost guard's alarms.
+	AlertEmails []string
+	// KillSwitch lets the cost guard throttle the function to zero when the
+	// budget is exhausted.
+	KillSwitch bool
+
+	Architecture workload.Architecture
+	MemoryMiB    int
+	// Timeout is the function timeout; zero right-sizes it from the
+	// expected p99 and init durations times TimeoutHeadroom.
+	Timeout         time.Duration
+	TimeoutHeadroom float64
+	FrontDoor       workload.FrontDoor
+
+	ReservedConcurrency       int
+	ProvisionedConcurrency    int
+	ProvisionedMaxConcurrency int
+	ProvisionedSchedule       *inference.Schedule
+	ThrottleRateLimit         float64
+	ThrottleBurstLimit        int
+	MonthlyQuota              int
+	LogRetentionDays          int
+	DestroyLogsOnDelete       bool
+	LogLevel, LogFormat       string
+	Tracing                   bool
+
+	// Traffic is what the stage expects in a month.
+	Traffic workload.Traffic
+}
+
+// Stages is the table of environments.
+var Stages = []Stage{
+	{
+		Name:             "dev",
+		CostCenter:       "ml-platform-dev",
+		MonthlyBudgetUSD: 10,
+		AlertEmails:      []string{"ml-platform-dev@example.com"},
+		KillSwitch:       true,
+
+		Architecture:        workload.ArchARM64,
+		MemoryMiB:           512,
+		TimeoutHeadroom:     2,
+		FrontDoor:           workload.FrontDoorREST,
+		ReservedConcurrency: 2,
+		ThrottleRateLimit:   2,
+		ThrottleBurstLimit:  5,
+		MonthlyQuota:        100_000,
+		LogRetentionDays:    7,
+		DestroyLogsOnDelete: true,
+		LogLevel:            "debug",
+		LogFormat:           "json",
+
+		Traffic: workload.Traffic{RequestsPerMonth: 20_000, AvgDurationMs: 40, P99DurationMs: 250, PayloadBytes: 2_048, ColdStartRate: 0.2, InitDurationMs: 600},
+	},
+	{
+		Name:             "staging",
+		CostCenter:       "ml-platform-staging",
+		MonthlyBudgetUSD: 50,
+		AlertEmails:      []string{"ml-platform-staging@example.com"},
+
+		Architecture:        workload.ArchARM64,
+		MemoryMiB:           1024,
+		TimeoutHeadroom:     sizing.DefaultHeadroom,
+		FrontDoor:           workload.FrontDoorREST,
+		ReservedConcurrency: 10,
+		ThrottleRateLimit:   10,
+		ThrottleBurstLimit:  20,
+		MonthlyQuota:        1_000_000,
+		LogRetentionDays:    30,
+		LogLevel:            "info",
+		LogFormat:           "json",
+		Tracing:             true,
+
+		Traffic: workload.Traffic{RequestsPerMonth: 300_000, AvgDurationMs: 30, P99DurationMs: 200, PayloadBytes: 2_048, ColdStartRate: 0.05, InitDurationMs: 600},
+	},
+	{
+		Name: "prod",
+		// Placeholder account: replace with the production account before
+		// `make deploy STAGE=prod`. Synth stays hermetic: a pinned
+		// environment needs no credentials and the app does no lookups.
+		Account:          "111111111111",
+		Region:           "us-east-1",
+		CostCenter:       "ml-platform-prod",
+		MonthlyBudgetUSD: 300,
+		AlertEmails:      []string{"ml-platform-oncall@example.com"},
+
+		Architecture:              workload.ArchARM64,
+		MemoryMiB:                 1024,
+		TimeoutHeadroom:           sizing.DefaultHeadroom,
+		FrontDoor:                 workload.FrontDoorREST,
+		ReservedConcurrency:       50,
+		ProvisionedConcurrency:    2,
+		ProvisionedMaxConcurrency: 10,
+		ProvisionedSchedule:       &inference.Schedule{StartHour: 8, EndHour: 20, TimeZone: "America/New_York"},
+		ThrottleRateLimit:         50,
+		ThrottleBurstLimit:        100,
+		MonthlyQuota:              20_000_000,
+		LogRetentionDays:          90,
+		LogLevel:                  "info",
+		LogFormat:                 "json",
+		Tracing:                   true,
+
+		Traffic: workload.Traffic{RequestsPerMonth: 5_000_000, AvgDurationMs: 30, P99DurationMs: 200, PayloadBytes: 2_048, ColdStartRate: 0.01, InitDurationMs: 600},
+	},
+}
+
+// StageNames lists the stage names in table order.
+func StageNames() []string {
+	names := make([]string, len(Stages))
+	for i, s := range Stages {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// LookupStage returns a copy of the named stage.
+func LookupStage(name string) (Stage, error) {
+	for _, s := range Stages {
+		if s.Name == name {
+			s.AlertEmails = slices.Clone(s.AlertEmails)
+			if s.ProvisionedSchedule != nil {
+				sc := *s.ProvisionedSchedule
+				s.ProvisionedSchedule = &sc
+			}
+			return s, nil
+		}
+	}
+	return Stage{}, fmt.Errorf("stage: %q is not one of %s", name, strings.Join(StageNames(), ", "))
+}
+
+// StackName returns the stack name of a stage.
+func (s Stage) StackName() string { return Application + "-" + s.Name }
+
+// retentionDays maps the retentions CloudWatch Logs accepts to the CDK's enum.
+var retentionDays = map[int]awslogs.RetentionDays{
+	1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+	7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+	60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
+	150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
+	400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
+	1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
+	2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
+	3653: awslogs.RetentionDays_TEN_YEARS,
+}
+
+// Validate reports the problems the construct cannot see (it checks the
+// rest), one per line, each naming the stage field.
+func (s Stage) Validate() error {
+	var errs []error
+	if _, ok := retentionDays[s.LogRetentionDays]; !ok {
+		errs = append(errs, fmt.Errorf("stage %s: LogRetentionDays: %d is not a retention CloudWatch Logs offers (%s)", s.Name, s.LogRetentionDays, joinInts(slices.Sorted(maps.Keys(retentionDays)))))
+	}
+	if s.CostCenter == "" {
+		errs = append(errs, fmt.Errorf("stage %s: CostCenter: empty; every resource carries a cost-center tag", s.Name))
+	}
+	if s.MonthlyBudgetUSD < 0 {
+		errs = append(errs, fmt.Errorf("stage %s: MonthlyBudgetUSD: %g is negative", s.Name, s.MonthlyBudgetUSD))
+	}
+	if (s.Account == "") != (s.Region == "") {
+		errs = append(errs, fmt.Errorf("stage %s: Account %q and Region %q: set both or neither", s.Name, s.Account, s.Region))
+	}
+	return errors.Join(errs...)
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+// LambdaAPIProps returns the inference construct's props for the stage.
+func (s Stage) LambdaAPIProps() inference.LambdaAPIProps {
+	p := inference.LambdaAPIProps{
+		MemoryMiB:                 s.MemoryMiB,
+		Timeout:                   s.Timeout,
+		FrontDoor:                 s.FrontDoor,
+		ReservedConcurrency:       s.ReservedConcurrency,
+		ProvisionedConcurrency:    s.ProvisionedConcurrency,
+		ProvisionedMaxConcurrency: s.ProvisionedMaxConcurrency,
+		ProvisionedSchedule:       s.ProvisionedSchedule,
+		ThrottleRateLimit:         s.ThrottleRateLimit,
+		ThrottleBurstLimit:        s.ThrottleBurstLimit,
+		MonthlyQuota:              s.MonthlyQuota,
+		LogRetention:              retentionDays[s.LogRetentionDays],
+		LogLevel:                  s.LogLevel,
+		LogFormat:                 s.LogFormat,
+		Tracing:                   s.Tracing,
+		Traffic:                   s.Traffic,
+		Description:               fmt.Sprintf("costguard inference API (%s)", s.Name),
+	}
+	if s.Timeout == 0 {
+		p.LatencyProfile = &sizing.LatencyProfile{
+			P99:      msDuration(s.Traffic.P99DurationMs),
+			Init:     msDuration(s.Traffic.InitDurationMs),
+			Headroom: s.TimeoutHeadroom,
+		}
+	}
+	if s.DestroyLogsOnDelete {
+		p.LogRemovalPolicy = awscdk.RemovalPolicy_DESTROY
+	}
+	return p
+}
+
+func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }

@@ -1,0 +1,137 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/costguard-ml/costguard/internal/cdktest"
+)
+
+func TestBuildAppReportsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name      string
+		stage     string
+		overrides map[string]string
+		want      []string
+	}{
+		{
+			name: "memory below lambda's minimum", stage: "dev",
+			overrides: map[string]string{"memoryMiB": "64"},
+			want:      []string{"costguard-dev/Inference: MemoryMiB: 64 is outside the allowed 128 to 10240"},
+		},
+		{
+			name: "timeout beyond the rest api", stage: "dev",
+			overrides: map[string]string{"timeoutSeconds": "60"},
+			want:      []string{"costguard-dev/Inference: Timeout: 1m0s exceeds the rest API's 29s integration timeout"},
+		},
+		{
+			name: "provisioned above reserved", stage: "dev",
+			overrides: map[string]string{"provisionedConcurrency": "10", "reservedConcurrency": "5"},
+			want:      []string{"costguard-dev/Inference: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5"},
+		},
+		{
+			name: "all problems together", stage: "staging",
+			overrides: map[string]string{"memoryMiB": "64", "timeoutSeconds": "60", "throttleRateLimit": "-1"},
+			want: []string{
+				"costguard-staging/Inference: MemoryMiB: 64",
+				"costguard-staging/Inference: Timeout: 1m0s",
+				"costguard-staging/Inference: ThrottleRateLimit: -1",
+			},
+		},
+		{
+			name: "every stage", stage: "",
+			overrides: map[string]string{"memoryMiB": "20000"},
+			want:      []string{"costguard-dev/Inference: MemoryMiB: 20000", "costguard-staging/Inference: MemoryMiB: 20000", "costguard-prod/Inference: MemoryMiB: 20000"},
+		},
+		{
+			name: "unparsable override", stage: "dev",
+			overrides: map[string]string{"memoryMiB": "lots"},
+			want:      []string{"stage dev: -c memoryMiB=lots: MemoryMiB: not an integer (want 128 to 10240)"},
+		},
+		{
+			name: "retention cloudwatch does not offer", stage: "dev",
+			overrides: map[string]string{"logRetentionDays": "13"},
+			want:      []string{"stage dev: LogRetentionDays: 13 is not a retention CloudWatch Logs offers"},
+		},
+		{
+			name: "unknown stage", stage: "qa",
+			want: []string{`-c stage=qa: stage: "qa" is not one of dev, staging, prod`},
+		},
+		{
+			name: "http api has no usage plan quota", stage: "dev",
+			overrides: map[string]string{"frontDoor": "http", "monthlyQuota": "5"},
+			want:      []string{"costguard-dev/Inference: MonthlyQuota: 5 is set but HTTP APIs have no usage plans"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := cdktest.NewApp(t)
+			_, err := BuildApp(app, AppOptions{Root: cdktest.ModuleRoot(t), Stage: tc.stage, Overrides: tc.overrides, Code: stubCode})
+			if err == nil {
+				t.Fatal("BuildApp() succeeded, want an error")
+			}
+			msg := err.Error()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("BuildApp() error =\n%s\nwant a line containing %q", msg, w)
+				}
+			}
+			if n, want := strings.Count(msg, "\n")+1, len(tc.want); n != want {
+				t.Errorf("BuildApp() error has %d lines, want %d (one per problem):\n%s", n, want, msg)
+			}
+		})
+	}
+}
+
+func TestHandlerCheck(t *testing.T) {
+	root := cdktest.ModuleRoot(t)
+	tests := []struct {
+		name string
+		h    Handler
+		want string
+	}{
+		{"model artifact missing", Handler{Root: root, ModelDir: "stacks/testdata/asset"}, "model artifact: stacks/testdata/asset/manifest.json is missing or empty"},
+		{"package missing", Handler{Root: root, Package: "./lambda/cmd/nope"}, "handler package: ./lambda/cmd/nope is not a directory"},
+		{"architecture", Handler{Root: root, Architecture: "sparc"}, `Architecture: "sparc" is not arm64 or x86_64`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.h.Check()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Check() = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSourceHash(t *testing.T) {
+	root := cdktest.ModuleRoot(t)
+	arm, err := Handler{Root: root}.SourceHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Handler{Root: root}.SourceHash()
+	x86, _ := Handler{Root: root, Architecture: "x86_64"}.SourceHash()
+	if arm != again {
+		t.Errorf("SourceHash() = %s then %s for the same source", arm, again)
+	}
+	if arm == x86 {
+		t.Errorf("SourceHash() is %s for arm64 and x86_64, want different", arm)
+	}
+}
+
+func TestStagesAreValid(t *testing.T) {
+	for _, s := range Stages {
+		t.Run(s.Name, func(t *testing.T) {
+			if err := s.Validate(); err != nil {
+				t.Error(err)
+			}
+			if s.Name == "dev" && (s.Account != "" || !s.KillSwitch || s.ProvisionedConcurrency != 0) {
+				t.Error("dev must be environment-agnostic, with the kill switch on and no provisioned concurrency")
+			}
+			if s.Name == "prod" && (s.Account == "" || s.Region == "") {
+				t.Error("prod must name its account and region")
+			}
+		})
+	}
+}

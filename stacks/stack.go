@@ -1,0 +1,98 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// CostguardStackProps configures a [CostguardStack].
+type CostguardStackProps struct {
+	awscdk.StackProps
+	// Stage is the environment's configuration. Default: the dev stage.
+	Stage *Stage
+	// Code is the model server's deployment package (see [Handler.Code]).
+	// Required.
+	Code awslambda.Code
+}
+
+// CostguardStack is one environment's inference API.
+type CostguardStack struct {
+	awscdk.Stack
+	// Inference is the Lambda tier with its front door.
+	Inference *inference.LambdaAPI
+	// Stage is the configuration the stack was built from.
+	Stage Stage
+}
+
+// NewCostguardStack builds a stage's stack: the Lambda inference API, the
+// cost metadata the CLI reads, tags on every resource and the outputs. The
+// stack's environment comes from the stage unless props.Env is set.
+func NewCostguardStack(scope constructs.Construct, id string, props *CostguardStackProps) *CostguardStack {
+	var p CostguardStackProps
+	if props != nil {
+		p = *props
+	}
+	stage := Stages[0]
+	if p.Stage != nil {
+		stage = *p.Stage
+	}
+	sp := p.StackProps
+	if sp.Env == nil && stage.Account != "" {
+		sp.Env = &awscdk.Environment{Account: jsii.String(stage.Account), Region: jsii.String(stage.Region)}
+	}
+	if sp.Description == nil {
+		sp.Description = jsii.String("costguard: cost-guarded ML inference API, stage " + stage.Name)
+	}
+	stack := awscdk.NewStack(scope, &id, &sp)
+	s := &CostguardStack{Stack: stack, Stage: stage}
+
+	for k, v := range map[string]string{
+		"application": Application,
+		"stage":       stage.Name,
+		"cost-center": stage.CostCenter,
+	} {
+		awscdk.Tags_Of(stack).Add(jsii.String(k), jsii.String(v), nil)
+	}
+	stack.TemplateOptions().SetMetadata(&map[string]interface{}{
+		workload.StackMetadataKey: workload.Stack{
+			Version:          workload.SchemaVersion,
+			Stage:            stage.Name,
+			Region:           stage.Region,
+			MonthlyBudgetUSD: stage.MonthlyBudgetUSD,
+		}.Map(),
+	})
+
+	props2 := stage.LambdaAPIProps()
+	props2.Code = p.Code
+	props2.Architecture = architecture(stage.Architecture)
+	s.Inference = inference.NewLambdaAPI(stack, "Inference", &props2)
+
+	out := func(id, desc string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
+	}
+	out("ApiUrl", "Invoke URL of the API stage (POST predict, GET health)", s.Inference.URL())
+	out("FunctionName", "Name of the model server function", s.Inference.Function().FunctionName())
+	out("AliasArn", "ARN of the alias the API invokes", s.Inference.Alias().FunctionArn())
+	if key := s.Inference.APIKey(); key != nil {
+		out("ApiKeyId", "Id of the API key (aws apigateway get-api-key --include-value --api-key ID)", key.KeyId())
+	}
+	return s
+}
+
+// architecture maps a stage's architecture to the CDK's; anything else is
+// left nil for the construct's default, and an unknown name is reported by
+// [Handler.Check] before the stack is built.
+func architecture(a workload.Architecture) awslambda.Architecture {
+	switch a {
+	case workload.ArchX86_64:
+		return awslambda.Architecture_X86_64()
+	case workload.ArchARM64:
+		return awslambda.Architecture_ARM_64()
+	}
+	return nil
+}
