@@ -42,7 +42,17 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1
 	ExitUsage   = 2
+	// ExitOverBudget is returned by report and diff with --fail-over-budget.
+	ExitOverBudget = 3
 )
+
+// exitError ends a command with a specific exit code and message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
 
 // UsageError is a bad flag, value or argument: exit code 2.
 type UsageError struct{ Msg string }
@@ -91,7 +101,11 @@ func Main(args []string, env Env) (code int) {
 	err := c.Run(env, args[1:])
 	var ue *UsageError
 	var he *helpError
+	var ee *exitError
 	switch {
+	case errors.As(err, &ee):
+		fmt.Fprintf(env.Stderr, "costguard %s: %s\n", name, oneLine(ee.msg))
+		return ee.code
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &he):
