@@ -209,8 +209,8 @@ func (p ServiceProps) validate() error {
 	return errors.Join(errs...)
 }
 
-// NewService builds the model server on ECS Fargate. It panics with the
-// construct path and every configuration problem when props are invalid.
+// NewService builds the model server on ECS Fargate. It panics with a
+// [*ValidationError] listing every configuration problem.
 func NewService(scope constructs.Construct, id string, props *ServiceProps) *Service {
 	var p ServiceProps
 	if props != nil {
@@ -219,7 +219,7 @@ func NewService(scope constructs.Construct, id string, props *ServiceProps) *Ser
 	p = p.withDefaults()
 	this := constructs.NewConstruct(scope, jsii.String(id))
 	if err := p.validate(); err != nil {
-		panic(fmt.Sprintf("%s: invalid fargate service: %v", *this.Node().Path(), err))
+		panic(newValidationError(*this.Node().Path(), err))
 	}
 	s := &Service{Construct: this, props: p}
 	s.buildNetwork()

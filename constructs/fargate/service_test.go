@@ -237,9 +237,13 @@ func TestServiceValidation(t *testing.T) {
 		stack := newStack(t, "FargateInvalid")
 		defer func() {
 			r := recover()
-			msg, _ := r.(string)
-			if !strings.Contains(msg, "FargateInvalid/Inference: invalid fargate service") || !strings.Contains(msg, "CPU: 300") {
-				t.Errorf("panic = %v, want the construct path and the CPU problem", r)
+			ve, ok := r.(*ValidationError)
+			if !ok {
+				t.Fatalf("panic = %#v, want a *ValidationError", r)
+			}
+			want := "FargateInvalid/Inference: CPU: 300 is not a Fargate CPU size"
+			if !strings.HasPrefix(ve.Error(), want) || len(ve.Problems) != 1 {
+				t.Errorf("panic = %q, want one problem starting %q", ve, want)
 			}
 		}()
 		NewService(stack, "Inference", &ServiceProps{Image: testImage(), CPU: 300})

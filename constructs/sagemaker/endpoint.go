@@ -302,8 +302,7 @@ func hasInstanceStore(instanceType string) bool {
 }
 
 // NewEndpoint builds the model server on a SageMaker endpoint. It panics
-// with the construct path and every configuration problem when props are
-// invalid.
+// with a [*ValidationError] listing every configuration problem.
 func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *Endpoint {
 	var p EndpointProps
 	if props != nil {
@@ -312,7 +311,7 @@ func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *E
 	p = p.withDefaults()
 	this := constructs.NewConstruct(scope, jsii.String(id))
 	if err := p.validate(); err != nil {
-		panic(fmt.Sprintf("%s: invalid sagemaker endpoint: %v", *this.Node().Path(), err))
+		panic(newValidationError(*this.Node().Path(), err))
 	}
 	e := &Endpoint{Construct: this, props: p}
 	// A fixed name (unique in the account, stable across deployments, made

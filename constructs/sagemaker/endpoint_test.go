@@ -303,9 +303,14 @@ func TestEndpointValidation(t *testing.T) {
 	t.Run("constructor panics with the construct path", func(t *testing.T) {
 		stack := newStack(t, "SageMakerInvalid")
 		defer func() {
-			msg, _ := recover().(string)
-			if !strings.Contains(msg, "SageMakerInvalid/Inference: invalid sagemaker endpoint") || !strings.Contains(msg, "MemoryMiB: 12288") {
-				t.Errorf("panic = %q, want the construct path and the memory problem", msg)
+			r := recover()
+			ve, ok := r.(*ValidationError)
+			if !ok {
+				t.Fatalf("panic = %#v, want a *ValidationError", r)
+			}
+			want := "SageMakerInvalid/Inference: MemoryMiB: 12288 is not a serverless memory size (want 1024 to 6144 in 1024 steps)"
+			if ve.Error() != want {
+				t.Errorf("panic = %q, want %q", ve, want)
 			}
 		}()
 		NewEndpoint(stack, "Inference", &EndpointProps{Image: testImage(stack), MemoryMiB: 12288})
