@@ -1,0 +1,505 @@
+package placement
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/limits"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// MemoryHeadroom multiplies a model's peak memory when sizing any tier.
+const MemoryHeadroom = 1.25
+
+// TargetUtilization is the share of an always-on task's capacity planned for.
+const TargetUtilization = 0.7
+
+// Model is what placement needs to know about a model and its traffic.
+type Model struct {
+	// ArtifactMB is the size of the model and code as deployed, unzipped.
+	ArtifactMB float64
+	// PeakMemoryMB is the serving process's peak memory.
+	PeakMemoryMB float64
+	// P99Ms is the 99th-percentile duration of one request, and AvgMs the
+	// average (0 means half of P99Ms).
+	P99Ms float64
+	AvgMs float64
+	// GPU says the model needs a GPU to meet its latency.
+	GPU bool
+	// PayloadBytes is the largest request payload.
+	PayloadBytes float64
+	// RequestsPerMonth is the expected traffic.
+	RequestsPerMonth float64
+	// FrontDoor is the API in front; "" means REST.
+	FrontDoor estimate.FrontDoor
+	// Arch is the CPU architecture for Lambda and Fargate; "" means arm64.
+	Arch pricing.Arch
+}
+
+// Validate reports every problem with m, joined.
+func (m Model) Validate() error {
+	var errs []error
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"artifact-mb", m.ArtifactMB}, {"peak-memory-mb", m.PeakMemoryMB}, {"p99-ms", m.P99Ms}, {"avg-ms", m.AvgMs}, {"payload-bytes", m.PayloadBytes}, {"requests", m.RequestsPerMonth}} {
+		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			errs = append(errs, fmt.Errorf("%s: %g is not a non-negative number", f.name, f.v))
+		}
+	}
+	if m.PeakMemoryMB == 0 {
+		errs = append(errs, errors.New("peak-memory-mb: required"))
+	}
+	if m.P99Ms == 0 {
+		errs = append(errs, errors.New("p99-ms: required"))
+	}
+	if m.AvgMs > m.P99Ms && m.P99Ms > 0 {
+		errs = append(errs, fmt.Errorf("avg-ms: %g exceeds p99-ms %g", m.AvgMs, m.P99Ms))
+	}
+	switch m.FrontDoor {
+	case "", estimate.FrontDoorNone, estimate.FrontDoorREST, estimate.FrontDoorHTTP:
+	default:
+		errs = append(errs, fmt.Errorf("api: %q is not one of none, rest, http", m.FrontDoor))
+	}
+	switch m.Arch {
+	case "", pricing.X86_64, pricing.ARM64:
+	default:
+		errs = append(errs, fmt.Errorf("arch: %q is not one of x86_64, arm64", m.Arch))
+	}
+	return errors.Join(errs...)
+}
+
+func (m Model) withDefaults() Model {
+	if m.AvgMs == 0 {
+		m.AvgMs = m.P99Ms / 2
+	}
+	if m.FrontDoor == "" {
+		m.FrontDoor = estimate.FrontDoorREST
+	}
+	if m.Arch == "" {
+		m.Arch = pricing.ARM64
+	}
+	return m
+}
+
+// Option is one tier as placement sized, checked and priced it.
+type Option struct {
+	Tier workload.Tier `json:"tier"`
+	// Feasible is false when the model hits a hard limit of the tier.
+	Feasible bool `json:"feasible"`
+	// Limits lists every hard limit the model hits on this tier.
+	Limits []string `json:"limits,omitempty"`
+	// Config describes the sized configuration.
+	Config string `json:"config,omitempty"`
+	// AlwaysOn is true for tiers that bill while idle.
+	AlwaysOn   bool               `json:"alwaysOn"`
+	MonthlyUSD float64            `json:"monthly_usd"`
+	Estimate   *estimate.Estimate `json:"estimate,omitempty"`
+	// Notes are non-blocking observations (a container image is needed, a
+	// quota must be raised).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// BreakEven is the traffic at which a pay-per-use tier and an always-on
+// tier cost the same.
+type BreakEven struct {
+	PayPerUse        workload.Tier `json:"payPerUse"`
+	AlwaysOn         workload.Tier `json:"alwaysOn"`
+	RequestsPerMonth float64       `json:"requestsPerMonth"`
+	MonthlyUSD       float64       `json:"monthly_usd"`
+}
+
+// Decision is where a model goes and why.
+type Decision struct {
+	Tier    workload.Tier `json:"tier"`
+	Reasons []string      `json:"reasons"`
+	Options []Option      `json:"options"`
+	// BreakEven is set when a pay-per-use and an always-on tier are both
+	// feasible and their costs cross below 10^12 requests a month.
+	BreakEven *BreakEven `json:"breakEven,omitempty"`
+}
+
+// Option returns the option of tier t.
+func (d Decision) Option(t workload.Tier) (Option, bool) {
+	for _, o := range d.Options {
+		if o.Tier == t {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// Place decides where m runs, priced with p.
+func Place(m Model, p pricing.Prices) (Decision, error) {
+	if err := m.Validate(); err != nil {
+		return Decision{}, err
+	}
+	m = m.withDefaults()
+	var d Decision
+	for _, t := range workload.Tiers {
+		o := Evaluate(m, t, p)
+		d.Options = append(d.Options, o)
+	}
+	sync := func(o Option) bool { return o.Tier != workload.TierSageMakerAsync }
+	var best *Option
+	for i := range d.Options {
+		o := &d.Options[i]
+		if o.Feasible && sync(*o) && (best == nil || o.MonthlyUSD < best.MonthlyUSD) {
+			best = o
+		}
+	}
+	asyncOpt, _ := d.Option(workload.TierSageMakerAsync)
+	switch {
+	case m.FrontDoor == estimate.FrontDoorNone && asyncOpt.Feasible && (best == nil || asyncOpt.MonthlyUSD < best.MonthlyUSD):
+		d.Tier = workload.TierSageMakerAsync
+		d.Reasons = append(d.Reasons, fmt.Sprintf("sagemaker-async is the cheapest feasible tier at %s a month with no front door waiting for the answer", money(asyncOpt.MonthlyUSD)))
+	case best != nil:
+		d.Tier = best.Tier
+		d.Reasons = append(d.Reasons, fmt.Sprintf("%s is the cheapest feasible synchronous tier at %s a month for %s requests", best.Tier, money(best.MonthlyUSD), count(m.RequestsPerMonth)))
+	case asyncOpt.Feasible:
+		d.Tier = workload.TierSageMakerAsync
+		d.Reasons = append(d.Reasons, "no synchronous tier fits, so requests are queued: the caller gets a job and the answer arrives in S3 (with an SNS notification)")
+	default:
+		return d, errors.New("no tier can serve this model: " + strings.Join(allLimits(d.Options), "; "))
+	}
+	for _, o := range d.Options {
+		if !o.Feasible {
+			d.Reasons = append(d.Reasons, fmt.Sprintf("not %s: %s", o.Tier, strings.Join(o.Limits, "; ")))
+		}
+	}
+	d.BreakEven = breakEven(m, d, p)
+	return d, nil
+}
+
+func allLimits(opts []Option) []string {
+	var out []string
+	for _, o := range opts {
+		out = append(out, fmt.Sprintf("%s: %s", o.Tier, strings.Join(o.Limits, ", ")))
+	}
+	return out
+}
+
+func money(v float64) string { return fmt.Sprintf("$%.2f", v) }
+
+func count(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%gB", math.Round(v/1e7)/100)
+	case v >= 1e6:
+		return fmt.Sprintf("%gM", math.Round(v/1e4)/100)
+	case v >= 1e3:
+		return fmt.Sprintf("%gk", math.Round(v/10)/100)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%g s", d.Seconds()) }
+
+// frontDoorLimits checks latency and payload against the front door.
+func frontDoorLimits(m Model) []string {
+	var out []string
+	switch m.FrontDoor {
+	case estimate.FrontDoorREST:
+		if m.P99Ms > float64(limits.RESTIntegrationTimeout.Milliseconds()) {
+			out = append(out, fmt.Sprintf("p99 %s exceeds the REST API's %s integration timeout", ms(m.P99Ms), seconds(limits.RESTIntegrationTimeout)))
+		}
+		if m.PayloadBytes > limits.RESTPayloadBytes {
+			out = append(out, fmt.Sprintf("payload %s exceeds the REST API's 10 MB", size(m.PayloadBytes)))
+		}
+	case estimate.FrontDoorHTTP:
+		if m.P99Ms > float64(limits.HTTPIntegrationTimeout.Milliseconds()) {
+			out = append(out, fmt.Sprintf("p99 %s exceeds the HTTP API's %s integration timeout", ms(m.P99Ms), seconds(limits.HTTPIntegrationTimeout)))
+		}
+		if m.PayloadBytes > limits.HTTPPayloadBytes {
+			out = append(out, fmt.Sprintf("payload %s exceeds the HTTP API's 10 MB", size(m.PayloadBytes)))
+		}
+	}
+	return out
+}
+
+func ms(v float64) string {
+	if v >= 1000 {
+		return fmt.Sprintf("%g s", math.Round(v/10)/100)
+	}
+	return fmt.Sprintf("%g ms", v)
+}
+
+func size(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GB", b/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MB", b/(1<<20))
+	}
+	return fmt.Sprintf("%.0f KB", b/(1<<10))
+}
+
+// needMiB is the memory a tier must give the model.
+func (m Model) needMiB() float64 { return m.PeakMemoryMB * MemoryHeadroom }
+
+// meanConcurrency is the average number of requests in flight.
+func (m Model) meanConcurrency() float64 {
+	return m.RequestsPerMonth / pricing.SecondsPerMonth * m.AvgMs / 1000
+}
+
+// Evaluate sizes, checks and prices m on tier t (m with defaults applied).
+func Evaluate(m Model, t workload.Tier, p pricing.Prices) Option {
+	m = m.withDefaults()
+	o := Option{Tier: t}
+	var e estimate.Estimate
+	var err error
+	switch t {
+	case workload.TierLambda:
+		e, err = lambdaOption(m, p, &o)
+	case workload.TierFargate:
+		e, err = fargateOption(m, p, &o)
+	case workload.TierSageMakerServerless:
+		e, err = serverlessOption(m, p, &o)
+	case workload.TierSageMakerRealtime, workload.TierSageMakerAsync:
+		e, err = instanceOption(m, t, p, &o)
+	}
+	if err != nil {
+		o.Limits = append(o.Limits, err.Error())
+	}
+	o.Feasible = len(o.Limits) == 0
+	if o.Feasible {
+		o.Estimate, o.MonthlyUSD = &e, e.TotalUSD
+	}
+	return o
+}
+
+func lambdaOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, error) {
+	mem := int(math.Max(limits.LambdaMinMemoryMiB, math.Ceil(m.needMiB()/64)*64))
+	if m.GPU {
+		o.Limits = append(o.Limits, "needs a GPU; Lambda has none")
+	}
+	if m.needMiB() > limits.LambdaMaxMemoryMiB {
+		o.Limits = append(o.Limits, fmt.Sprintf("needs %.0f MB (peak %.0f MB + 25%%), over Lambda's %d MB", m.needMiB(), m.PeakMemoryMB, limits.LambdaMaxMemoryMiB))
+	}
+	if m.P99Ms > float64(limits.LambdaMaxTimeout.Milliseconds()) {
+		o.Limits = append(o.Limits, fmt.Sprintf("p99 %s exceeds Lambda's %s maximum timeout", ms(m.P99Ms), seconds(limits.LambdaMaxTimeout)))
+	}
+	o.Limits = append(o.Limits, frontDoorLimits(m)...)
+	if m.PayloadBytes > limits.LambdaSyncPayloadBytes {
+		o.Limits = append(o.Limits, fmt.Sprintf("payload %s exceeds Lambda's 6 MB synchronous payload", size(m.PayloadBytes)))
+	}
+	artifact := m.ArtifactMB * (1 << 20)
+	switch {
+	case artifact > limits.LambdaImageBytes:
+		o.Limits = append(o.Limits, fmt.Sprintf("artifact %s exceeds Lambda's 10 GB container image", size(artifact)))
+	case artifact > limits.LambdaUnzippedPackageBytes:
+		o.Notes = append(o.Notes, fmt.Sprintf("artifact %s is over the 250 MB unzipped .zip limit: ship a container image", size(artifact)))
+	}
+	if c := m.meanConcurrency(); c > limits.LambdaDefaultAccountConcurrency-limits.LambdaUnreservedMinimum {
+		o.Notes = append(o.Notes, fmt.Sprintf("mean concurrency %.0f needs a concurrency quota above the default %d", c, limits.LambdaDefaultAccountConcurrency))
+	}
+	if len(o.Limits) > 0 {
+		return estimate.Estimate{}, nil
+	}
+	o.Config = fmt.Sprintf("%d MB %s", mem, m.Arch)
+	return estimate.EstimateLambda(estimate.Lambda{
+		Requests: m.RequestsPerMonth, DurationMs: m.AvgMs, MemoryMiB: mem, Arch: m.Arch,
+		FrontDoor: m.FrontDoor, PayloadBytes: m.PayloadBytes,
+	}, p)
+}
+
+// fargateSize is the smallest Fargate task with at least need MiB.
+func fargateSize(need float64) (cpu, mem int, ok bool) {
+	for _, s := range limits.FargateSizes {
+		if s.CPU < 1024 {
+			// Inference wants at least one whole vCPU.
+			continue
+		}
+		for m := s.MinMiB; m <= s.MaxMiB; m += s.StepMiB {
+			if float64(m) >= need {
+				return s.CPU, m, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+func tasksFor(m Model, perTask float64) float64 {
+	return math.Max(1, math.Ceil(m.meanConcurrency()/(perTask*TargetUtilization)))
+}
+
+func fargateOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, error) {
+	o.AlwaysOn = true
+	if m.GPU {
+		o.Limits = append(o.Limits, "needs a GPU; Fargate has none")
+	}
+	cpu, mem, ok := fargateSize(m.needMiB())
+	if !ok {
+		o.Limits = append(o.Limits, fmt.Sprintf("needs %.0f MB, over Fargate's largest task (%d MB)", m.needMiB(), limits.FargateMaxMemoryMiB))
+	}
+	o.Limits = append(o.Limits, frontDoorLimits(m)...)
+	if len(o.Limits) > 0 {
+		return estimate.Estimate{}, nil
+	}
+	tasks := tasksFor(m, float64(cpu)/1024)
+	o.Config = fmt.Sprintf("%g vCPU / %g GB × %g task(s) %s", float64(cpu)/1024, float64(mem)/1024, tasks, m.Arch)
+	return estimate.EstimateFargate(estimate.Fargate{
+		CPU: cpu, MemoryMiB: mem, Arch: m.Arch, Tasks: tasks, ALB: m.FrontDoor != estimate.FrontDoorNone,
+		FrontDoor: m.FrontDoor, Requests: m.RequestsPerMonth, PayloadBytes: m.PayloadBytes,
+	}, p)
+}
+
+func serverlessOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, error) {
+	sm := p.SageMaker
+	if m.GPU {
+		o.Limits = append(o.Limits, "needs a GPU; SageMaker serverless has none")
+	}
+	mem := int(math.Ceil(m.needMiB()/float64(sm.ServerlessStepMiB))) * sm.ServerlessStepMiB
+	mem = max(mem, sm.ServerlessMinMiB)
+	if mem > sm.ServerlessMaxMiB {
+		o.Limits = append(o.Limits, fmt.Sprintf("needs %.0f MB, over SageMaker serverless's %d MB", m.needMiB(), sm.ServerlessMaxMiB))
+	}
+	if m.P99Ms > float64(limits.SageMakerServerlessTimeout.Milliseconds()) {
+		o.Limits = append(o.Limits, fmt.Sprintf("p99 %s exceeds SageMaker serverless's %s", ms(m.P99Ms), seconds(limits.SageMakerServerlessTimeout)))
+	}
+	if m.PayloadBytes > limits.SageMakerServerlessPayloadBytes {
+		o.Limits = append(o.Limits, fmt.Sprintf("payload %s exceeds SageMaker serverless's 4 MB", size(m.PayloadBytes)))
+	}
+	if m.ArtifactMB*(1<<20) > limits.LambdaImageBytes {
+		o.Limits = append(o.Limits, fmt.Sprintf("artifact %s exceeds SageMaker serverless's 10 GB container image", size(m.ArtifactMB*(1<<20))))
+	}
+	o.Limits = append(o.Limits, frontDoorLimits(m)...)
+	if len(o.Limits) > 0 {
+		return estimate.Estimate{}, nil
+	}
+	o.Config = fmt.Sprintf("%d MB serverless", mem)
+	return estimate.EstimateSageMaker(estimate.SageMaker{
+		Mode: estimate.SageMakerServerless, Requests: m.RequestsPerMonth, DurationMs: m.AvgMs,
+		PayloadBytes: m.PayloadBytes, MemoryMiB: mem, FrontDoor: m.FrontDoor,
+	}, p)
+}
+
+// instanceFor is the cheapest priced instance with the memory (and GPU) m needs.
+func instanceFor(m Model, p pricing.Prices) (string, pricing.Instance, bool) {
+	names := estimate.InstanceTypes(p)
+	sort.SliceStable(names, func(i, j int) bool {
+		return p.SageMaker.Instances[names[i]].Hourly < p.SageMaker.Instances[names[j]].Hourly
+	})
+	for _, n := range names {
+		in := p.SageMaker.Instances[n]
+		if in.MemoryGiB*1024 >= m.needMiB() && (!m.GPU || in.GPUs > 0) {
+			return n, in, true
+		}
+	}
+	return "", pricing.Instance{}, false
+}
+
+func instanceOption(m Model, t workload.Tier, p pricing.Prices, o *Option) (estimate.Estimate, error) {
+	name, in, ok := instanceFor(m, p)
+	if !ok {
+		kind := "instance"
+		if m.GPU {
+			kind = "GPU instance"
+		}
+		o.Limits = append(o.Limits, fmt.Sprintf("no priced %s has %.0f MB", kind, m.needMiB()))
+	}
+	if t == workload.TierSageMakerRealtime {
+		o.AlwaysOn = true
+		if m.P99Ms > float64(limits.SageMakerRealtimeTimeout.Milliseconds()) {
+			o.Limits = append(o.Limits, fmt.Sprintf("p99 %s exceeds the real-time endpoint's %s", ms(m.P99Ms), seconds(limits.SageMakerRealtimeTimeout)))
+		}
+		if m.PayloadBytes > limits.SageMakerRealtimePayloadBytes {
+			o.Limits = append(o.Limits, fmt.Sprintf("payload %s exceeds the real-time endpoint's 6 MB", size(m.PayloadBytes)))
+		}
+		o.Limits = append(o.Limits, frontDoorLimits(m)...)
+	} else {
+		if m.P99Ms > float64(limits.SageMakerAsyncTimeout.Milliseconds()) {
+			o.Limits = append(o.Limits, fmt.Sprintf("p99 %s exceeds asynchronous inference's %s", ms(m.P99Ms), seconds(limits.SageMakerAsyncTimeout)))
+		}
+		if m.PayloadBytes > limits.SageMakerAsyncPayloadBytes {
+			o.Limits = append(o.Limits, fmt.Sprintf("payload %s exceeds asynchronous inference's 1 GB", size(m.PayloadBytes)))
+		}
+	}
+	if len(o.Limits) > 0 {
+		return estimate.Estimate{}, nil
+	}
+	perInstance := float64(in.VCPUs)
+	if m.GPU {
+		perInstance = float64(in.GPUs)
+	}
+	mode, instances := estimate.SageMakerRealtime, tasksFor(m, perInstance)
+	o.Config = fmt.Sprintf("%s × %g", name, instances)
+	fd := m.FrontDoor
+	if t == workload.TierSageMakerAsync {
+		// Scales to zero between jobs; the caller polls or is notified.
+		mode, instances, fd = estimate.SageMakerAsync, 0, estimate.FrontDoorNone
+		o.Config = name + ", scales to zero"
+	}
+	return estimate.EstimateSageMaker(estimate.SageMaker{
+		Mode: mode, Requests: m.RequestsPerMonth, DurationMs: m.AvgMs, PayloadBytes: m.PayloadBytes,
+		InstanceType: name, Instances: instances, FrontDoor: fd,
+	}, p)
+}
+
+// CostAt prices tier t for m at requests a month; ok is false when the
+// tier is infeasible for m.
+func CostAt(m Model, t workload.Tier, requests float64, p pricing.Prices) (float64, bool) {
+	m.RequestsPerMonth = requests
+	o := Evaluate(m, t, p)
+	return o.MonthlyUSD, o.Feasible
+}
+
+// breakEven finds where the cheapest feasible pay-per-use tier and the
+// cheapest feasible always-on tier (at the expected traffic) cross.
+func breakEven(m Model, d Decision, p pricing.Prices) *BreakEven {
+	var payg, on *Option
+	for i := range d.Options {
+		o := &d.Options[i]
+		if !o.Feasible || o.Tier == workload.TierSageMakerAsync {
+			continue
+		}
+		if o.AlwaysOn {
+			if on == nil || o.MonthlyUSD < on.MonthlyUSD {
+				on = o
+			}
+		} else if payg == nil || o.MonthlyUSD < payg.MonthlyUSD {
+			payg = o
+		}
+	}
+	if payg == nil || on == nil {
+		return nil
+	}
+	diff := func(r float64) float64 {
+		a, _ := CostAt(m, payg.Tier, r, p)
+		b, _ := CostAt(m, on.Tier, r, p)
+		return a - b
+	}
+	// Scan decades for the first traffic at which pay-per-use costs more,
+	// then bisect.
+	lo, hi := 0.0, 0.0
+	if diff(0) >= 0 {
+		hi = 0
+	} else {
+		for r := 1e3; r <= 1e12; r *= math.Sqrt(10) {
+			if diff(r) >= 0 {
+				hi = r
+				break
+			}
+			lo = r
+		}
+		if hi == 0 {
+			return nil
+		}
+		for range 60 {
+			mid := (lo + hi) / 2
+			if diff(mid) >= 0 {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+	}
+	usd, _ := CostAt(m, on.Tier, hi, p)
+	return &BreakEven{PayPerUse: payg.Tier, AlwaysOn: on.Tier, RequestsPerMonth: math.Round(hi), MonthlyUSD: usd}
+}

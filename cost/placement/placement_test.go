@@ -1,0 +1,167 @@
+package placement
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+var (
+	tinyText = Model{ArtifactMB: 40, PeakMemoryMB: 300, P99Ms: 120, AvgMs: 40, PayloadBytes: 2048, RequestsPerMonth: 1e6}
+	bigModel = Model{ArtifactMB: 12000, PeakMemoryMB: 12288, P99Ms: 2000, AvgMs: 900, PayloadBytes: 4096, RequestsPerMonth: 1e6}
+	gpuModel = Model{ArtifactMB: 3000, PeakMemoryMB: 6000, P99Ms: 800, AvgMs: 300, GPU: true, PayloadBytes: 100 << 10, RequestsPerMonth: 2e6}
+	batchJob = Model{ArtifactMB: 500, PeakMemoryMB: 3000, P99Ms: 20 * 60 * 1000, AvgMs: 18 * 60 * 1000, PayloadBytes: 50 << 20, RequestsPerMonth: 300}
+)
+
+func TestPlaceScenarios(t *testing.T) {
+	p := pricing.Default()
+	tests := []struct {
+		name        string
+		model       Model
+		want        workload.Tier
+		notFeasible map[workload.Tier]string // tier → a limit it must report
+	}{
+		{name: "tiny text model goes to lambda", model: tinyText, want: workload.TierLambda},
+		{name: "12 GB model is not lambda", model: bigModel, want: workload.TierFargate, notFeasible: map[workload.Tier]string{
+			workload.TierLambda:              "needs 15360 MB (peak 12288 MB + 25%), over Lambda's 10240 MB",
+			workload.TierSageMakerServerless: "over SageMaker serverless's 6144 MB",
+		}},
+		{name: "gpu model goes to sagemaker real-time", model: gpuModel, want: workload.TierSageMakerRealtime, notFeasible: map[workload.Tier]string{
+			workload.TierLambda:              "needs a GPU; Lambda has none",
+			workload.TierFargate:             "needs a GPU; Fargate has none",
+			workload.TierSageMakerServerless: "needs a GPU; SageMaker serverless has none",
+		}},
+		{name: "20-minute batch job is not lambda but async", model: batchJob, want: workload.TierSageMakerAsync, notFeasible: map[workload.Tier]string{
+			workload.TierLambda:              "p99 1200 s exceeds Lambda's 900 s maximum timeout",
+			workload.TierFargate:             "p99 1200 s exceeds the REST API's 29 s integration timeout",
+			workload.TierSageMakerServerless: "p99 1200 s exceeds SageMaker serverless's 60 s",
+			workload.TierSageMakerRealtime:   "p99 1200 s exceeds the real-time endpoint's 60 s",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Place(tc.model, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Tier != tc.want {
+				t.Errorf("tier = %s, want %s; reasons %q", d.Tier, tc.want, d.Reasons)
+			}
+			for tier, limit := range tc.notFeasible {
+				o, _ := d.Option(tier)
+				if o.Feasible || !strings.Contains(strings.Join(o.Limits, "; "), limit) {
+					t.Errorf("%s: feasible %v, limits %q, want %q", tier, o.Feasible, o.Limits, limit)
+				}
+				if !strings.Contains(strings.Join(d.Reasons, "\n"), "not "+string(tier)+": ") {
+					t.Errorf("reasons do not explain why not %s: %q", tier, d.Reasons)
+				}
+			}
+			chosen, _ := d.Option(d.Tier)
+			if !chosen.Feasible || chosen.MonthlyUSD <= 0 || chosen.Estimate == nil {
+				t.Errorf("chosen option %+v is not priced", chosen)
+			}
+		})
+	}
+}
+
+// Each hard limit, alone, rules Lambda out with its own message.
+func TestLambdaLimits(t *testing.T) {
+	p := pricing.Default()
+	base := tinyText
+	tests := []struct {
+		name   string
+		change func(*Model)
+		limit  string
+	}{
+		{name: "memory", change: func(m *Model) { m.PeakMemoryMB = 9000 }, limit: "over Lambda's 10240 MB"},
+		{name: "900 s", change: func(m *Model) { m.P99Ms = 901_000; m.AvgMs = 1000; m.FrontDoor = estimate.FrontDoorNone }, limit: "exceeds Lambda's 900 s maximum timeout"},
+		{name: "rest front door timeout", change: func(m *Model) { m.P99Ms = 29_001 }, limit: "exceeds the REST API's 29 s integration timeout"},
+		{name: "http front door timeout", change: func(m *Model) { m.P99Ms = 30_001; m.FrontDoor = estimate.FrontDoorHTTP }, limit: "exceeds the HTTP API's 30 s integration timeout"},
+		{name: "6 MB payload", change: func(m *Model) { m.PayloadBytes = 6<<20 + 1 }, limit: "exceeds Lambda's 6 MB synchronous payload"},
+		{name: "10 GB image", change: func(m *Model) { m.ArtifactMB = 10*1024 + 1 }, limit: "exceeds Lambda's 10 GB container image"},
+		{name: "gpu", change: func(m *Model) { m.GPU = true }, limit: "needs a GPU; Lambda has none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := base
+			tc.change(&m)
+			o := Evaluate(m, workload.TierLambda, p)
+			if o.Feasible || len(o.Limits) != 1 || !strings.Contains(o.Limits[0], tc.limit) {
+				t.Errorf("limits = %q, want exactly one containing %q", o.Limits, tc.limit)
+			}
+		})
+	}
+	t.Run("just inside every limit", func(t *testing.T) {
+		m := Model{ArtifactMB: 10 * 1024, PeakMemoryMB: 8192, P99Ms: 29_000, AvgMs: 1000, PayloadBytes: 6 << 20, RequestsPerMonth: 1000}
+		o := Evaluate(m, workload.TierLambda, p)
+		if !o.Feasible {
+			t.Errorf("limits = %q, want feasible", o.Limits)
+		}
+		if len(o.Notes) == 0 || !strings.Contains(o.Notes[0], "container image") {
+			t.Errorf("notes = %q, want a container image note", o.Notes)
+		}
+	})
+	t.Run("every limit at once is listed", func(t *testing.T) {
+		m := Model{ArtifactMB: 20000, PeakMemoryMB: 20000, P99Ms: 1_000_000, PayloadBytes: 7 << 20, GPU: true, RequestsPerMonth: 1}
+		if o := Evaluate(m, workload.TierLambda, p); len(o.Limits) != 6 {
+			t.Errorf("limits = %q, want 6", o.Limits)
+		}
+	})
+}
+
+func TestBreakEven(t *testing.T) {
+	p := pricing.Default()
+	m := tinyText
+	m.PeakMemoryMB = 1500
+	m.AvgMs = 100
+	d, err := Place(m, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := d.BreakEven
+	if be == nil {
+		t.Fatal("no break-even")
+	}
+	if be.PayPerUse != workload.TierLambda {
+		t.Errorf("pay-per-use tier = %s, want lambda", be.PayPerUse)
+	}
+	below, _ := CostAt(m, be.PayPerUse, be.RequestsPerMonth*0.9, p)
+	belowOn, _ := CostAt(m, be.AlwaysOn, be.RequestsPerMonth*0.9, p)
+	above, _ := CostAt(m, be.PayPerUse, be.RequestsPerMonth*1.1, p)
+	aboveOn, _ := CostAt(m, be.AlwaysOn, be.RequestsPerMonth*1.1, p)
+	if below >= belowOn || above <= aboveOn {
+		t.Errorf("at 0.9× break-even %s $%.2f vs %s $%.2f; at 1.1× $%.2f vs $%.2f: not a crossing",
+			be.PayPerUse, below, be.AlwaysOn, belowOn, above, aboveOn)
+	}
+	if be.RequestsPerMonth < 1e6 || be.RequestsPerMonth > 1e9 {
+		t.Errorf("break-even at %g requests is implausible", be.RequestsPerMonth)
+	}
+}
+
+func TestPlaceValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		m    Model
+		want string
+	}{
+		{name: "empty", m: Model{}, want: "peak-memory-mb: required"},
+		{name: "avg above p99", m: Model{PeakMemoryMB: 1, P99Ms: 10, AvgMs: 20}, want: "avg-ms: 20 exceeds p99-ms 10"},
+		{name: "negative", m: Model{PeakMemoryMB: 1, P99Ms: 1, RequestsPerMonth: -1}, want: "requests: -1 is not a non-negative number"},
+		{name: "bad api", m: Model{PeakMemoryMB: 1, P99Ms: 1, FrontDoor: "grpc"}, want: `api: "grpc" is not one of none, rest, http`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Place(tc.m, pricing.Default())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	huge := Model{PeakMemoryMB: 500_000, P99Ms: 5 * 3600 * 1000, RequestsPerMonth: 1}
+	if _, err := Place(huge, pricing.Default()); err == nil || !strings.Contains(err.Error(), "no tier can serve this model") {
+		t.Errorf("huge model error = %v", err)
+	}
+}
