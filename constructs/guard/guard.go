@@ -1,0 +1,405 @@
+package guard
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsbudgets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/pricing"
+)
+
+// CostGuard watches one stage's spending and health. Its sub-resources are
+// reachable through its methods.
+type CostGuard struct {
+	constructs.Construct
+
+	cfg          resolved
+	key          awskms.Key
+	topic        awssns.ITopic
+	budget       awsbudgets.CfnBudget
+	spendAlarm   awscloudwatch.Alarm
+	runawayAlarm awscloudwatch.Alarm
+	alarms       map[string]awscloudwatch.Alarm
+	alarmOrder   []string
+	dashboard    awscloudwatch.Dashboard
+	ks           *killSwitch
+	// alarmMetrics counts the metrics the alarms query (CloudWatch bills
+	// a metric-math alarm per metric).
+	alarmMetrics int
+}
+
+// NewCostGuard creates the guard. It panics with a [*ValidationError]
+// listing every configuration problem.
+func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) *CostGuard {
+	var p CostGuardProps
+	if props != nil {
+		p = *props
+	}
+	g := &CostGuard{alarms: map[string]awscloudwatch.Alarm{}}
+	constructs.NewConstruct_Override(g, scope, &id)
+	cfg, err := p.resolve()
+	if err != nil {
+		panic(&ValidationError{Path: *g.Node().Path(), Problems: err})
+	}
+	g.cfg = cfg
+
+	g.newTopic()
+	if cfg.KillSwitch != nil {
+		g.ks = g.newKillSwitch()
+	}
+	g.newBudget()
+	g.newDollarAlarms()
+	g.newOperationalAlarms()
+	if !cfg.DisableDashboard {
+		g.newDashboard()
+	}
+	awscdk.Annotations_Of(g).AddInfo(ptr(fmt.Sprintf("cost guard for stage %s: budget $%g a month, %d alarms, kill switch %s",
+		cfg.Stage, cfg.MonthlyBudgetUSD, len(g.alarmOrder)+2, map[bool]string{true: "on", false: "off"}[g.ks != nil])))
+	return g
+}
+
+func (g *CostGuard) stack() awscdk.Stack { return awscdk.Stack_Of(g) }
+
+// newKey creates the key of the guard's topics: AWS Budgets and CloudWatch
+// alarms of this account may use it to publish, which an AWS managed key
+// (alias/aws/sns) would not allow.
+func (g *CostGuard) newKey() awskms.Key {
+	if g.key != nil {
+		return g.key
+	}
+	g.key = awskms.NewKey(g, ptr("TopicKey"), &awskms.KeyProps{
+		Description:       ptr(fmt.Sprintf("costguard %s: encrypts the cost guard's SNS topics", g.cfg.Stage)),
+		EnableKeyRotation: ptr(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
+	})
+	g.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        ptr("AllowBudgetsAndCloudWatchToPublishEncrypted"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("budgets.amazonaws.com"), nil), awsiam.NewServicePrincipal(ptr("cloudwatch.amazonaws.com"), nil)},
+		Actions:    &[]*string{ptr("kms:Decrypt"), ptr("kms:GenerateDataKey*")},
+		Resources:  &[]*string{ptr("*")},
+		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": g.stack().Account()}},
+	}), ptr(true))
+	return g.key
+}
+
+// newSecureTopic creates a KMS-encrypted, TLS-only topic that this
+// account's budgets may publish to.
+func (g *CostGuard) newSecureTopic(id, displayName string) awssns.Topic {
+	t := awssns.NewTopic(g, &id, &awssns.TopicProps{
+		DisplayName: ptr(displayName),
+		MasterKey:   g.newKey(),
+		EnforceSSL:  ptr(true),
+	})
+	t.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        ptr("AllowBudgetsToPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("budgets.amazonaws.com"), nil)},
+		Actions:    &[]*string{ptr("sns:Publish")},
+		Resources:  &[]*string{t.TopicArn()},
+		Conditions: &map[string]interface{}{
+			"StringEquals": map[string]interface{}{"aws:SourceAccount": g.stack().Account()},
+			"ArnLike":      map[string]interface{}{"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", *g.stack().Partition(), *g.stack().Account())},
+		},
+	}))
+	return t
+}
+
+func (g *CostGuard) newTopic() {
+	if g.cfg.Topic != nil {
+		g.topic = g.cfg.Topic
+		return
+	}
+	t := g.newSecureTopic("Topic", "costguard "+g.cfg.Stage)
+	for _, e := range g.cfg.EmailSubscribers {
+		t.AddSubscription(awssnssubscriptions.NewEmailSubscription(ptr(e), nil))
+	}
+	g.topic = t
+}
+
+// budgetName is the budget's name, unique in the account across regions.
+func (g *CostGuard) budgetName() string {
+	if g.cfg.BudgetName != "" {
+		return g.cfg.BudgetName
+	}
+	return fmt.Sprintf("%s-%s-%s", *g.stack().StackName(), g.cfg.Stage, *g.stack().Region())
+}
+
+func (g *CostGuard) newBudget() {
+	c := g.cfg
+	var tagExprs []interface{}
+	for _, t := range c.tags {
+		tagExprs = append(tagExprs, &awsbudgets.CfnBudget_ExpressionProperty{
+			Tags: &awsbudgets.CfnBudget_TagValuesProperty{
+				Key: ptr(t.Key), Values: &[]*string{ptr(t.Value)}, MatchOptions: &[]*string{ptr("EQUALS")},
+			},
+		})
+	}
+	var filter interface{} = tagExprs[0]
+	if len(tagExprs) > 1 {
+		filter = &awsbudgets.CfnBudget_ExpressionProperty{And: &tagExprs}
+	}
+	var notes []interface{}
+	for _, th := range c.thresholds {
+		kind := "ACTUAL"
+		if th.Forecasted {
+			kind = "FORECASTED"
+		}
+		address := g.topic.TopicArn()
+		var subs []interface{}
+		if th.TripsKillSwitch && g.ks != nil {
+			address = g.ks.trigger.TopicArn()
+			// People hear of it even if the kill switch fails.
+			for _, e := range c.EmailSubscribers {
+				subs = append(subs, &awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: ptr("EMAIL"), Address: ptr(e)})
+			}
+		}
+		subs = append([]interface{}{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: ptr("SNS"), Address: address}}, subs...)
+		notes = append(notes, &awsbudgets.CfnBudget_NotificationWithSubscribersProperty{
+			Notification: &awsbudgets.CfnBudget_NotificationProperty{
+				NotificationType:   ptr(kind),
+				ComparisonOperator: ptr("GREATER_THAN"),
+				Threshold:          ptr(th.Percent),
+				ThresholdType:      ptr("PERCENTAGE"),
+			},
+			Subscribers: &subs,
+		})
+	}
+	g.budget = awsbudgets.NewCfnBudget(g, ptr("Budget"), &awsbudgets.CfnBudgetProps{
+		Budget: &awsbudgets.CfnBudget_BudgetDataProperty{
+			BudgetName:       ptr(g.budgetName()),
+			BudgetType:       ptr("COST"),
+			TimeUnit:         ptr("MONTHLY"),
+			BudgetLimit:      &awsbudgets.CfnBudget_SpendProperty{Amount: ptr(c.MonthlyBudgetUSD), Unit: ptr("USD")},
+			FilterExpression: filter,
+		},
+		NotificationsWithSubscribers: &notes,
+	})
+	// Budgets checks that it may publish when it saves a notification, so
+	// the topics and their policies come first.
+	g.budget.Node().AddDependency(g.topic)
+	if g.ks != nil {
+		g.budget.Node().AddDependency(g.ks.trigger)
+	}
+}
+
+// spendMetrics are the metrics the dollar expressions use, by id.
+func (g *CostGuard) spendMetrics() map[string]awscloudwatch.IMetric {
+	period := duration(spend.DefaultPeriod)
+	sum := &awscloudwatch.MetricOptions{Statistic: ptr("Sum"), Period: period}
+	m := map[string]awscloudwatch.IMetric{
+		spend.IDInvocations: g.cfg.Function.MetricInvocations(sum),
+		spend.IDDuration:    g.cfg.Function.MetricDuration(sum),
+	}
+	if g.cfg.API != nil {
+		m[spend.IDRequests] = g.cfg.API.MetricAPIRequests(sum)
+	}
+	return m
+}
+
+// MetricSpendPerHour is the stage's spend rate in dollars per hour over
+// the last five minutes, priced from cost/pricing.
+func (g *CostGuard) MetricSpendPerHour() awscloudwatch.MathExpression {
+	using := g.spendMetrics()
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   ptr(g.cfg.model.USDPerHourExpression()),
+		UsingMetrics: &using,
+		Label:        ptr("Spend (USD/hour)"),
+		Period:       duration(spend.DefaultPeriod),
+	})
+}
+
+// MetricProjectedMonthlySpend is the month's bill, in dollars, if the last
+// five minutes' spend rate went on all month.
+func (g *CostGuard) MetricProjectedMonthlySpend() awscloudwatch.MathExpression {
+	using := g.spendMetrics()
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   ptr(g.cfg.model.ProjectedMonthlyExpression()),
+		UsingMetrics: &using,
+		Label:        ptr("Projected month (USD)"),
+		Period:       duration(spend.DefaultPeriod),
+	})
+}
+
+func (g *CostGuard) alarmName(name string) *string {
+	return ptr(fmt.Sprintf("%s-%s-%s", *g.stack().StackName(), g.cfg.Stage, name))
+}
+
+func (g *CostGuard) newDollarAlarms() {
+	c := g.cfg
+	topic := awscloudwatchactions.NewSnsAction(g.topic)
+	g.spendAlarm = awscloudwatch.NewAlarm(g, ptr(AlarmSpendRate+"Alarm"), &awscloudwatch.AlarmProps{
+		AlarmName: g.alarmName(AlarmSpendRate),
+		AlarmDescription: ptr(fmt.Sprintf("At the last 15 minutes' pace the month would cost more than %g× the $%g budget. "+
+			"Look at the dashboard's spend and traffic; the budget's own alerts lag by hours.", c.SpendBurnRate, c.MonthlyBudgetUSD)),
+		Metric:             g.MetricProjectedMonthlySpend(),
+		Threshold:          ptr(c.MonthlyBudgetUSD * c.SpendBurnRate),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		EvaluationPeriods:  ptr(3.0),
+		DatapointsToAlarm:  ptr(3.0),
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	g.alarmMetrics += 2 * len(g.spendMetrics())
+	g.spendAlarm.AddAlarmAction(topic)
+	g.spendAlarm.AddOkAction(topic)
+
+	desc := fmt.Sprintf("At the last 10 minutes' pace the month would cost more than %g× the $%g budget: runaway spend.", c.RunawayBurnRate, c.MonthlyBudgetUSD)
+	if g.ks != nil {
+		desc += " The kill switch stops the stage; restore with: costguard restore --stage " + c.Stage
+	}
+	g.runawayAlarm = awscloudwatch.NewAlarm(g, ptr(AlarmRunawaySpend+"Alarm"), &awscloudwatch.AlarmProps{
+		AlarmName:          g.alarmName(AlarmRunawaySpend),
+		AlarmDescription:   ptr(desc),
+		Metric:             g.MetricProjectedMonthlySpend(),
+		Threshold:          ptr(c.MonthlyBudgetUSD * c.RunawayBurnRate),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		EvaluationPeriods:  ptr(2.0),
+		DatapointsToAlarm:  ptr(2.0),
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	g.runawayAlarm.AddAlarmAction(topic)
+	g.runawayAlarm.AddOkAction(topic)
+	if g.ks != nil {
+		g.runawayAlarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(g.ks.trigger))
+	}
+}
+
+func (g *CostGuard) newOperationalAlarms() {
+	topic := awscloudwatchactions.NewSnsAction(g.topic)
+	for _, s := range g.cfg.alarms {
+		if !g.cfg.applies(s) {
+			continue
+		}
+		cmp := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD
+		if s.Below {
+			cmp = awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
+		}
+		m := g.metric(s)
+		if e, ok := m.(awscloudwatch.MathExpression); ok {
+			g.alarmMetrics += len(*e.UsingMetrics())
+		} else {
+			g.alarmMetrics++
+		}
+		a := awscloudwatch.NewAlarm(g, ptr(s.Name+"Alarm"), &awscloudwatch.AlarmProps{
+			AlarmName:          g.alarmName(s.Name),
+			AlarmDescription:   ptr(s.Description),
+			Metric:             m,
+			Threshold:          ptr(g.threshold(s)),
+			ComparisonOperator: cmp,
+			EvaluationPeriods:  ptr(float64(s.EvaluationPeriods)),
+			DatapointsToAlarm:  ptr(float64(s.DatapointsToAlarm)),
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+		a.AddAlarmAction(topic)
+		a.AddOkAction(topic)
+		g.alarms[s.Name] = a
+		g.alarmOrder = append(g.alarmOrder, s.Name)
+	}
+}
+
+// Topic is the stage's notification topic.
+func (g *CostGuard) Topic() awssns.ITopic { return g.topic }
+
+// Key is the topics' KMS key; nil when an existing topic was passed and the
+// kill switch is off.
+func (g *CostGuard) Key() awskms.IKey {
+	if g.key == nil {
+		return nil
+	}
+	return g.key
+}
+
+// Budget is the stage's AWS::Budgets::Budget.
+func (g *CostGuard) Budget() awsbudgets.CfnBudget { return g.budget }
+
+// BudgetName is the budget's name.
+func (g *CostGuard) BudgetName() string { return g.budgetName() }
+
+// SpendAlarm is the SpendRate dollar alarm.
+func (g *CostGuard) SpendAlarm() awscloudwatch.IAlarm { return g.spendAlarm }
+
+// RunawayAlarm is the RunawaySpend dollar alarm, which trips the kill switch.
+func (g *CostGuard) RunawayAlarm() awscloudwatch.IAlarm { return g.runawayAlarm }
+
+// Alarm returns the operational alarm named name, or nil when the stage
+// does not have it.
+func (g *CostGuard) Alarm(name string) awscloudwatch.IAlarm {
+	if a, ok := g.alarms[name]; ok {
+		return a
+	}
+	return nil
+}
+
+// AlarmNames lists the operational alarms created, in order.
+func (g *CostGuard) AlarmNames() []string { return append([]string(nil), g.alarmOrder...) }
+
+// Alarms lists every alarm: the dollar alarms then the operational ones.
+func (g *CostGuard) Alarms() []awscloudwatch.IAlarm {
+	out := []awscloudwatch.IAlarm{g.spendAlarm, g.runawayAlarm}
+	for _, n := range g.alarmOrder {
+		out = append(out, g.alarms[n])
+	}
+	return out
+}
+
+// Dashboard is the stage's dashboard, nil when disabled.
+func (g *CostGuard) Dashboard() awscloudwatch.Dashboard { return g.dashboard }
+
+// KillSwitchFunction is the kill switch's function, nil when off.
+func (g *CostGuard) KillSwitchFunction() awscdk.Resource {
+	if g.ks == nil {
+		return nil
+	}
+	return g.ks.fn
+}
+
+// TriggerTopic is the topic that trips the kill switch, nil when off.
+func (g *CostGuard) TriggerTopic() awssns.ITopic {
+	if g.ks == nil {
+		return nil
+	}
+	return g.ks.trigger
+}
+
+// StateParameterName is where the kill switch records what it changed
+// (whether or not it is on, the name `costguard restore` looks at).
+func (g *CostGuard) StateParameterName() string { return g.cfg.stateParameterName() }
+
+// Model is the dollar model the expressions come from.
+func (g *CostGuard) Model() spend.Model { return g.cfg.model }
+
+// MonthlyCost itemises the guard's own monthly cost at list prices, free
+// tiers left out: the alarms (per metric they query), the dashboard, the
+// KMS key, and the kill switch (idle: a few invocations a month).
+func (g *CostGuard) MonthlyCost() []CostLine {
+	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
+	cw := prices.CloudWatch
+	var lines []CostLine
+	metrics := g.alarmMetrics
+	lines = append(lines, CostLine{Item: fmt.Sprintf("CloudWatch alarms (%d, %d metrics)", len(g.Alarms()), metrics), USD: float64(metrics) * cw.AlarmMetricMonth})
+	if g.dashboard != nil {
+		lines = append(lines, CostLine{Item: "CloudWatch dashboard", USD: cw.DashboardMonth})
+	}
+	if g.key != nil {
+		lines = append(lines, CostLine{Item: "KMS key (not in cost/pricing; $1/month list price)", USD: 0, Unpriced: true})
+	}
+	if g.ks != nil {
+		lines = append(lines, CostLine{Item: "kill-switch Lambda, SSM parameter, schedule (idle: well under a cent)", USD: 0})
+	}
+	return lines
+}
+
+// CostLine is one item of the guard's own cost.
+type CostLine struct {
+	Item string  `json:"item"`
+	USD  float64 `json:"usd"`
+	// Unpriced is set when cost/pricing has no price for the item.
+	Unpriced bool `json:"unpriced,omitempty"`
+}

@@ -1,0 +1,436 @@
+package guard_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
+	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/cdktest"
+	"github.com/costguard-ml/costguard/internal/killswitch"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// fixture is a test stack with a guarded function, as the inference
+// construct would build it, but with plain CDK resources.
+type fixture struct {
+	stack awscdk.Stack
+	fn    awslambda.Function
+	alias awslambda.Alias
+	logs  awslogs.LogGroup
+	rest  awsapigateway.LambdaRestApi
+	http  awsapigatewayv2.HttpApi
+}
+
+func bucketCode(stack awscdk.Stack, key string) awslambda.Code {
+	b := awss3.Bucket_FromBucketName(stack, jsii.String("CodeBucket"+key), jsii.String("costguard-test-code"))
+	return awslambda.Code_FromBucket(b, jsii.String(key), nil)
+}
+
+func newFixture(t *testing.T, name string, door workload.FrontDoor, withAlias bool) *fixture {
+	t.Helper()
+	app := cdktest.NewApp(t)
+	f := &fixture{stack: awscdk.NewStack(app, jsii.String(name), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
+	})}
+	f.logs = awslogs.NewLogGroup(f.stack, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{Retention: awslogs.RetentionDays_ONE_MONTH})
+	f.fn = awslambda.NewFunction(f.stack, jsii.String("Inference"), &awslambda.FunctionProps{
+		Runtime: awslambda.Runtime_PROVIDED_AL2023(), Handler: jsii.String("bootstrap"), Architecture: awslambda.Architecture_ARM_64(),
+		Code: bucketCode(f.stack, "inference.zip"), MemorySize: jsii.Number(1024), Timeout: awscdk.Duration_Seconds(jsii.Number(10)),
+		ReservedConcurrentExecutions: jsii.Number(10), LogGroup: f.logs,
+	})
+	var target awslambda.IFunction = f.fn
+	if withAlias {
+		f.alias = awslambda.NewAlias(f.stack, jsii.String("Live"), &awslambda.AliasProps{
+			AliasName: jsii.String("live"), Version: f.fn.CurrentVersion(), ProvisionedConcurrentExecutions: jsii.Number(2),
+		})
+		target = f.alias
+	}
+	switch door {
+	case workload.FrontDoorREST:
+		f.rest = awsapigateway.NewLambdaRestApi(f.stack, jsii.String("Api"), &awsapigateway.LambdaRestApiProps{Handler: target})
+	case workload.FrontDoorHTTP:
+		f.http = awsapigatewayv2.NewHttpApi(f.stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+			DefaultIntegration: awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Fn"), target, nil),
+		})
+	}
+	// The fixture stands in for constructs/inference, whose own tests keep
+	// it cdk-nag clean; only the guard's findings count here.
+	var scopes []any = []any{f.fn}
+	if f.rest != nil {
+		scopes = append(scopes, f.rest)
+	}
+	if f.http != nil {
+		scopes = append(scopes, f.http)
+	}
+	var sup []*cdknag.NagPackSuppression
+	for _, id := range []string{"APIG1", "APIG2", "APIG3", "APIG4", "APIG6", "COG4", "IAM4", "IAM5"} {
+		sup = append(sup, &cdknag.NagPackSuppression{Id: jsii.String("AwsSolutions-" + id), Reason: jsii.String("test fixture standing in for constructs/inference, which is nag-tested on its own")})
+	}
+	for _, sc := range scopes {
+		cdknag.NagSuppressions_AddResourceSuppressions(sc, &sup, jsii.Bool(true))
+	}
+	return f
+}
+
+func (f *fixture) workload(door workload.FrontDoor) workload.Workload {
+	pc := 0
+	if f.alias != nil {
+		pc = 2
+	}
+	return workload.Workload{
+		Version: 1, Tier: workload.TierLambda, FrontDoor: door,
+		Traffic: workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 120},
+		Lambda:  &workload.Lambda{MemoryMiB: 1024, Architecture: workload.ArchARM64, ReservedConcurrency: 10, ProvisionedConcurrency: pc},
+	}
+}
+
+// props returns the guard's props for the fixture, with every input that
+// has one.
+func (f *fixture) props(door workload.FrontDoor) *guard.CostGuardProps {
+	p := &guard.CostGuardProps{
+		Stage: "dev", MonthlyBudgetUSD: 50, Function: f.fn, Workload: f.workload(door), Timeout: 10 * time.Second,
+		FunctionLogGroup: f.logs,
+	}
+	if f.alias != nil {
+		p.Alias = f.alias
+	}
+	if f.rest != nil {
+		p.API = guard.RestStageMetrics(f.rest.DeploymentStage())
+	}
+	if f.http != nil {
+		p.API = guard.HttpStageMetrics(f.http.DefaultStage())
+	}
+	return p
+}
+
+func resources(tmpl map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range tmpl["Resources"].(map[string]any) {
+		rm := r.(map[string]any)
+		if rm["Type"] == typ {
+			props, _ := rm["Properties"].(map[string]any)
+			out[id] = props
+		}
+	}
+	return out
+}
+
+// alarmByName finds the alarm whose AlarmName ends in -name.
+func alarmByName(t *testing.T, tmpl map[string]any, name string) map[string]any {
+	t.Helper()
+	for _, p := range resources(tmpl, "AWS::CloudWatch::Alarm") {
+		if n, ok := p["AlarmName"].(string); ok && strings.HasSuffix(n, "-"+name) {
+			return p
+		}
+	}
+	return nil
+}
+
+func alarmNames(tmpl map[string]any) []string {
+	var names []string
+	for _, p := range resources(tmpl, "AWS::CloudWatch::Alarm") {
+		n := p["AlarmName"].(string)
+		names = append(names, n[strings.LastIndex(n, "-")+1:])
+	}
+	slices.Sort(names)
+	return names
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestCostGuardFull(t *testing.T) {
+	// GIVEN a REST API over an alias with provisioned concurrency, WHEN the
+	// guard is attached with the kill switch, e-mails and two tags
+	f := newFixture(t, "Full", workload.FrontDoorREST, true)
+	awscdk.Aspects_Of(f.stack).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	p := f.props(workload.FrontDoorREST)
+	p.EmailSubscribers = []string{"oncall@example.com", "ml@example.com"}
+	p.CostAllocationTags = map[string]string{"application": "costguard", "stage": "dev"}
+	p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "killswitch.zip")}
+	g := guard.NewCostGuard(f.stack, "CostGuard", p)
+	tmpl := cdktest.Template(t, f.stack)
+	template := assertions.Template_FromStack(f.stack, nil)
+
+	t.Run("budget", func(t *testing.T) {
+		budgets := resources(tmpl, "AWS::Budgets::Budget")
+		if len(budgets) != 1 {
+			t.Fatalf("%d budgets", len(budgets))
+		}
+		for _, b := range budgets {
+			data := b["Budget"].(map[string]any)
+			if data["BudgetType"] != "COST" || data["TimeUnit"] != "MONTHLY" || toJSON(data["BudgetLimit"]) != `{"Amount":50,"Unit":"USD"}` {
+				t.Errorf("budget data %s", toJSON(data))
+			}
+			if data["BudgetName"] != "Full-dev-us-east-1" {
+				t.Errorf("budget name %v", data["BudgetName"])
+			}
+			want := `{"And":[{"Tags":{"Key":"application","MatchOptions":["EQUALS"],"Values":["costguard"]}},{"Tags":{"Key":"stage","MatchOptions":["EQUALS"],"Values":["dev"]}}]}`
+			if got := toJSON(data["FilterExpression"]); got != want {
+				t.Errorf("filter\n got %s\nwant %s", got, want)
+			}
+			notes := b["NotificationsWithSubscribers"].([]any)
+			var got []string
+			for _, n := range notes {
+				nm := n.(map[string]any)
+				note := nm["Notification"].(map[string]any)
+				subs := nm["Subscribers"].([]any)
+				addr := toJSON(subs[0].(map[string]any)["Address"])
+				topic := "topic"
+				if strings.Contains(addr, "KillSwitchTrigger") {
+					topic = "trigger"
+				}
+				got = append(got, fmt.Sprintf("%s %v %s %s+%d", note["NotificationType"], note["Threshold"], note["ComparisonOperator"], topic, len(subs)-1))
+			}
+			want2 := []string{"ACTUAL 50 GREATER_THAN topic+0", "ACTUAL 80 GREATER_THAN topic+0", "ACTUAL 100 GREATER_THAN trigger+2", "FORECASTED 100 GREATER_THAN topic+0"}
+			if !slices.Equal(got, want2) {
+				t.Errorf("notifications\n got %q\nwant %q", got, want2)
+			}
+		}
+	})
+
+	t.Run("topics encrypted, TLS only, open to budgets", func(t *testing.T) {
+		template.ResourceCountIs(jsii.String("AWS::SNS::Topic"), jsii.Number(2))
+		template.AllResourcesProperties(jsii.String("AWS::SNS::Topic"), map[string]any{
+			"KmsMasterKeyId": assertions.Match_ObjectLike(&map[string]any{"Fn::GetAtt": assertions.Match_ArrayWith(&[]any{assertions.Match_StringLikeRegexp(jsii.String("CostGuardTopicKey"))})}),
+		})
+		for id, pol := range resources(tmpl, "AWS::SNS::TopicPolicy") {
+			s := toJSON(pol)
+			if !strings.Contains(s, `"aws:SecureTransport":"false"`) || !strings.Contains(s, `"Service":"budgets.amazonaws.com"`) ||
+				!strings.Contains(s, `"aws:SourceAccount":"123456789012"`) || !strings.Contains(s, `arn:aws:budgets::123456789012:*`) {
+				t.Errorf("topic policy %s: %s", id, s)
+			}
+		}
+		template.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+			"EnableKeyRotation": true,
+			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Principal": map[string]any{"Service": []any{"budgets.amazonaws.com", "cloudwatch.amazonaws.com"}},
+				"Action":    []any{"kms:Decrypt", "kms:GenerateDataKey*"},
+			})})},
+		})
+		for _, e := range p.EmailSubscribers {
+			template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": e})
+		}
+	})
+
+	t.Run("dollar alarms price the metrics like the cost model", func(t *testing.T) {
+		for _, tc := range []struct {
+			name      string
+			threshold float64
+			periods   float64
+		}{{guard.AlarmSpendRate, 50, 3}, {guard.AlarmRunawaySpend, 250, 2}} {
+			a := alarmByName(t, tmpl, tc.name)
+			if a == nil {
+				t.Fatalf("no %s alarm", tc.name)
+			}
+			if a["Threshold"] != tc.threshold || a["EvaluationPeriods"] != tc.periods || a["TreatMissingData"] != "notBreaching" {
+				t.Errorf("%s: threshold %v periods %v missing %v", tc.name, a["Threshold"], a["EvaluationPeriods"], a["TreatMissingData"])
+			}
+			var expr string
+			ids := map[string]string{}
+			for _, m := range a["Metrics"].([]any) {
+				mm := m.(map[string]any)
+				if e, ok := mm["Expression"].(string); ok {
+					expr = e
+					continue
+				}
+				ms := mm["MetricStat"].(map[string]any)
+				ids[mm["Id"].(string)] = fmt.Sprintf("%s/%s %s %v", ms["Metric"].(map[string]any)["Namespace"], ms["Metric"].(map[string]any)["MetricName"], ms["Stat"], ms["Period"])
+			}
+			wantIDs := map[string]string{"inv": "AWS/Lambda/Invocations Sum 300", "dur": "AWS/Lambda/Duration Sum 300", "req": "AWS/ApiGateway/Count Sum 300"}
+			if toJSON(ids) != toJSON(wantIDs) {
+				t.Errorf("%s metrics %v, want %v", tc.name, ids, wantIDs)
+			}
+			// A month of 30M requests of 120 ms, as five-minute datapoints,
+			// through the expression exactly as synthesized.
+			const requests, avgMs = 30e6, 120.0
+			inv := requests / (pricing.HoursPerMonth * 12)
+			got, ok, err := metricmath.Eval(expr, map[string]float64{"inv": inv, "dur": inv * avgMs, "req": inv})
+			if err != nil || !ok {
+				t.Fatalf("Eval(%q) = %v %v", expr, ok, err)
+			}
+			e, err := estimate.EstimateLambda(estimate.Lambda{Requests: requests, DurationMs: avgMs, MemoryMiB: 1024, Arch: pricing.ARM64,
+				Provisioned: 2, ProvisionedHours: pricing.HoursPerMonth, FrontDoor: estimate.FrontDoorREST}, pricing.Default())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(got-e.TotalUSD) > 0.05 {
+				t.Errorf("%s projects $%.2f for the month, the cost model says $%.2f", tc.name, got, e.TotalUSD)
+			}
+		}
+		runaway := toJSON(alarmByName(t, tmpl, guard.AlarmRunawaySpend)["AlarmActions"])
+		if !strings.Contains(runaway, "KillSwitchTrigger") || !strings.Contains(runaway, "CostGuardTopic") {
+			t.Errorf("runaway alarm actions %s, want the topic and the kill-switch trigger", runaway)
+		}
+		if spendActions := toJSON(alarmByName(t, tmpl, guard.AlarmSpendRate)["AlarmActions"]); strings.Contains(spendActions, "KillSwitchTrigger") {
+			t.Errorf("the spend alarm trips the kill switch: %s", spendActions)
+		}
+	})
+
+	t.Run("operational alarms", func(t *testing.T) {
+		want := []string{guard.AlarmAPIClientErrorRate, guard.AlarmAPILatencyP99, guard.AlarmAPIServerErrorRate,
+			guard.AlarmLambdaConcurrencyNearCap, guard.AlarmLambdaDurationOfTimeout, guard.AlarmLambdaErrorRate, guard.AlarmLambdaThrottles,
+			guard.AlarmProvisionedSpillover, guard.AlarmProvisionedUtilization, guard.AlarmRunawaySpend, guard.AlarmSpendRate}
+		slices.Sort(want)
+		if got := alarmNames(tmpl); !slices.Equal(got, want) {
+			t.Errorf("alarms\n got %q\nwant %q", got, want)
+		}
+		for _, name := range want {
+			a := alarmByName(t, tmpl, name)
+			if a["OKActions"] == nil || !strings.Contains(toJSON(a["OKActions"]), "CostGuardTopic") {
+				t.Errorf("%s has no OK action to the topic", name)
+			}
+		}
+		thresholds := map[string]float64{guard.AlarmLambdaErrorRate: 5, guard.AlarmLambdaDurationOfTimeout: 80, guard.AlarmAPILatencyP99: 8000, guard.AlarmProvisionedUtilization: 0.9}
+		for name, th := range thresholds {
+			if got := alarmByName(t, tmpl, name)["Threshold"]; got != th {
+				t.Errorf("%s threshold %v, want %v", name, got, th)
+			}
+		}
+		if s := toJSON(alarmByName(t, tmpl, guard.AlarmLambdaDurationOfTimeout)["Metrics"]); !strings.Contains(s, `"Expression":"100 * p99 / 10000"`) {
+			t.Errorf("duration alarm metrics %s", s)
+		}
+		if s := toJSON(alarmByName(t, tmpl, guard.AlarmLambdaConcurrencyNearCap)["Metrics"]); !strings.Contains(s, `"Expression":"100 * conc / 10"`) {
+			t.Errorf("concurrency alarm metrics %s", s)
+		}
+		if got := g.AlarmNames(); len(got) != 9 || g.Alarm(guard.AlarmLambdaErrorRate) == nil {
+			t.Errorf("AlarmNames() = %q", got)
+		}
+	})
+
+	t.Run("dashboard", func(t *testing.T) {
+		dash := resources(tmpl, "AWS::CloudWatch::Dashboard")
+		if len(dash) != 1 {
+			t.Fatalf("%d dashboards", len(dash))
+		}
+		for _, d := range dash {
+			body := toJSON(d["DashboardBody"])
+			for _, want := range []string{"Spend (USD/hour)", "budget pace $0.0685", "Projected month", "Latency percentiles", "p99",
+				"Cold starts", "@initDuration", "ConcurrentExecutions", "ProvisionedConcurrencyUtilization", "reserved cap", "alarms"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("dashboard lacks %q", want)
+				}
+			}
+		}
+	})
+
+	t.Run("kill switch", func(t *testing.T) {
+		template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Runtime": "provided.al2023", "Handler": "bootstrap", "Architectures": []any{"arm64"}, "ReservedConcurrentExecutions": 1,
+			"Environment": map[string]any{"Variables": map[string]any{
+				killswitch.EnvStage:          "dev",
+				killswitch.EnvStateParameter: assertions.Match_AnyValue(),
+				killswitch.EnvTopicARN:       map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("CostGuardTopic"))},
+				killswitch.EnvTargets:        assertions.Match_AnyValue(),
+			}},
+		})
+		var ks map[string]any
+		for _, fp := range resources(tmpl, "AWS::Lambda::Function") {
+			if strings.Contains(toJSON(fp["Description"]), "kill switch") {
+				ks = fp
+			}
+		}
+		targets := toJSON(ks["Environment"].(map[string]any)["Variables"].(map[string]any)[killswitch.EnvTargets])
+		if !regexp.MustCompile(`\[\{\\"kind\\":\\"lambda\\",\\"name\\":\\"",\{"Ref":"Inference[0-9A-F]+"\}`).MatchString(targets) {
+			t.Errorf("targets %s", targets)
+		}
+		template.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), map[string]any{
+			"Name": "/costguard/dev/killswitch", "Type": "String", "Value": `{"version":1,"stage":"dev","stopped":{}}`,
+		})
+		template.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"ScheduleExpression": guard.DefaultRestoreSchedule,
+			"Targets":            []any{assertions.Match_ObjectLike(&map[string]any{"Input": `{"action":"restore","reason":"scheduled monthly restore"}`})},
+		})
+		template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{
+			"Protocol": "lambda", "TopicArn": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("KillSwitchTrigger"))},
+		})
+		// IAM names only the guarded function, the parameter, the topic
+		// and the key; no managed policies.
+		var policy string
+		for _, pol := range resources(tmpl, "AWS::IAM::Policy") {
+			if strings.Contains(toJSON(pol["Roles"]), "KillSwitchRole") {
+				policy = toJSON(pol["PolicyDocument"])
+			}
+		}
+		for _, want := range []string{
+			`{"Action":["lambda:DeleteFunctionConcurrency","lambda:GetFunctionConcurrency","lambda:PutFunctionConcurrency"],"Effect":"Allow","Resource":{"Fn::GetAtt":["Inference`,
+			`"ssm:GetParameter"`, `"ssm:PutParameter"`, `"sns:Publish"`, `"kms:GenerateDataKey*"`,
+		} {
+			if !strings.Contains(policy, want) {
+				t.Errorf("kill-switch policy lacks %s:\n%s", want, policy)
+			}
+		}
+		if strings.Contains(policy, `"Resource":"*"`) {
+			t.Errorf("kill-switch policy has a wildcard resource:\n%s", policy)
+		}
+		for _, r := range resources(tmpl, "AWS::IAM::Role") {
+			if strings.Contains(toJSON(r["Description"]), "kill switch") && r["ManagedPolicyArns"] != nil {
+				t.Errorf("kill-switch role has managed policies: %v", r["ManagedPolicyArns"])
+			}
+		}
+		if g.KillSwitchFunction() == nil || g.TriggerTopic() == nil || g.StateParameterName() != "/costguard/dev/killswitch" {
+			t.Error("kill switch accessors")
+		}
+	})
+
+	t.Run("cdk-nag clean", func(t *testing.T) {
+		a := assertions.Annotations_FromStack(f.stack)
+		var findings []string
+		for _, msgs := range [][]*cxapi.SynthesisMessage{
+			*a.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
+			*a.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
+		} {
+			for _, m := range msgs {
+				if strings.Contains(*m.Id, "/CostGuard/") {
+					findings = append(findings, *m.Id+": "+strings.SplitN(fmt.Sprint(m.Entry.Data), "\n", 2)[0])
+				}
+			}
+		}
+		if len(findings) > 0 {
+			t.Errorf("unsuppressed cdk-nag findings on the guard:\n%s", strings.Join(findings, "\n"))
+		}
+	})
+
+	t.Run("own cost", func(t *testing.T) {
+		var total float64
+		for _, l := range g.MonthlyCost() {
+			total += l.USD
+		}
+		// 11 alarms querying 19 metrics at $0.10, plus a $3 dashboard.
+		if math.Abs(total-4.9) > 1e-9 {
+			t.Errorf("guard's own cost $%.2f: %+v", total, g.MonthlyCost())
+		}
+	})
+	_ = os.Getenv
+}
+
+var _ = spend.IDInvocations
+var _ awssns.ITopic

@@ -1,0 +1,360 @@
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/mail"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+
+	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/killswitch"
+)
+
+// Defaults of the optional props.
+const (
+	// DefaultSpendBurnRate is the SpendRate alarm's threshold: the projected
+	// month over the budget.
+	DefaultSpendBurnRate = 1.0
+	// DefaultRunawayBurnRate is the RunawaySpend alarm's threshold: the
+	// projected month five times over the budget (the budget would be gone
+	// in six days). It sits below the ten-fold pace the default caps allow
+	// (caps.DefaultExhaustHours), so an attack at the throttle limit trips it.
+	DefaultRunawayBurnRate = 5.0
+	// DefaultRestoreSchedule is the scheduled restore: 00:05 UTC on the
+	// first of the month, when the budget's month starts again.
+	DefaultRestoreSchedule = "cron(5 0 1 * ? *)"
+	// DefaultCostAllocationTag is the tag key that scopes the budget, with
+	// the stage name as its value, unless CostAllocationTags says otherwise.
+	DefaultCostAllocationTag = "stage"
+)
+
+// DefaultBudgetThresholds are the budget's notifications when
+// CostGuardProps.BudgetThresholds is empty.
+var DefaultBudgetThresholds = []BudgetThreshold{
+	{Percent: 50},
+	{Percent: 80},
+	{Percent: 100, TripsKillSwitch: true},
+	{Percent: 100, Forecasted: true},
+}
+
+// API is the front door's metrics. *inference.LambdaAPI satisfies it; wrap
+// a plain stage with [RestStageMetrics] or [HttpStageMetrics].
+type API interface {
+	MetricAPIRequests(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricAPIClientErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricAPIServerErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricAPILatency(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+}
+
+// BudgetThreshold is one budget notification.
+type BudgetThreshold struct {
+	// Percent of the monthly budget, above 0.
+	Percent float64
+	// Forecasted notifies on AWS's forecast of the month instead of the
+	// actual spend.
+	Forecasted bool
+	// TripsKillSwitch sends this notification to the kill switch (when
+	// enabled) instead of the topic; the kill switch then tells the topic.
+	// At most one threshold may trip it, and only an actual one.
+	TripsKillSwitch bool
+}
+
+// AlarmOverride changes one alarm of [DefaultAlarms], by name. Zero fields
+// keep the default.
+type AlarmOverride struct {
+	Threshold         float64
+	EvaluationPeriods int
+	DatapointsToAlarm int
+	// Disabled removes the alarm.
+	Disabled bool
+}
+
+// KillSwitchOptions turns on the kill switch.
+type KillSwitchOptions struct {
+	// Code is the kill switch's deployment package, a bootstrap built from
+	// ./cmd/killswitch (see [KillSwitchCode]). Required.
+	Code awslambda.Code
+	// Architecture is the kill switch's architecture. Default: arm64.
+	Architecture awslambda.Architecture
+	// DisableScheduledRestore turns off the monthly restore; the stage then
+	// stays stopped until `costguard restore`. Default: false (scheduled).
+	DisableScheduledRestore bool
+	// RestoreSchedule is when the scheduled restore runs. Default:
+	// DefaultRestoreSchedule.
+	RestoreSchedule awsevents.Schedule
+	// StateParameterName is the SSM parameter that records what the switch
+	// changed. Default: /costguard/STAGE/killswitch, which is where
+	// `costguard restore --stage STAGE` looks.
+	StateParameterName string
+	// Targets are what the switch stops, besides the guarded function
+	// (the seam for Fargate services and SageMaker endpoints). Default: none.
+	Targets []Target
+	// LogRetention is how long the kill switch's logs are kept. Default:
+	// one year (a trip is an incident worth a record).
+	LogRetention awslogs.RetentionDays
+}
+
+// CostGuardProps configures a [CostGuard]. The zero value of every optional
+// field means its documented default.
+type CostGuardProps struct {
+	// Stage is the stage's name (dev, staging, prod). Required.
+	Stage string
+	// MonthlyBudgetUSD is the stage's monthly budget in US dollars. Required.
+	MonthlyBudgetUSD float64
+	// Function is the guarded inference function. Required.
+	Function awslambda.IFunction
+	// Workload describes the function as it bills (tier lambda: memory,
+	// architecture, reserved and provisioned concurrency, expected traffic);
+	// inference.LambdaAPI.Workload() returns it. Required.
+	Workload workload.Workload
+	// Timeout is the function's timeout, for the p99-duration alarm.
+	// Required.
+	Timeout time.Duration
+	// Alias is the alias the API invokes, for the provisioned-concurrency
+	// alarms. Default: none (those alarms are left out).
+	Alias awslambda.IAlias
+	// API is the front door's metrics. Default: none (API alarms and the
+	// API's share of the dollar metric are left out).
+	API API
+	// FunctionLogGroup is the function's log group, for the cold-start
+	// widget (init durations are only in the REPORT log lines). Default:
+	// none (the widget is left out).
+	FunctionLogGroup awslogs.ILogGroup
+	// PriceRegion is the region whose prices the dollar metric uses.
+	// Default: pricing.DefaultRegion.
+	PriceRegion string
+	// Topic is an existing topic to notify. It must already let AWS Budgets
+	// and CloudWatch publish (and use its key). Default: a new topic.
+	Topic awssns.ITopic
+	// EmailSubscribers are subscribed to the new topic (and to the budget
+	// notification that trips the kill switch). Not allowed with Topic.
+	// Default: none.
+	EmailSubscribers []string
+	// CostAllocationTags scope the budget: costs carrying all of these tags.
+	// The tags must be activated as cost-allocation tags in the Billing
+	// console. Default: {"stage": Stage}.
+	CostAllocationTags map[string]string
+	// BudgetName names the budget (unique in the account). Default: the
+	// stack name, the stage and the region.
+	BudgetName string
+	// BudgetThresholds are the budget's notifications. Default:
+	// DefaultBudgetThresholds.
+	BudgetThresholds []BudgetThreshold
+	// SpendBurnRate is the SpendRate alarm's threshold, as a multiple of the
+	// budget. Default: DefaultSpendBurnRate.
+	SpendBurnRate float64
+	// RunawayBurnRate is the RunawaySpend alarm's threshold, as a multiple
+	// of the budget; it trips the kill switch. Default:
+	// DefaultRunawayBurnRate.
+	RunawayBurnRate float64
+	// Alarms overrides operational alarms by name (see [DefaultAlarms]).
+	// Default: none.
+	Alarms map[string]AlarmOverride
+	// KillSwitch turns on the kill switch. Default: off.
+	KillSwitch *KillSwitchOptions
+	// DisableDashboard leaves the dashboard out. Default: false.
+	DisableDashboard bool
+}
+
+// resolved is the props with defaults applied, and what is derived.
+type resolved struct {
+	CostGuardProps
+	model      spend.Model
+	tags       []tagPair
+	thresholds []BudgetThreshold
+	alarms     []AlarmSpec
+}
+
+type tagPair struct{ Key, Value string }
+
+var (
+	stageRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+	paramRe = regexp.MustCompile(`^(/[a-zA-Z0-9_.\-]+)+$`)
+)
+
+// resolve applies the defaults on a copy and gathers every problem.
+func (p CostGuardProps) resolve() (resolved, error) {
+	r := resolved{CostGuardProps: p}
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if !stageRe.MatchString(p.Stage) {
+		bad("Stage: %q is not a stage name (lower-case letters, digits and dashes, starting with a letter, at most 31)", p.Stage)
+	}
+	if !(p.MonthlyBudgetUSD > 0) || math.IsInf(p.MonthlyBudgetUSD, 0) {
+		bad("MonthlyBudgetUSD: %g is not a positive amount of dollars", p.MonthlyBudgetUSD)
+	}
+	if p.Function == nil {
+		bad("Function: missing (the guarded inference function is required)")
+	}
+	if p.Workload.Tier != workload.TierLambda || p.Workload.Lambda == nil {
+		bad("Workload: tier %q is not %q with its lambda configuration (pass inference.LambdaAPI.Workload())", p.Workload.Tier, workload.TierLambda)
+	} else if err := p.Workload.Validate(); err != nil {
+		bad("Workload: %v", err)
+	}
+	if p.Timeout < time.Second || p.Timeout > 900*time.Second {
+		bad("Timeout: %s is outside 1s to 15m0s (the function's timeout is required)", p.Timeout)
+	}
+	if p.Topic != nil && len(p.EmailSubscribers) > 0 {
+		bad("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(p.EmailSubscribers))
+	}
+	for i, e := range p.EmailSubscribers {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			bad("EmailSubscribers[%d]: %q is not a bare e-mail address", i, e)
+		}
+	}
+	if len(p.EmailSubscribers) > 10 {
+		bad("EmailSubscribers: %d addresses, AWS Budgets allows at most 10 per notification", len(p.EmailSubscribers))
+	}
+	if _, err := pricing.ForRegion(p.PriceRegion); err != nil {
+		bad("PriceRegion: %v", err)
+	}
+
+	// Cost-allocation tags.
+	tags := p.CostAllocationTags
+	if len(tags) == 0 {
+		tags = map[string]string{DefaultCostAllocationTag: p.Stage}
+	}
+	for k, v := range tags {
+		if k == "" || v == "" || strings.HasPrefix(k, "aws:") {
+			bad("CostAllocationTags: %q=%q is not a user tag with a value", k, v)
+		}
+		r.tags = append(r.tags, tagPair{k, v})
+	}
+	sort.Slice(r.tags, func(i, j int) bool { return r.tags[i].Key < r.tags[j].Key })
+
+	if p.BudgetName != "" && (len(p.BudgetName) > 100 || strings.ContainsAny(p.BudgetName, ":\\")) {
+		bad("BudgetName: %q is not a budget name (at most 100 characters, no ':' or '\\')", p.BudgetName)
+	}
+
+	// Budget thresholds.
+	r.thresholds = p.BudgetThresholds
+	if len(r.thresholds) == 0 {
+		r.thresholds = DefaultBudgetThresholds
+	}
+	if len(r.thresholds) > 5 {
+		bad("BudgetThresholds: %d notifications, AWS Budgets allows at most 5 per budget", len(r.thresholds))
+	}
+	seen := map[BudgetThreshold]bool{}
+	trips := 0
+	for i, t := range r.thresholds {
+		if !(t.Percent > 0) || t.Percent > 1000 {
+			bad("BudgetThresholds[%d].Percent: %g is outside (0, 1000]", i, t.Percent)
+		}
+		if t.TripsKillSwitch {
+			trips++
+			if t.Forecasted {
+				bad("BudgetThresholds[%d]: a forecasted notification may not trip the kill switch (only actual spend may)", i)
+			}
+		}
+		key := BudgetThreshold{Percent: t.Percent, Forecasted: t.Forecasted}
+		if seen[key] {
+			bad("BudgetThresholds[%d]: %g%% %s is given twice", i, t.Percent, map[bool]string{true: "forecasted", false: "actual"}[t.Forecasted])
+		}
+		seen[key] = true
+	}
+	if trips > 1 {
+		bad("BudgetThresholds: %d thresholds trip the kill switch, at most 1 may", trips)
+	}
+
+	// Burn rates.
+	if r.SpendBurnRate == 0 {
+		r.SpendBurnRate = DefaultSpendBurnRate
+	}
+	if r.RunawayBurnRate == 0 {
+		r.RunawayBurnRate = DefaultRunawayBurnRate
+	}
+	if r.SpendBurnRate < 0 || math.IsNaN(r.SpendBurnRate) {
+		bad("SpendBurnRate: %g is not a positive multiple of the budget", r.SpendBurnRate)
+	}
+	if r.RunawayBurnRate < r.SpendBurnRate || math.IsNaN(r.RunawayBurnRate) {
+		bad("RunawayBurnRate: %g is below SpendBurnRate %g (the runaway alarm must fire after the spend alarm)", r.RunawayBurnRate, r.SpendBurnRate)
+	}
+
+	// Kill switch.
+	if ks := p.KillSwitch; ks != nil {
+		if ks.Code == nil {
+			bad("KillSwitch.Code: missing (build ./cmd/killswitch, see guard.KillSwitchCode)")
+		}
+		if ks.StateParameterName != "" && !paramRe.MatchString(ks.StateParameterName) {
+			bad("KillSwitch.StateParameterName: %q is not a parameter path like /costguard/dev/killswitch", ks.StateParameterName)
+		}
+		if ks.DisableScheduledRestore && ks.RestoreSchedule != nil {
+			bad("KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true")
+		}
+		for i, t := range ks.Targets {
+			if t == nil {
+				bad("KillSwitch.Targets[%d]: nil", i)
+			}
+		}
+	}
+
+	// The dollar model.
+	if len(errs) == 0 {
+		prices, _ := pricing.ForRegion(p.PriceRegion)
+		l := p.Workload.Lambda
+		rates, err := spend.RatesFor(prices, l.Architecture, p.Workload.FrontDoor)
+		if err != nil {
+			bad("Workload: %v", err)
+		}
+		hasAPI := p.API != nil
+		if !hasAPI {
+			rates.APIPerRequest = 0
+		}
+		r.model = spend.Model{
+			Rates: rates, MemoryMiB: l.MemoryMiB, ProvisionedConcurrency: l.ProvisionedConcurrency,
+			ProvisionedHoursPerMonth: l.ProvisionedHoursPerMonth, HasAPI: hasAPI,
+		}
+		if err := r.model.Validate(); err != nil {
+			bad("Workload: %v", err)
+		}
+		if fixed := r.model.ProvisionedPerHour() * pricing.HoursPerMonth; fixed >= p.MonthlyBudgetUSD*r.SpendBurnRate {
+			bad("MonthlyBudgetUSD: %g is below the provisioned concurrency's fixed $%.2f a month, so the spend alarm would never be OK", p.MonthlyBudgetUSD, fixed)
+		}
+	}
+
+	// Alarms, with overrides.
+	alarms, aerrs := applyOverrides(DefaultAlarms(), p.Alarms)
+	errs = append(errs, aerrs...)
+	r.alarms = alarms
+	return r, errors.Join(errs...)
+}
+
+// stateParameterName is the kill switch's parameter.
+func (r resolved) stateParameterName() string {
+	if r.KillSwitch != nil && r.KillSwitch.StateParameterName != "" {
+		return r.KillSwitch.StateParameterName
+	}
+	return killswitch.DefaultParameterName(r.Stage)
+}
+
+// ValidationError is the panic value of [NewCostGuard] for bad props: the
+// construct path and every problem.
+type ValidationError struct {
+	Path     string
+	Problems error
+}
+
+func (e *ValidationError) Error() string {
+	lines := strings.Split(e.Problems.Error(), "\n")
+	return fmt.Sprintf("%s: invalid cost guard: %s", e.Path, strings.Join(lines, "; "))
+}
+
+func (e *ValidationError) Unwrap() error { return e.Problems }
+
+func ptr[T any](v T) *T { return &v }
+
+func duration(d time.Duration) awscdk.Duration { return awscdk.Duration_Seconds(ptr(d.Seconds())) }
