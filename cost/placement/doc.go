@@ -9,6 +9,12 @@
 // tier fits or there is no front door. The decision lists every limit each
 // tier hits, so "why not Lambda" has an answer.
 //
+// Durations are taken as measured on one full vCPU: Lambda is sized at
+// 1,769 MB (one vCPU) or the model's memory need if larger, so the measured
+// durations hold there; `costguard tune` trades latency for cost below it.
+// SageMaker serverless is assumed to scale CPU with memory the same way, so
+// it is sized at 2 GB or more.
+//
 // Capacity of an always-on tier: a task or instance serves as many requests
 // at once as it has vCPUs (GPUs for a GPU instance) at [TargetUtilization];
 // the number of tasks is the mean concurrency over the month divided by

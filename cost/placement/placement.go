@@ -275,7 +275,10 @@ func Evaluate(m Model, t workload.Tier, p pricing.Prices) Option {
 }
 
 func lambdaOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, error) {
-	mem := int(math.Max(limits.LambdaMinMemoryMiB, math.Ceil(m.needMiB()/64)*64))
+	// Durations are taken as measured on one full vCPU, so Lambda gets at
+	// least the memory that buys one (1,769 MB); below it a CPU-bound
+	// request would run proportionally slower.
+	mem := int(math.Max(limits.LambdaMemoryPerVCPUMiB, math.Ceil(m.needMiB()/64)*64))
 	if m.GPU {
 		o.Limits = append(o.Limits, "needs a GPU; Lambda has none")
 	}
@@ -355,9 +358,12 @@ func serverlessOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, 
 	if m.GPU {
 		o.Limits = append(o.Limits, "needs a GPU; SageMaker serverless has none")
 	}
-	mem := int(math.Ceil(m.needMiB()/float64(sm.ServerlessStepMiB))) * sm.ServerlessStepMiB
+	// Like Lambda, serverless endpoints get CPU in proportion to memory;
+	// assume one vCPU needs the same 1,769 MB, so 2 GB is the floor.
+	floor := math.Max(m.needMiB(), limits.LambdaMemoryPerVCPUMiB)
+	mem := int(math.Ceil(floor/float64(sm.ServerlessStepMiB))) * sm.ServerlessStepMiB
 	mem = max(mem, sm.ServerlessMinMiB)
-	if mem > sm.ServerlessMaxMiB {
+	if m.needMiB() > float64(sm.ServerlessMaxMiB) {
 		o.Limits = append(o.Limits, fmt.Sprintf("needs %.0f MB, over SageMaker serverless's %d MB", m.needMiB(), sm.ServerlessMaxMiB))
 	}
 	if m.P99Ms > float64(limits.SageMakerServerlessTimeout.Milliseconds()) {
