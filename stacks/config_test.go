@@ -22,7 +22,7 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 		{
 			name: "timeout beyond the rest api", stage: "dev",
 			overrides: map[string]string{"timeoutSeconds": "60"},
-			want:      []string{"costguard-dev/Inference: Timeout: 1m0s exceeds the rest API's 29s integration timeout"},
+			want:      []string{"costguard-dev/Inference: Timeout: 60s exceeds the REST API's 29s integration timeout"},
 		},
 		{
 			name: "provisioned above reserved", stage: "dev",
@@ -34,7 +34,7 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 			overrides: map[string]string{"memoryMiB": "64", "timeoutSeconds": "60", "throttleRateLimit": "-1"},
 			want: []string{
 				"costguard-staging/Inference: MemoryMiB: 64",
-				"costguard-staging/Inference: Timeout: 1m0s",
+				"costguard-staging/Inference: Timeout: 60s",
 				"costguard-staging/Inference: ThrottleRateLimit: -1",
 			},
 		},

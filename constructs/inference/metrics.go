@@ -42,8 +42,10 @@ func (a *LambdaAPI) MetricProvisionedConcurrencySpilloverInvocations(props *awsc
 	return a.alias.Metric(jsii.String("ProvisionedConcurrencySpilloverInvocations"), withStatistic(props, "Sum"))
 }
 
-// MetricAPIRequests is the stage's requests (sum).
+// MetricAPIRequests is the stage's requests (sum; the CDK's own default for
+// Count is the sample count, the same number under another statistic).
 func (a *LambdaAPI) MetricAPIRequests(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	props = withStatistic(props, "Sum")
 	if a.restAPI != nil {
 		return a.restAPI.DeploymentStage().MetricCount(props)
 	}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -288,11 +289,11 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	case p.Timeout != 0:
 		switch {
 		case p.Timeout < time.Second || p.Timeout > limits.LambdaMaxTimeout:
-			add("Timeout: %v is outside the allowed 1s to %v", p.Timeout, limits.LambdaMaxTimeout)
+			add("Timeout: %s is outside the allowed 1s to %s", secs(p.Timeout), secs(limits.LambdaMaxTimeout))
 		case p.Timeout%time.Second != 0:
 			add("Timeout: %v is not a whole number of seconds", p.Timeout)
 		case p.Timeout > r.frontDoorLimit:
-			add("Timeout: %v exceeds the %s API's %v integration timeout; a function that outlives its caller bills for work nobody receives (use at most %v)", p.Timeout, r.FrontDoor, r.frontDoorLimit, r.frontDoorLimit)
+			add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s)", secs(p.Timeout), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
 		}
 	case p.LatencyProfile != nil:
 		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)
@@ -496,6 +497,16 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 		r.Description = "costguard inference API: model server on AWS Lambda"
 	}
 	return r, errs
+}
+
+// secs formats a duration in seconds ("60s", "0.5s").
+func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s" }
+
+func frontDoorName(f workload.FrontDoor) string {
+	if f == workload.FrontDoorHTTP {
+		return "HTTP API"
+	}
+	return "REST API"
 }
 
 // ownedEnv are the variables the construct sets for the model server.

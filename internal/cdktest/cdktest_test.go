@@ -27,6 +27,10 @@ func TestNormalize(t *testing.T) {
 	if strings.Contains(got, h) || !strings.Contains(got, NormalizedHash+".zip") {
 		t.Errorf("Normalize() = %s, want the hash replaced by %s", got, NormalizedHash)
 	}
+	v := Normalize(map[string]any{"Ref": "FnCurrentVersion1DB4BD263ccbef8489cb8ad148cc854066fc09d8"})
+	if !strings.Contains(v, "FnCurrentVersion1DB4BD26"+NormalizedVersion) {
+		t.Errorf("Normalize() = %s, want the version hash replaced", v)
+	}
 	if hs := AssetHashes(tmpl); len(hs) != 1 || hs[0] != h {
 		t.Errorf("AssetHashes() = %v, want [%s]", hs, h)
 	}
