@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/costguard-ml/costguard/internal/killswitch"
+	"github.com/costguard-ml/costguard/internal/killswitch/fakeaws"
 )
 
 const (
@@ -18,9 +19,9 @@ const (
 
 // setup returns a switch built exactly as cmd/killswitch builds it, its
 // SDK clients pointed at the fake.
-func setup(t *testing.T, functions map[string]*int32, targets ...string) (*fakeAWS, *killswitch.Switch) {
+func setup(t *testing.T, functions map[string]*int32, targets ...string) (*fakeaws.Server, *killswitch.Switch) {
 	t.Helper()
-	f, cfg := newFakeAWS(t, functions)
+	f, cfg := fakeaws.New(t, functions)
 	ts, _ := json.Marshal(lambdaTargets(targets...))
 	env := map[string]string{
 		killswitch.EnvStage:          "dev",
@@ -36,7 +37,7 @@ func setup(t *testing.T, functions map[string]*int32, targets ...string) (*fakeA
 	s.Now = func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) }
 	// The construct deploys the parameter with the initial state.
 	init, _ := json.Marshal(killswitch.InitialState("dev"))
-	f.params[param] = string(init)
+	f.Params[param] = string(init)
 	return f, s
 }
 
@@ -48,11 +49,11 @@ func lambdaTargets(names ...string) []killswitch.Target {
 	return ts
 }
 
-func state(t *testing.T, f *fakeAWS) killswitch.State {
+func state(t *testing.T, f *fakeaws.Server) killswitch.State {
 	t.Helper()
 	var s killswitch.State
-	if err := json.Unmarshal([]byte(f.params[param]), &s); err != nil {
-		t.Fatalf("state parameter %q: %v", f.params[param], err)
+	if err := json.Unmarshal([]byte(f.Params[param]), &s); err != nil {
+		t.Fatalf("state parameter %q: %v", f.Params[param], err)
 	}
 	return s
 }
@@ -84,14 +85,14 @@ func TestTripAndRestore(t *testing.T) {
 		before      *int32
 		wantRestore string
 	}{
-		{"reserved concurrency 10", int32p(10), "PutFunctionConcurrency infer-dev 10"},
+		{"reserved concurrency 10", fakeaws.Int32(10), "PutFunctionConcurrency infer-dev 10"},
 		{"no reserved concurrency", nil, "DeleteFunctionConcurrency infer-dev"},
-		{"reserved concurrency 0 already", int32p(0), "PutFunctionConcurrency infer-dev 0"},
+		{"reserved concurrency 0 already", fakeaws.Int32(0), "PutFunctionConcurrency infer-dev 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			f, s := setup(t, map[string]*int32{"infer-dev": tt.before, "other": int32p(5)}, "infer-dev")
+			f, s := setup(t, map[string]*int32{"infer-dev": tt.before, "other": fakeaws.Int32(5)}, "infer-dev")
 
 			// GIVEN the dollar alarm entering ALARM, WHEN the handler runs
 			r, err := s.Handle(ctx, alarmEvent("costguard-dev-RunawaySpend", "ALARM"))
@@ -106,10 +107,10 @@ func TestTripAndRestore(t *testing.T) {
 			if got := f.Calls(); !reflect.DeepEqual(got, wantCalls) {
 				t.Errorf("calls:\n got %q\nwant %q", got, wantCalls)
 			}
-			if rc := f.reserved["infer-dev"]; rc == nil || *rc != 0 {
+			if rc := f.Reserved["infer-dev"]; rc == nil || *rc != 0 {
 				t.Errorf("infer-dev reserved concurrency = %v, want 0", rc)
 			}
-			if rc := f.reserved["other"]; *rc != 5 {
+			if rc := f.Reserved["other"]; *rc != 5 {
 				t.Errorf("other function touched: %d", *rc)
 			}
 			st := state(t, f)
@@ -126,9 +127,9 @@ func TestTripAndRestore(t *testing.T) {
 				t.Errorf("recorded reason %q", rec.Reason)
 			}
 			if tt.before == nil || *tt.before != 0 {
-				if len(f.published) != 1 || !strings.Contains(f.published[0].Subject, "costguard dev: kill switch tripped") ||
-					!strings.Contains(f.published[0].Message, "costguard restore --stage dev") {
-					t.Errorf("published %+v", f.published)
+				if len(f.Published) != 1 || !strings.Contains(f.Published[0].Subject, "costguard dev: kill switch tripped") ||
+					!strings.Contains(f.Published[0].Message, "costguard restore --stage dev") {
+					t.Errorf("published %+v", f.Published)
 				}
 				if len(r.Changes) != 1 {
 					t.Errorf("report %+v", r)
@@ -136,8 +137,8 @@ func TestTripAndRestore(t *testing.T) {
 			}
 
 			// WHEN the budget's 100 % notification arrives too (idempotence)
-			f.resetCalls()
-			published := len(f.published)
+			f.ResetCalls()
+			published := len(f.Published)
 			if _, err := s.Handle(ctx, budgetEvent()); err != nil {
 				t.Fatal(err)
 			}
@@ -148,12 +149,12 @@ func TestTripAndRestore(t *testing.T) {
 			if got := state(t, f).Stopped["lambda:infer-dev"]; string(got.Previous) != string(rec.Previous) {
 				t.Errorf("second trip rewrote the record: %s, was %s", got.Previous, rec.Previous)
 			}
-			if len(f.published) != published {
+			if len(f.Published) != published {
 				t.Errorf("second trip notified again")
 			}
 
 			// WHEN restored (the CLI and the schedule call the same code)
-			f.resetCalls()
+			f.ResetCalls()
 			r, err = s.Handle(ctx, json.RawMessage(`{"action":"restore","reason":"scheduled monthly restore"}`))
 			if err != nil {
 				t.Fatal(err)
@@ -163,8 +164,8 @@ func TestTripAndRestore(t *testing.T) {
 			if got := f.Calls(); !reflect.DeepEqual(got, wantCalls) {
 				t.Errorf("restore calls:\n got %q\nwant %q", got, wantCalls)
 			}
-			if !reflect.DeepEqual(f.reserved["infer-dev"], tt.before) {
-				t.Errorf("after restore reserved = %v, want %v", f.reserved["infer-dev"], tt.before)
+			if !reflect.DeepEqual(f.Reserved["infer-dev"], tt.before) {
+				t.Errorf("after restore reserved = %v, want %v", f.Reserved["infer-dev"], tt.before)
 			}
 			st = state(t, f)
 			if st.Tripped() {
@@ -175,7 +176,7 @@ func TestTripAndRestore(t *testing.T) {
 			}
 
 			// WHEN restored again, THEN nothing happens.
-			f.resetCalls()
+			f.ResetCalls()
 			if r, err = s.Restore(ctx, "again"); err != nil || len(r.Changes) != 0 {
 				t.Errorf("second restore: %+v, %v", r, err)
 			}
@@ -197,7 +198,7 @@ func TestIgnoredEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, s := setup(t, map[string]*int32{"infer-dev": int32p(10)}, "infer-dev")
+			f, s := setup(t, map[string]*int32{"infer-dev": fakeaws.Int32(10)}, "infer-dev")
 			if _, err := s.Handle(context.Background(), tt.event); err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +221,7 @@ func TestBadEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, s := setup(t, map[string]*int32{"infer-dev": int32p(10)}, "infer-dev")
+			_, s := setup(t, map[string]*int32{"infer-dev": fakeaws.Int32(10)}, "infer-dev")
 			_, err := s.Handle(context.Background(), json.RawMessage(tt.event))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v, want %q", err, tt.want)
@@ -234,29 +235,29 @@ func TestBadEvents(t *testing.T) {
 // still puts back 10, not the 0 a naive retry would have recorded.
 func TestTripRetryAfterFailure(t *testing.T) {
 	ctx := context.Background()
-	f, s := setup(t, map[string]*int32{"infer-dev": int32p(10), "infer-dev-2": nil}, "infer-dev", "infer-dev-2")
-	f.failPut = 1
+	f, s := setup(t, map[string]*int32{"infer-dev": fakeaws.Int32(10), "infer-dev-2": nil}, "infer-dev", "infer-dev-2")
+	f.FailPut = 1
 	_, err := s.Trip(ctx, "runaway")
 	if err == nil || !strings.Contains(err.Error(), "set concurrency of infer-dev to 0") || !strings.Contains(err.Error(), "injected failure") {
 		t.Fatalf("error = %v", err)
 	}
 	// The second target was still stopped.
-	if rc := f.reserved["infer-dev-2"]; rc == nil || *rc != 0 {
+	if rc := f.Reserved["infer-dev-2"]; rc == nil || *rc != 0 {
 		t.Errorf("infer-dev-2 = %v, want 0", rc)
 	}
 	if _, err := s.Trip(ctx, "runaway (retry)"); err != nil {
 		t.Fatal(err)
 	}
-	if rc := f.reserved["infer-dev"]; *rc != 0 {
+	if rc := f.Reserved["infer-dev"]; *rc != 0 {
 		t.Errorf("infer-dev = %d after retry, want 0", *rc)
 	}
 	if _, err := s.Restore(ctx, "by hand"); err != nil {
 		t.Fatal(err)
 	}
-	if rc := f.reserved["infer-dev"]; rc == nil || *rc != 10 {
+	if rc := f.Reserved["infer-dev"]; rc == nil || *rc != 10 {
 		t.Errorf("infer-dev restored to %v, want 10", rc)
 	}
-	if rc := f.reserved["infer-dev-2"]; rc != nil {
+	if rc := f.Reserved["infer-dev-2"]; rc != nil {
 		t.Errorf("infer-dev-2 restored to %d, want no reserved concurrency", *rc)
 	}
 }
@@ -275,8 +276,8 @@ func TestMissingFunction(t *testing.T) {
 // A stage whose parameter does not exist (never deployed with the switch,
 // or deleted) has nothing to restore.
 func TestRestoreWithoutParameter(t *testing.T) {
-	f, s := setup(t, map[string]*int32{"infer-dev": int32p(3)}, "infer-dev")
-	delete(f.params, param)
+	f, s := setup(t, map[string]*int32{"infer-dev": fakeaws.Int32(3)}, "infer-dev")
+	delete(f.Params, param)
 	r, err := s.Restore(context.Background(), "by hand")
 	if err != nil || len(r.Changes) != 0 {
 		t.Errorf("Restore() = %+v, %v", r, err)
@@ -285,7 +286,7 @@ func TestRestoreWithoutParameter(t *testing.T) {
 
 func TestHistoryIsBounded(t *testing.T) {
 	ctx := context.Background()
-	f, s := setup(t, map[string]*int32{"infer-dev": int32p(3)}, "infer-dev")
+	f, s := setup(t, map[string]*int32{"infer-dev": fakeaws.Int32(3)}, "infer-dev")
 	for i := 0; i < 20; i++ {
 		if _, err := s.Trip(ctx, strings.Repeat("x", 1000)); err != nil {
 			t.Fatal(err)
@@ -294,7 +295,7 @@ func TestHistoryIsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(f.params[param]); n > 4096 {
+	if n := len(f.Params[param]); n > 4096 {
 		t.Errorf("state is %d bytes, over a standard parameter's 4 KB", n)
 	}
 }

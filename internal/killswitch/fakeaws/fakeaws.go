@@ -1,4 +1,10 @@
-package killswitch_test
+// Package fakeaws is a loopback stand-in for the three AWS APIs the kill
+// switch calls — Lambda's REST-JSON concurrency operations, SSM's JSON 1.1
+// GetParameter/PutParameter and SNS's query-protocol Publish — speaking
+// their wire protocols as the SDK's own request and response snapshots show
+// them, so tests run the real aws-sdk-go-v2 clients against it. It records
+// every call.
+package fakeaws
 
 import (
 	"encoding/json"
@@ -16,28 +22,35 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// fakeAWS speaks the wire protocols of the three APIs the kill switch calls,
-// as the SDK's own request and response snapshots show them: Lambda's
-// REST-JSON (GET/PUT/DELETE …/functions/NAME/concurrency), SSM's JSON 1.1
-// (POST / with X-Amz-Target) and SNS's query protocol (form POST, XML
-// reply). It records every call.
-type fakeAWS struct {
-	mu        sync.Mutex
-	reserved  map[string]*int32 // function name → reserved concurrency, nil for none
-	params    map[string]string
-	published []published
+// Server is the fake. Its maps may be read and set between calls.
+type Server struct {
+	mu sync.Mutex
+	// Reserved maps a function name to its reserved concurrency, nil for
+	// none; a function not in the map does not exist.
+	Reserved map[string]*int32
+	// Params maps a parameter name to its value.
+	Params    map[string]string
+	Published []Published
 	calls     []string
-	// failPut makes the next n PutFunctionConcurrency calls fail.
-	failPut int
+	// FailPut makes the next n PutFunctionConcurrency calls fail with a
+	// ServiceException.
+	FailPut int
+	// URL is the server's base URL.
+	URL string
 }
 
-type published struct{ Topic, Subject, Message string }
+// Published is one SNS message.
+type Published struct{ Topic, Subject, Message string }
 
-func newFakeAWS(t *testing.T, functions map[string]*int32) (*fakeAWS, aws.Config) {
+// New starts a fake with the given functions and returns it with an AWS
+// configuration (static credentials, us-east-1, no retries) whose clients
+// call it.
+func New(t testing.TB, functions map[string]*int32) (*Server, aws.Config) {
 	t.Helper()
-	f := &fakeAWS{reserved: functions, params: map[string]string{}}
+	f := &Server{Reserved: functions, Params: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
+	f.URL = srv.URL
 	cfg := aws.Config{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
@@ -48,21 +61,25 @@ func newFakeAWS(t *testing.T, functions map[string]*int32) (*fakeAWS, aws.Config
 	return f, cfg
 }
 
-func int32p(v int32) *int32 { return &v }
+// Int32 returns a pointer to v.
+func Int32(v int32) *int32 { return &v }
 
-func (f *fakeAWS) Calls() []string {
+// Calls returns the calls so far, one line each: the operation and its key
+// arguments.
+func (f *Server) Calls() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.calls...)
 }
 
-func (f *fakeAWS) resetCalls() {
+// ResetCalls forgets the calls so far.
+func (f *Server) ResetCalls() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = nil
 }
 
-func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") {
@@ -82,7 +99,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeAWS) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
+func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 	// /2019-09-30/functions/NAME/concurrency or /2017-10-31/functions/NAME/concurrency
 	parts := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 	if len(parts) != 4 || parts[1] != "functions" {
@@ -91,7 +108,7 @@ func (f *fakeAWS) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	name, _ := url.PathUnescape(parts[2])
 	version := parts[0]
-	rc, ok := f.reserved[name]
+	rc, ok := f.Reserved[name]
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
@@ -117,25 +134,25 @@ func (f *fakeAWS) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 			return
 		}
 		f.calls = append(f.calls, fmt.Sprintf("PutFunctionConcurrency %s %d", name, *in.ReservedConcurrentExecutions))
-		if f.failPut > 0 {
-			f.failPut--
+		if f.FailPut > 0 {
+			f.FailPut--
 			w.Header().Set("X-Amzn-ErrorType", "ServiceException")
 			w.WriteHeader(http.StatusInternalServerError)
 			io.WriteString(w, `{"__type":"ServiceException","Message":"injected failure"}`)
 			return
 		}
-		f.reserved[name] = int32p(*in.ReservedConcurrentExecutions)
+		f.Reserved[name] = Int32(*in.ReservedConcurrentExecutions)
 		fmt.Fprintf(w, `{"ReservedConcurrentExecutions":%d}`, *in.ReservedConcurrentExecutions)
 	case r.Method == http.MethodDelete && version == "2017-10-31":
 		f.calls = append(f.calls, "DeleteFunctionConcurrency "+name)
-		f.reserved[name] = nil
+		f.Reserved[name] = nil
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		http.Error(w, "unsupported "+r.Method+" "+r.URL.Path, http.StatusMethodNotAllowed)
 	}
 }
 
-func (f *fakeAWS) ssm(w http.ResponseWriter, target string, body []byte) {
+func (f *Server) ssm(w http.ResponseWriter, target string, body []byte) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	var in struct {
 		Name      string
@@ -151,7 +168,7 @@ func (f *fakeAWS) ssm(w http.ResponseWriter, target string, body []byte) {
 	switch target {
 	case "AmazonSSM.GetParameter":
 		f.calls = append(f.calls, "GetParameter "+in.Name)
-		v, ok := f.params[in.Name]
+		v, ok := f.Params[in.Name]
 		if !ok {
 			w.WriteHeader(http.StatusBadRequest)
 			io.WriteString(w, `{"__type":"ParameterNotFound","message":""}`)
@@ -161,7 +178,7 @@ func (f *fakeAWS) ssm(w http.ResponseWriter, target string, body []byte) {
 		w.Write(out)
 	case "AmazonSSM.PutParameter":
 		f.calls = append(f.calls, "PutParameter "+in.Name)
-		if _, exists := f.params[in.Name]; exists && !in.Overwrite {
+		if _, exists := f.Params[in.Name]; exists && !in.Overwrite {
 			w.WriteHeader(http.StatusBadRequest)
 			io.WriteString(w, `{"__type":"ParameterAlreadyExists","message":"The parameter already exists."}`)
 			return
@@ -171,7 +188,7 @@ func (f *fakeAWS) ssm(w http.ResponseWriter, target string, body []byte) {
 			fmt.Fprintf(w, `{"__type":"ValidationException","message":"type %s, %d bytes"}`, in.Type, len(in.Value))
 			return
 		}
-		f.params[in.Name] = in.Value
+		f.Params[in.Name] = in.Value
 		io.WriteString(w, `{"Tier":"Standard","Version":2}`)
 	default:
 		w.WriteHeader(http.StatusBadRequest)
@@ -179,7 +196,7 @@ func (f *fakeAWS) ssm(w http.ResponseWriter, target string, body []byte) {
 	}
 }
 
-func (f *fakeAWS) sns(w http.ResponseWriter, body []byte) {
+func (f *Server) sns(w http.ResponseWriter, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	w.Header().Set("Content-Type", "text/xml")
 	if err != nil || form.Get("Action") != "Publish" || form.Get("Version") != "2010-03-31" {
@@ -188,11 +205,11 @@ func (f *fakeAWS) sns(w http.ResponseWriter, body []byte) {
 		return
 	}
 	f.calls = append(f.calls, "Publish "+form.Get("TopicArn"))
-	f.published = append(f.published, published{form.Get("TopicArn"), form.Get("Subject"), form.Get("Message")})
+	f.Published = append(f.Published, Published{form.Get("TopicArn"), form.Get("Subject"), form.Get("Message")})
 	var resp struct {
 		XMLName   xml.Name `xml:"PublishResponse"`
 		MessageID string   `xml:"PublishResult>MessageId"`
 	}
-	resp.MessageID = fmt.Sprintf("msg-%d", len(f.published))
+	resp.MessageID = fmt.Sprintf("msg-%d", len(f.Published))
 	xml.NewEncoder(w).Encode(resp)
 }

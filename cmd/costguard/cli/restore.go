@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/costguard-ml/costguard/internal/killswitch"
+)
+
+func init() {
+	Register(Command{
+		Name:    "restore",
+		Summary: "put back what the cost guard's kill switch stopped on a stage (or show it with --status)",
+		Usage:   "costguard restore --stage NAME [--status] [--parameter NAME] [--region REGION] [--profile PROFILE] [--reason TEXT] [--json]",
+		Run:     runRestore,
+	})
+}
+
+var stageName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+
+func runRestore(env Env, args []string) error {
+	f := NewFlags("restore", "costguard restore --stage NAME [flags]\n\n"+
+		"Reads what the kill switch recorded in the stage's SSM parameter and puts\n"+
+		"back exactly that: each function's reserved concurrency, or none where it\n"+
+		"had none. It uses your AWS credentials (the usual environment, profile and\n"+
+		"region settings); they need ssm:GetParameter and ssm:PutParameter on the\n"+
+		"parameter and lambda:Put/DeleteFunctionConcurrency on the functions.\n"+
+		"Restore after the RunawaySpend alarm is back to OK, or the next runaway\n"+
+		"period trips the switch again.")
+	stage := f.String("stage", "", "stage whose kill switch to restore (dev, staging, prod)")
+	param := f.String("parameter", "", "state parameter (default /costguard/STAGE/killswitch)")
+	region := f.String("region", "", "AWS region of the stage (default: the SDK's usual lookup)")
+	profile := f.String("profile", "", "AWS shared-config profile (default: the SDK's usual lookup)")
+	reason := f.String("reason", "restored by costguard restore", "reason recorded in the state's history")
+	status := f.Bool("status", false, "show what is stopped and the recent history; change nothing")
+	js := f.Bool("json", false, "print JSON")
+	f.Require("stage")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if len(f.Args()) > 0 {
+		return Usagef("unexpected argument %q", f.Args()[0])
+	}
+	if !stageName.MatchString(*stage) {
+		return Usagef("--stage: %q is not a stage name (lower-case letters, digits and dashes)", *stage)
+	}
+	if *param == "" {
+		*param = killswitch.DefaultParameterName(*stage)
+	}
+	var opts []func(*config.LoadOptions) error
+	if *region != "" {
+		opts = append(opts, config.WithRegion(*region))
+	}
+	if *profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(*profile))
+	}
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return fmt.Errorf("aws configuration: %w", err)
+	}
+	s := killswitch.New(killswitch.Config{Stage: *stage, StateParameter: *param}, cfg)
+
+	if *status {
+		st, err := s.Status(ctx)
+		if err != nil {
+			return err
+		}
+		if *js {
+			return writeJSON(env.Stdout, st)
+		}
+		writeStatus(env, *stage, *param, st)
+		return nil
+	}
+	r, err := s.Restore(ctx, *reason)
+	if *js {
+		if werr := writeJSON(env.Stdout, r); werr != nil {
+			return werr
+		}
+	} else if len(r.Changes) == 0 && err == nil {
+		fmt.Fprintf(env.Stdout, "stage %s: nothing to restore (%s records nothing stopped)\n", *stage, *param)
+	} else {
+		fmt.Fprintf(env.Stdout, "stage %s: restored\n", *stage)
+		for _, c := range r.Changes {
+			fmt.Fprintf(env.Stdout, "  %s\n", c)
+		}
+	}
+	return err
+}
+
+func writeStatus(env Env, stage, param string, st killswitch.State) {
+	if !st.Tripped() {
+		fmt.Fprintf(env.Stdout, "stage %s: serving (nothing stopped, per %s)\n", stage, param)
+	} else {
+		fmt.Fprintf(env.Stdout, "stage %s: STOPPED by the kill switch (per %s)\n", stage, param)
+		ids := make([]string, 0, len(st.Stopped))
+		for id := range st.Stopped {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			r := st.Stopped[id]
+			fmt.Fprintf(env.Stdout, "  %s since %s, will restore %s\n    why: %s\n", id, r.At.Format("2006-01-02 15:04 UTC"), r.Previous, r.Reason)
+		}
+		fmt.Fprintf(env.Stdout, "restore with: costguard restore --stage %s\n", stage)
+	}
+	if len(st.History) > 0 {
+		fmt.Fprintln(env.Stdout, "history:")
+		for _, e := range st.History {
+			fmt.Fprintf(env.Stdout, "  %s %-7s %s: %s\n", e.At.Format("2006-01-02 15:04"), e.Action, e.Reason, strings.Join(e.Changes, "; "))
+		}
+	}
+}
