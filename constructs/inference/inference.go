@@ -290,6 +290,9 @@ func (a *LambdaAPI) newRESTAPI() {
 		},
 		DefaultCorsPreflightOptions: cors,
 	})
+	// RestApi always adds a CfnOutput with its URL; the stack decides what
+	// it outputs (URL() gives the same value).
+	a.restAPI.Node().TryRemoveChild(jsii.String("Endpoint"))
 
 	a.requestModel = a.restAPI.AddModel(jsii.String("PredictRequest"), &awsapigateway.ModelOptions{
 		ContentType: jsii.String("application/json"),

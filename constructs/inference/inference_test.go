@@ -200,6 +200,11 @@ func TestDefaults(t *testing.T) {
 		}),
 	})
 
+	// The construct adds no stack output; the stack chooses its own.
+	if outputs := *tmpl.FindOutputs(jsii.String("*"), nil); len(outputs) != 0 {
+		t.Errorf("outputs = %v, want none", outputs)
+	}
+
 	// The cost record.
 	w := workloadOf(t, tmpl)
 	want := workload.Workload{Version: workload.SchemaVersion, Tier: workload.TierLambda, FrontDoor: workload.FrontDoorREST,

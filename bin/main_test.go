@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/costguard-ml/costguard/internal/cdktest"
+)
+
+// cdk runs the pinned CDK CLI from the module root, offline.
+func cdk(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root := cdktest.ModuleRoot(t)
+	bin := filepath.Join(root, "node_modules", ".bin", "cdk")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("the pinned CDK CLI is not installed (%v); run make deps", err)
+	}
+	cmd := exec.Command(bin, append([]string{"--no-notices"}, args...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(),
+		"PATH="+filepath.Join(root, "node_modules", ".bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"CDK_DISABLE_VERSION_CHECK=1", "CDK_CLI_NOTICES=false", "AWS_EC2_METADATA_DISABLED=true")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// TestSynthRejectsBadConfiguration runs `cdk synth` with bad context
+// overrides: it must fail with one line per problem naming the field, and
+// no Go or jsii stack trace.
+func TestSynthRejectsBadConfiguration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CDK CLI")
+	}
+	out, err := cdk(t, "synth", "--quiet", "--output", t.TempDir(),
+		"-c", "stage=dev", "-c", "memoryMiB=64", "-c", "timeoutSeconds=60",
+		"-c", "provisionedConcurrency=10", "-c", "reservedConcurrency=5")
+	if err == nil {
+		t.Fatalf("cdk synth succeeded, want a failure:\n%s", out)
+	}
+	for _, want := range []string{
+		"costguard: invalid configuration:\n",
+		"\ncostguard-dev/Inference: MemoryMiB: 64 is outside the allowed 128 to 10240\n",
+		"\ncostguard-dev/Inference: Timeout: 60s exceeds the REST API's 29s integration timeout",
+		"\ncostguard-dev/Inference: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, trace := range []string{"goroutine ", "panic:", "jsii", ".go:"} {
+		if strings.Contains(out, trace) {
+			t.Errorf("output holds a stack trace (%q):\n%s", trace, out)
+		}
+	}
+}
+
+// TestSynthOneStage runs the real `cdk synth -c stage=dev`: the handler is
+// built locally, cdk-nag passes, and the cloud assembly holds the stack.
+func TestSynthOneStage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CDK CLI and builds the model server")
+	}
+	outdir := t.TempDir()
+	out, err := cdk(t, "synth", "--quiet", "--output", outdir, "-c", "stage=dev")
+	if err != nil {
+		t.Fatalf("cdk synth: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(outdir, "costguard-dev.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(raw, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	hashes := cdktest.AssetHashes(tmpl)
+	if len(hashes) != 1 {
+		t.Fatalf("asset hashes %v, want one", hashes)
+	}
+	for _, f := range []string{"bootstrap", "model/model.onnx", "model/manifest.json"} {
+		if _, err := os.Stat(filepath.Join(outdir, "asset."+hashes[0], f)); err != nil {
+			t.Errorf("asset lacks %s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(outdir, "costguard-prod.template.json")); err == nil {
+		t.Error("-c stage=dev synthesized the prod stack too")
+	}
+}

@@ -1,0 +1,47 @@
+package inference_test
+
+import (
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/cost/sizing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// A model server behind the default REST API: arm64, memory given, the
+// timeout right-sized from a measured latency profile, provisioned
+// concurrency on business days, and an alarm on throttled requests.
+func ExampleNewLambdaAPI() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Inference"), nil)
+
+	api := inference.NewLambdaAPI(stack, "Spam", &inference.LambdaAPIProps{
+		// A directory holding bootstrap and model/ (see stacks.Handler for
+		// the reproducible build costguard uses).
+		Code:      awslambda.Code_FromAsset(jsii.String("build/spam"), nil),
+		MemoryMiB: 1024,
+		LatencyProfile: &sizing.LatencyProfile{
+			P99:  300 * time.Millisecond,
+			Init: 600 * time.Millisecond,
+		},
+		ReservedConcurrency:    20,
+		ProvisionedConcurrency: 2,
+		ProvisionedSchedule: &inference.Schedule{
+			StartHour: 8, EndHour: 18, TimeZone: "Europe/Paris",
+		},
+		Traffic: workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 35},
+	})
+
+	api.MetricThrottles(nil).CreateAlarm(stack, jsii.String("Throttled"), &awscloudwatch.CreateAlarmOptions{
+		Threshold:         jsii.Number(1),
+		EvaluationPeriods: jsii.Number(1),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: api.URL()})
+	app.Synth(nil)
+}
