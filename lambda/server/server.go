@@ -182,9 +182,9 @@ func (s *Server) Handle(ctx context.Context, req Request) (resp Response) {
 		return aerr.response()
 	}
 	if dl, ok := ctx.Deadline(); ok {
-		if left := time.Until(dl); left < s.cfg.DeadlineMargin {
+		if time.Until(dl) < s.cfg.DeadlineMargin {
 			return (&apiError{http.StatusServiceUnavailable,
-				fmt.Sprintf("deadline too close: %s left, need at least %s", left.Round(time.Millisecond), s.cfg.DeadlineMargin), ""}).response()
+				fmt.Sprintf("not enough time left before the deadline: answering needs at least %s (DEADLINE_MARGIN_MS)", s.cfg.DeadlineMargin), ""}).response()
 		}
 	}
 	inferStart := time.Now()
