@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/costguard-ml/costguard/constructs/guard/caps"
+	"github.com/costguard-ml/costguard/constructs/guard/guardmeta"
 	"github.com/costguard-ml/costguard/constructs/guard/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
 )
@@ -62,6 +64,7 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if !cfg.DisableDashboard {
 		g.newDashboard()
 	}
+	g.stack().AddMetadata(ptr(guardmeta.MetadataKey), g.Record().Map())
 	awscdk.Annotations_Of(g).AddInfo(ptr(fmt.Sprintf("cost guard for stage %s: budget $%g a month, %d alarms, kill switch %s",
 		cfg.Stage, cfg.MonthlyBudgetUSD, len(g.alarmOrder)+2, map[bool]string{true: "on", false: "off"}[g.ks != nil])))
 	return g
@@ -378,28 +381,61 @@ func (g *CostGuard) Model() spend.Model { return g.cfg.model }
 // MonthlyCost itemises the guard's own monthly cost at list prices, free
 // tiers left out: the alarms (per metric they query), the dashboard, the
 // KMS key, and the kill switch (idle: a few invocations a month).
-func (g *CostGuard) MonthlyCost() []CostLine {
+func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
 	cw := prices.CloudWatch
-	var lines []CostLine
+	var lines []guardmeta.Line
 	metrics := g.alarmMetrics
-	lines = append(lines, CostLine{Item: fmt.Sprintf("CloudWatch alarms (%d, %d metrics)", len(g.Alarms()), metrics), USD: float64(metrics) * cw.AlarmMetricMonth})
+	lines = append(lines, guardmeta.Line{Item: fmt.Sprintf("CloudWatch alarms (%d, %d metrics)", len(g.Alarms()), metrics), USD: float64(metrics) * cw.AlarmMetricMonth})
 	if g.dashboard != nil {
-		lines = append(lines, CostLine{Item: "CloudWatch dashboard", USD: cw.DashboardMonth})
+		lines = append(lines, guardmeta.Line{Item: "CloudWatch dashboard", USD: cw.DashboardMonth})
 	}
 	if g.key != nil {
-		lines = append(lines, CostLine{Item: "KMS key (not in cost/pricing; $1/month list price)", USD: 0, Unpriced: true})
+		lines = append(lines, guardmeta.Line{Item: "KMS key (not in cost/pricing; $1/month list price)", USD: 0, Unpriced: true})
 	}
 	if g.ks != nil {
-		lines = append(lines, CostLine{Item: "kill-switch Lambda, SSM parameter, schedule (idle: well under a cent)", USD: 0})
+		lines = append(lines, guardmeta.Line{Item: "kill-switch Lambda, SSM parameter, schedule (idle: well under a cent)", USD: 0})
 	}
 	return lines
 }
 
-// CostLine is one item of the guard's own cost.
-type CostLine struct {
-	Item string  `json:"item"`
-	USD  float64 `json:"usd"`
-	// Unpriced is set when cost/pricing has no price for the item.
-	Unpriced bool `json:"unpriced,omitempty"`
+// Caps are the static caps the budget pays for at the stage's expected
+// duration (see package caps); ok is false when the workload has no
+// expected duration or the budget cannot pay for the fixed cost.
+func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
+	tr := g.cfg.Workload.Traffic
+	if tr.AvgDurationMs <= 0 {
+		return caps.Caps{}, false
+	}
+	p99 := tr.P99DurationMs
+	if p99 < tr.AvgDurationMs {
+		p99 = 0
+	}
+	c, err := caps.Compute(caps.Inputs{
+		MonthlyBudgetUSD: g.cfg.MonthlyBudgetUSD, Model: g.cfg.model, AvgDurationMs: tr.AvgDurationMs,
+		P99DurationMs: p99, ExpectedRequestsPerMonth: tr.RequestsPerMonth,
+	})
+	return c, err == nil
+}
+
+// Record is what the guard records in the template's metadata under
+// guardmeta.MetadataKey for the CLI.
+func (g *CostGuard) Record() guardmeta.Record {
+	r := guardmeta.Record{
+		Version: guardmeta.Version, Stage: g.cfg.Stage, MonthlyBudgetUSD: g.cfg.MonthlyBudgetUSD,
+		SpendBurnRate: g.cfg.SpendBurnRate, RunawayBurnRate: g.cfg.RunawayBurnRate,
+		KillSwitch: g.ks != nil, Alarms: len(g.Alarms()), AlarmMetrics: g.alarmMetrics, Dashboard: g.dashboard != nil,
+		OwnCost: g.MonthlyCost(),
+	}
+	if g.ks != nil {
+		r.StateParameter = g.cfg.stateParameterName()
+	}
+	for _, l := range r.OwnCost {
+		r.OwnMonthlyUSD += l.USD
+	}
+	r.OwnMonthlyUSD = pricing.RoundCents(r.OwnMonthlyUSD)
+	if c, ok := g.Caps(); ok {
+		r.Caps = &c
+	}
+	return r
 }

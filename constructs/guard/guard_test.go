@@ -23,6 +23,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/guard/guardmeta"
 	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/pricing"
@@ -424,6 +425,25 @@ func TestCostGuardFull(t *testing.T) {
 		// 11 alarms querying 19 metrics at $0.10, plus a $3 dashboard.
 		if math.Abs(total-4.9) > 1e-9 {
 			t.Errorf("guard's own cost $%.2f: %+v", total, g.MonthlyCost())
+		}
+	})
+
+	t.Run("metadata for the CLI", func(t *testing.T) {
+		meta, ok := tmpl["Metadata"].(map[string]any)[guardmeta.MetadataKey]
+		if !ok {
+			t.Fatalf("no %s in the template's metadata", guardmeta.MetadataKey)
+		}
+		r, err := guardmeta.Parse(meta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 11 || r.AlarmMetrics != 19 || r.OwnMonthlyUSD != 4.9 || r.StateParameter != "/costguard/dev/killswitch" {
+			t.Errorf("record %+v", r)
+		}
+		// $50 budget, 2 × 1 GB provisioned (arm64) = $17.52 fixed; 120 ms
+		// at 1 GB on arm64 behind REST is $0.0000053 a request.
+		if r.Caps == nil || r.Caps.MonthlyQuota != 6128226 || r.Caps.ReservedConcurrency != 3 || r.Caps.RateLimit != 23.64 {
+			t.Errorf("caps %+v", r.Caps)
 		}
 	})
 }
