@@ -60,8 +60,9 @@ type manifest struct {
 }
 
 // Read reads the stacks at path: a cloud assembly directory, its
-// manifest.json, or a single template file. Stacks come back in artifact
-// id order.
+// manifest.json, a directory of *.template.json files (such as golden
+// templates), or a single template file. Stacks come back in artifact id
+// (or file name) order.
 func Read(path string) ([]Stack, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -69,6 +70,9 @@ func Read(path string) ([]Stack, error) {
 	}
 	switch {
 	case info.IsDir():
+		if _, err := os.Stat(filepath.Join(path, "manifest.json")); err != nil {
+			return readTemplateDir(path)
+		}
 		return readAssembly(path, "", 0)
 	case filepath.Base(path) == "manifest.json":
 		return readAssembly(filepath.Dir(path), "", 0)
@@ -86,6 +90,25 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// readTemplateDir reads every *.template.json of a directory that is not a
+// cloud assembly, such as a directory of golden templates.
+func readTemplateDir(dir string) ([]Stack, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.template.json"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("%s: not a cloud assembly (no manifest.json) and no *.template.json files", dir)
+	}
+	sort.Strings(files)
+	var stacks []Stack
+	for _, f := range files {
+		s, err := ReadTemplate(f)
+		if err != nil {
+			return nil, err
+		}
+		stacks = append(stacks, s)
+	}
+	return stacks, nil
 }
 
 // ReadTemplate reads one CloudFormation template (JSON) as a stack named

@@ -15,6 +15,7 @@ func TestRead(t *testing.T) {
 		{name: "nested assembly directory", path: "testdata/nested", wantNames: []string{"Top", "assembly-Prod/ProdApi"}},
 		{name: "manifest file", path: "testdata/nested/manifest.json", wantNames: []string{"Top", "assembly-Prod/ProdApi"}},
 		{name: "one template", path: "testdata/nested/assembly-Prod/ProdApi.template.json", wantNames: []string{"ProdApi"}},
+		{name: "directory of templates", path: "testdata/templates", wantNames: []string{"a", "b"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,7 +43,7 @@ func TestReadErrors(t *testing.T) {
 		name, path, want string
 	}{
 		{name: "missing", path: "testdata/nope", want: "testdata/nope: no such file or directory"},
-		{name: "not an assembly", path: "testdata", want: "testdata: not a cloud assembly: no such file or directory"},
+		{name: "not an assembly", path: "testdata", want: "testdata: not a cloud assembly (no manifest.json) and no *.template.json files"},
 		{name: "template missing", path: "testdata/broken", want: filepath.Join("testdata", "broken", "Gone.template.json") + ": no such file or directory"},
 	}
 	for _, tc := range tests {

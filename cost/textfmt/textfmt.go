@@ -29,9 +29,9 @@ func SignedMoney(usd float64) string {
 	return m
 }
 
-// Percent formats part/whole as a signed percentage, or "" when whole is 0.
+// Percent formats part/whole as a signed percentage, or "" when either is 0.
 func Percent(part, whole float64) string {
-	if whole == 0 {
+	if whole == 0 || part == 0 {
 		return ""
 	}
 	return fmt.Sprintf("%+.1f%%", 100*part/whole)
