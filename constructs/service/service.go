@@ -1,0 +1,361 @@
+package service
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/inference"
+	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/placement"
+	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// Profile is what InferenceService knows about a model, as measured on
+// one full vCPU.
+type Profile struct {
+	// ArtifactMB is the size of the model and the server as deployed,
+	// unzipped. Default 0 (small).
+	ArtifactMB float64
+	// PeakMemoryMB is the serving process's peak memory. Required.
+	PeakMemoryMB float64
+	// P99LatencyMs is the 99th-percentile duration of one request. Required.
+	P99LatencyMs float64
+	// AvgLatencyMs is the average duration of one request. Default: the
+	// traffic's AvgDurationMs, else half of P99LatencyMs.
+	AvgLatencyMs float64
+	// GPU says the model needs a GPU to meet its latency. Default false.
+	GPU bool
+	// PayloadBytes is the largest request payload. Default: the traffic's
+	// PayloadBytes.
+	PayloadBytes float64
+}
+
+// ImageFunc creates the model server's container image asset for an
+// architecture, under scope with id. The app implements it (it knows where
+// lambda/Dockerfile is); InferenceService calls it only when it builds a
+// container tier, so a Lambda stage carries no image asset.
+type ImageFunc func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset
+
+// InferenceServiceProps configures an [InferenceService]. The zero value
+// of every optional field selects the documented default.
+type InferenceServiceProps struct {
+	// Profile describes the model. Required.
+	Profile Profile
+	// Traffic is what the stage expects; RequestsPerMonth drives placement
+	// and the cost report. Default: no traffic (fixed costs only).
+	Traffic workload.Traffic
+	// MonthlyBudgetUSD is the stage's budget, given to the cost guard; the
+	// decision warns when the chosen tier's estimate exceeds it. Default 0
+	// (no budget; then Guard must be nil).
+	MonthlyBudgetUSD float64
+	// Tier overrides placement. It must be feasible for the model: an
+	// override that breaks a hard limit fails synth naming the limit.
+	// Default: placement's choice.
+	Tier workload.Tier
+	// Architecture is the Lambda function's and the Fargate task's CPU
+	// architecture. SageMaker instances are x86_64. Default arm64.
+	Architecture workload.Architecture
+	// PriceRegion is the region whose prices placement uses. Default
+	// pricing.DefaultRegion.
+	PriceRegion string
+
+	// LambdaCode is the Lambda tier's deployment package (bootstrap and
+	// model/). Required when the tier is lambda.
+	LambdaCode awslambda.Code
+	// ContainerImage creates the container image of the Fargate and
+	// SageMaker tiers. Required when the tier is one of them.
+	ContainerImage ImageFunc
+	// ModelData is the SageMaker tiers' model archive. Default: the model
+	// built into the image.
+	ModelData sagemakertier.ModelData
+
+	// Lambda, Fargate and SageMaker are the tiers' props. InferenceService
+	// fills what placement decides (memory, task size and count, instance
+	// type and count, traffic, placement reasons) where the field is zero,
+	// and the code or image above. Default: each construct's defaults.
+	Lambda    inference.LambdaAPIProps
+	Fargate   fargatetier.ServiceProps
+	SageMaker sagemakertier.EndpointProps
+
+	// Guard configures the cost guard attached to the Lambda tier (stage,
+	// subscribers, kill switch, alarms); InferenceService fills the
+	// function, its workload, timeout, alias, API metrics, log group and
+	// MonthlyBudgetUSD. Default: no guard.
+	Guard *guard.CostGuardProps
+}
+
+// InferenceService is a model served on the tier that fits it. Exactly one
+// of Lambda, Fargate and SageMaker is non-nil.
+type InferenceService struct {
+	constructs.Construct
+	decision Decision
+	lambda   *inference.LambdaAPI
+	fargate  *fargatetier.Service
+	endpoint *sagemakertier.Endpoint
+	costs    *guard.CostGuard
+	url      *string
+	workload workload.Workload
+}
+
+// Decision is where the model went and why.
+type Decision struct {
+	// Tier is the tier built.
+	Tier workload.Tier
+	// Overridden is true when Tier came from the props, not placement.
+	Overridden bool
+	// Reasons explain the choice, one a line: placement's reasons, plus the
+	// override when there is one.
+	Reasons []string
+	// Option is placement's sizing and monthly estimate of Tier.
+	Option placement.Option
+	// Placement is placement's full decision (every tier, its limits and
+	// cost).
+	Placement placement.Decision
+}
+
+// ValidationError is the panic value of [NewInferenceService]: the
+// construct path and every problem.
+type ValidationError = inference.ValidationError
+
+// validate reports the problems of the props themselves, before placement.
+func (p InferenceServiceProps) validate() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"Profile.ArtifactMB", p.Profile.ArtifactMB}, {"Profile.PeakMemoryMB", p.Profile.PeakMemoryMB},
+		{"Profile.P99LatencyMs", p.Profile.P99LatencyMs}, {"Profile.AvgLatencyMs", p.Profile.AvgLatencyMs},
+		{"Profile.PayloadBytes", p.Profile.PayloadBytes}, {"Traffic.RequestsPerMonth", p.Traffic.RequestsPerMonth},
+		{"MonthlyBudgetUSD", p.MonthlyBudgetUSD},
+	} {
+		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			bad("%s: %g is not a non-negative number", f.name, f.v)
+		}
+	}
+	if p.Profile.PeakMemoryMB == 0 {
+		bad("Profile.PeakMemoryMB: required (the serving process's peak memory)")
+	}
+	if p.Profile.P99LatencyMs == 0 {
+		bad("Profile.P99LatencyMs: required (one request's p99 duration on one vCPU)")
+	}
+	if avg, p99 := p.avgMs(), p.Profile.P99LatencyMs; avg > p99 && p99 > 0 {
+		bad("Profile.AvgLatencyMs: %g exceeds Profile.P99LatencyMs %g", avg, p99)
+	}
+	if p.Tier != "" && !slices.Contains(workload.Tiers, p.Tier) {
+		bad("Tier: %q is not one of %s", p.Tier, joinTiers(workload.Tiers))
+	}
+	switch p.Architecture {
+	case "", workload.ArchARM64, workload.ArchX86_64:
+	default:
+		bad("Architecture: %q is not one of arm64, x86_64", p.Architecture)
+	}
+	if _, err := pricing.ForRegion(p.PriceRegion); err != nil {
+		bad("PriceRegion: %v", err)
+	}
+	if p.Guard != nil && p.MonthlyBudgetUSD == 0 {
+		bad("MonthlyBudgetUSD: required with Guard (the budget the guard enforces)")
+	}
+	return errs
+}
+
+func joinTiers(ts []workload.Tier) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (p InferenceServiceProps) avgMs() float64 {
+	switch {
+	case p.Profile.AvgLatencyMs > 0:
+		return p.Profile.AvgLatencyMs
+	case p.Traffic.AvgDurationMs > 0:
+		return p.Traffic.AvgDurationMs
+	}
+	return 0
+}
+
+func (p InferenceServiceProps) arch() workload.Architecture {
+	if p.Architecture == "" {
+		return workload.ArchARM64
+	}
+	return p.Architecture
+}
+
+// model is placement's view of the props.
+func (p InferenceServiceProps) model() placement.Model {
+	payload := p.Profile.PayloadBytes
+	if payload == 0 {
+		payload = p.Traffic.PayloadBytes
+	}
+	door := estimate.FrontDoorREST
+	if p.Lambda.FrontDoor == workload.FrontDoorHTTP {
+		door = estimate.FrontDoorHTTP
+	}
+	return placement.Model{
+		ArtifactMB: p.Profile.ArtifactMB, PeakMemoryMB: p.Profile.PeakMemoryMB,
+		P99Ms: p.Profile.P99LatencyMs, AvgMs: p.avgMs(), GPU: p.Profile.GPU, PayloadBytes: payload,
+		RequestsPerMonth: p.Traffic.RequestsPerMonth, FrontDoor: door, Arch: pricing.Arch(p.arch()),
+	}
+}
+
+// Decide returns where props' model goes and why, without building
+// anything: placement's choice, or the override after checking it against
+// every hard limit of its tier.
+func Decide(props InferenceServiceProps) (Decision, error) {
+	if errs := props.validate(); len(errs) > 0 {
+		return Decision{}, errors.Join(errs...)
+	}
+	prices, _ := pricing.ForRegion(props.PriceRegion)
+	m := props.model()
+	pd, err := placement.Place(m, prices)
+	if err != nil && props.Tier == "" {
+		return Decision{}, fmt.Errorf("Profile: %w", err)
+	}
+	d := Decision{Tier: pd.Tier, Reasons: slices.Clone(pd.Reasons), Placement: pd}
+	if props.Tier != "" {
+		o := placement.Evaluate(m, props.Tier, prices)
+		if !o.Feasible {
+			return Decision{}, fmt.Errorf("Tier: %s cannot serve this model: %s", props.Tier, strings.Join(o.Limits, "; "))
+		}
+		d.Overridden = true
+		d.Tier = props.Tier
+		lead := fmt.Sprintf("%s chosen by override", props.Tier)
+		if pd.Tier != "" && pd.Tier != props.Tier {
+			lead += fmt.Sprintf(" (placement would choose %s)", pd.Tier)
+		}
+		d.Reasons = append([]string{lead}, d.Reasons...)
+	}
+	d.Option, _ = pd.Option(d.Tier)
+	if !d.Option.Feasible {
+		d.Option = placement.Evaluate(m, d.Tier, prices)
+	}
+	return d, nil
+}
+
+// NewInferenceService places the model and builds its tier. It panics with
+// a [*ValidationError] when the props are invalid, no tier can serve the
+// model, or the Tier override breaks a limit of its tier.
+func NewInferenceService(scope constructs.Construct, id string, props *InferenceServiceProps) *InferenceService {
+	var p InferenceServiceProps
+	if props != nil {
+		p = *props
+	}
+	s := &InferenceService{}
+	constructs.NewConstruct_Override(s, scope, &id)
+	path := *s.Node().Path()
+	fail := func(err error) {
+		var problems []error
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			problems = j.Unwrap()
+		} else {
+			problems = []error{err}
+		}
+		panic(&ValidationError{Path: path, Problems: problems})
+	}
+	d, err := Decide(p)
+	if err != nil {
+		fail(err)
+	}
+	if err := p.artifactFor(d.Tier); err != nil {
+		fail(err)
+	}
+	s.decision = d
+	size, err := parseConfig(d.Tier, d.Option.Config)
+	if err != nil {
+		fail(err)
+	}
+	switch d.Tier {
+	case workload.TierLambda:
+		s.buildLambda(p, size)
+	case workload.TierFargate:
+		s.buildFargate(p, size)
+	default:
+		s.buildSageMaker(p, size)
+	}
+	s.annotate(p)
+	return s
+}
+
+// artifactFor reports a missing artifact of tier t.
+func (p InferenceServiceProps) artifactFor(t workload.Tier) error {
+	switch {
+	case t == workload.TierLambda && p.LambdaCode == nil && p.Lambda.Code == nil:
+		return fmt.Errorf("LambdaCode: required for tier %s (the bootstrap and model/ package)", t)
+	case t != workload.TierLambda && p.ContainerImage == nil:
+		return fmt.Errorf("ContainerImage: required for tier %s (the model server image from lambda/Dockerfile)", t)
+	}
+	return nil
+}
+
+// annotate prints the decision at synth and warns when the estimate is
+// over the budget.
+func (s *InferenceService) annotate(p InferenceServiceProps) {
+	d := s.decision
+	how := "placement"
+	if d.Overridden {
+		how = "override"
+	}
+	var costs []string
+	for _, o := range d.Placement.Options {
+		if o.Feasible {
+			costs = append(costs, fmt.Sprintf("%s $%.2f", o.Tier, o.MonthlyUSD))
+		}
+	}
+	msg := fmt.Sprintf("costguard placement: tier %s by %s, %s, about $%.2f a month at %.0f requests: %s",
+		d.Tier, how, d.Option.Config, d.Option.MonthlyUSD, p.Traffic.RequestsPerMonth, strings.Join(d.Reasons, "; "))
+	if len(costs) > 0 {
+		msg += " (feasible tiers: " + strings.Join(costs, ", ") + ")"
+	}
+	awscdk.Annotations_Of(s).AddInfo(jsii.String(msg))
+	if p.MonthlyBudgetUSD > 0 && d.Option.MonthlyUSD > p.MonthlyBudgetUSD {
+		awscdk.Annotations_Of(s).AddWarningV2(jsii.String("costguard:over-budget"), jsii.String(fmt.Sprintf(
+			"tier %s is estimated at $%.2f a month, over the $%.2f budget", d.Tier, d.Option.MonthlyUSD, p.MonthlyBudgetUSD)), nil)
+	}
+}
+
+// Decision returns where the model went and why.
+func (s *InferenceService) Decision() Decision { return s.decision }
+
+// Tier returns the tier built.
+func (s *InferenceService) Tier() workload.Tier { return s.decision.Tier }
+
+// Lambda returns the Lambda tier, or nil.
+func (s *InferenceService) Lambda() *inference.LambdaAPI { return s.lambda }
+
+// Fargate returns the Fargate tier, or nil.
+func (s *InferenceService) Fargate() *fargatetier.Service { return s.fargate }
+
+// SageMaker returns the SageMaker tier, or nil.
+func (s *InferenceService) SageMaker() *sagemakertier.Endpoint { return s.endpoint }
+
+// CostGuard returns the cost guard, or nil when none is attached.
+func (s *InferenceService) CostGuard() *guard.CostGuard { return s.costs }
+
+// URL returns the API's base URL; clients POST to URL + "predict".
+func (s *InferenceService) URL() *string { return s.url }
+
+// Workload returns the cost record on the tier's billing resource.
+func (s *InferenceService) Workload() workload.Workload { return s.workload }
+
+// fargateImage adapts an image asset to the Fargate construct.
+func fargateImage(a awsecrassets.DockerImageAsset) awsecs.ContainerImage {
+	return awsecs.ContainerImage_FromDockerImageAsset(a)
+}

@@ -1,0 +1,243 @@
+package service
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/cdktest"
+)
+
+func newStack(t *testing.T, id string) awscdk.Stack {
+	t.Helper()
+	return awscdk.NewStack(cdktest.NewApp(t), jsii.String(id), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
+	})
+}
+
+// testImage is the ImageFunc of the tests: a stand-in Dockerfile, staged by
+// synth and never built.
+func testImage(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset {
+	platform := awsecrassets.Platform_LINUX_ARM64()
+	if arch == workload.ArchX86_64 {
+		platform = awsecrassets.Platform_LINUX_AMD64()
+	}
+	return awsecrassets.NewDockerImageAsset(scope, jsii.String(id), &awsecrassets.DockerImageAssetProps{
+		Directory: jsii.String(filepath.Join("testdata", "image")),
+		Platform:  platform,
+	})
+}
+
+func testCode() awslambda.Code {
+	return awslambda.Code_FromAsset(jsii.String(filepath.Join("testdata", "asset")), nil)
+}
+
+func match(m map[string]any) assertions.Matcher { return assertions.Match_ObjectLike(&m) }
+
+// placementInfo returns the info annotations InferenceService left.
+func placementInfo(stack awscdk.Stack) []string {
+	var out []string
+	for _, m := range *assertions.Annotations_FromStack(stack).FindInfo(jsii.String("*"),
+		assertions.Match_StringLikeRegexp(jsii.String("costguard placement: .*"))) {
+		out = append(out, strings.TrimSpace(strings.ReplaceAll(toString(m.Entry.Data), "\n", " ")))
+	}
+	return out
+}
+
+func toString(v any) string {
+	if s, ok := v.(*string); ok && s != nil {
+		return *s
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return ""
+}
+
+func TestLambdaTierWithGuard(t *testing.T) {
+	// GIVEN a light text model, a budget and a guard
+	stack := newStack(t, "ServiceLambda")
+	addNag(stack)
+	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
+		Profile:          textModel,
+		Traffic:          workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 40, P99DurationMs: 120, InitDurationMs: 300},
+		MonthlyBudgetUSD: 25,
+		LambdaCode:       testCode(),
+		ContainerImage:   testImage,
+		Guard:            &guard.CostGuardProps{Stage: "dev", EmailSubscribers: []string{"ml@example.com"}},
+	})
+	// WHEN the stack is synthesized
+	tpl := assertions.Template_FromStack(stack, nil)
+
+	t.Run("placement chose lambda and sized it", func(t *testing.T) {
+		if s.Tier() != workload.TierLambda || s.Lambda() == nil || s.Fargate() != nil || s.SageMaker() != nil {
+			t.Fatalf("tier %s, want lambda with only the Lambda tier built", s.Tier())
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"MemorySize": 1769, "Architectures": []any{"arm64"},
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::ECS::Service"), jsii.Number(0))
+		if got := s.Workload().Placement; len(got) == 0 || !strings.Contains(got[0], "lambda is the cheapest feasible synchronous tier") {
+			t.Errorf("workload placement = %q", got)
+		}
+	})
+	t.Run("decision recorded on the function", func(t *testing.T) {
+		tpl.HasResource(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Metadata": map[string]any{workload.MetadataKey: match(map[string]any{
+				"tier":      "lambda",
+				"placement": assertions.Match_ArrayWith(&[]any{assertions.Match_StringLikeRegexp(jsii.String("lambda is the cheapest feasible synchronous tier.*"))}),
+			})},
+		})
+	})
+	t.Run("decision printed at synth", func(t *testing.T) {
+		info := placementInfo(stack)
+		if len(info) != 1 || !strings.Contains(info[0], "tier lambda by placement, 1769 MB arm64") {
+			t.Errorf("info annotations = %q", info)
+		}
+	})
+	t.Run("guard attached to the function", func(t *testing.T) {
+		tpl.ResourceCountIs(jsii.String("AWS::Budgets::Budget"), jsii.Number(1))
+		if s.CostGuard() == nil {
+			t.Error("CostGuard() = nil")
+		}
+	})
+	t.Run("no image asset on a lambda stage", func(t *testing.T) {
+		if n := strings.Count(cdktest.MarshalTemplate(cdktest.Template(t, stack)), "container-assets"); n != 0 {
+			t.Errorf("template references %d container assets", n)
+		}
+	})
+	t.Run("cdk-nag clean", func(t *testing.T) {
+		if f := nagFindings(t, stack); len(f) > 0 {
+			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
+		}
+	})
+	t.Run("golden", func(t *testing.T) {
+		cdktest.Golden(t, filepath.Join("testdata", "lambda.template.json"), cdktest.Template(t, stack))
+	})
+}
+
+func TestFargateTier(t *testing.T) {
+	// GIVEN a 12 GB model
+	stack := newStack(t, "ServiceFargate")
+	addNag(stack)
+	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
+		Profile:        bigModel,
+		Traffic:        workload.Traffic{RequestsPerMonth: 3e6, AvgDurationMs: 150},
+		LambdaCode:     testCode(),
+		ContainerImage: testImage,
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+
+	t.Run("placement chose fargate with a task that fits", func(t *testing.T) {
+		if s.Tier() != workload.TierFargate || s.Fargate() == nil {
+			t.Fatalf("tier %s, want fargate", s.Tier())
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), map[string]any{
+			"Cpu": "2048", "Memory": "15360",
+			"RuntimePlatform": match(map[string]any{"CpuArchitecture": "ARM64"}),
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1)) // the VPC's default-SG custom resource only
+		tpl.HasResource(jsii.String("AWS::ECS::Service"), map[string]any{
+			"Metadata": map[string]any{workload.MetadataKey: match(map[string]any{
+				"tier":      "fargate",
+				"placement": assertions.Match_ArrayWith(&[]any{assertions.Match_StringLikeRegexp(jsii.String("not lambda: needs 15360 MB.*"))}),
+			})},
+		})
+	})
+	t.Run("decision printed at synth", func(t *testing.T) {
+		if info := placementInfo(stack); len(info) != 1 || !strings.Contains(info[0], "tier fargate by placement, 2 vCPU / 15 GB") {
+			t.Errorf("info annotations = %q", info)
+		}
+	})
+	t.Run("cdk-nag clean", func(t *testing.T) {
+		if f := nagFindings(t, stack); len(f) > 0 {
+			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
+		}
+	})
+	t.Run("golden", func(t *testing.T) {
+		cdktest.Golden(t, filepath.Join("testdata", "fargate.template.json"), cdktest.Template(t, stack))
+	})
+}
+
+func TestSageMakerRealtimeTier(t *testing.T) {
+	// GIVEN a GPU model
+	stack := newStack(t, "ServiceGPU")
+	addNag(stack)
+	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
+		Profile:        gpuModel,
+		Traffic:        workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 40},
+		ContainerImage: testImage,
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+
+	t.Run("placement chose a gpu instance", func(t *testing.T) {
+		if s.Tier() != workload.TierSageMakerRealtime || s.SageMaker() == nil {
+			t.Fatalf("tier %s, want sagemaker-realtime", s.Tier())
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::SageMaker::EndpointConfig"), map[string]any{
+			"ProductionVariants": []any{match(map[string]any{"InstanceType": "ml.g4dn.xlarge"})},
+		})
+		tpl.HasResource(jsii.String("AWS::SageMaker::Endpoint"), map[string]any{
+			"Metadata": map[string]any{workload.MetadataKey: match(map[string]any{
+				"tier":      "sagemaker-realtime",
+				"placement": assertions.Match_ArrayWith(&[]any{"not lambda: needs a GPU; Lambda has none"}),
+			})},
+		})
+	})
+	t.Run("cdk-nag clean", func(t *testing.T) {
+		if f := nagFindings(t, stack); len(f) > 0 {
+			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
+		}
+	})
+	t.Run("golden", func(t *testing.T) {
+		cdktest.Golden(t, filepath.Join("testdata", "sagemaker-realtime.template.json"), cdktest.Template(t, stack))
+	})
+}
+
+// TestConstructorFailures proves synth fails with a *ValidationError that
+// names the construct and the limit.
+func TestConstructorFailures(t *testing.T) {
+	tests := []struct {
+		name  string
+		props InferenceServiceProps
+		want  string
+	}{
+		{"gpu model forced onto lambda",
+			InferenceServiceProps{Profile: gpuModel, Tier: workload.TierLambda, LambdaCode: testCode()},
+			"Bad/Inference: Tier: lambda cannot serve this model: needs a GPU; Lambda has none"},
+		{"12 GB model forced onto sagemaker serverless",
+			InferenceServiceProps{Profile: bigModel, Tier: workload.TierSageMakerServerless, ContainerImage: testImage},
+			"Bad/Inference: Tier: sagemaker-serverless cannot serve this model: needs 15360 MB, over SageMaker serverless's 6144 MB"},
+		{"container tier without an image",
+			InferenceServiceProps{Profile: bigModel, LambdaCode: testCode()},
+			"Bad/Inference: ContainerImage: required for tier fargate"},
+		{"lambda tier without code",
+			InferenceServiceProps{Profile: textModel, Traffic: workload.Traffic{RequestsPerMonth: 1e6}},
+			"Bad/Inference: LambdaCode: required for tier lambda"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := awscdk.NewStack(cdktest.NewApp(t), jsii.String("Bad"), nil)
+			defer func() {
+				r := recover()
+				ve, ok := r.(*ValidationError)
+				if !ok {
+					t.Fatalf("panic = %#v, want a *ValidationError", r)
+				}
+				if !strings.Contains(ve.Error(), tc.want) {
+					t.Errorf("panic = %q, want it to contain %q", ve, tc.want)
+				}
+			}()
+			NewInferenceService(stack, "Inference", &tc.props)
+		})
+	}
+}

@@ -1,0 +1,195 @@
+package service
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/inference"
+	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/cost/sizing"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// size is placement's sizing of one tier.
+type size struct {
+	memoryMiB    int     // lambda, sagemaker-serverless
+	cpu          int     // fargate, ECS units
+	tasks        int     // fargate, instances for sagemaker-realtime
+	instanceType string  // sagemaker-realtime, sagemaker-async
+	vcpu, gb     float64 // fargate, as placement prints them
+}
+
+// parseConfig reads the sized configuration out of placement's
+// Option.Config, the one place that sizing lives.
+//
+// TODO(costguard): placement should export the sizing as fields
+// (memory, CPU, task or instance count, instance type) so this parser and
+// its format dependency go away; TestParseConfigFollowsPlacement fails if
+// placement's format drifts.
+func parseConfig(t workload.Tier, cfg string) (size, error) {
+	var s size
+	var arch string
+	var n int
+	var err error
+	var tasks float64
+	switch t {
+	case workload.TierLambda:
+		n, err = fmt.Sscanf(cfg, "%d MB %s", &s.memoryMiB, &arch)
+	case workload.TierFargate:
+		n, err = fmt.Sscanf(cfg, "%g vCPU / %g GB × %g task(s) %s", &s.vcpu, &s.gb, &tasks, &arch)
+		s.cpu, s.memoryMiB, s.tasks = int(s.vcpu*1024), int(s.gb*1024), int(tasks)
+	case workload.TierSageMakerServerless:
+		n, err = fmt.Sscanf(cfg, "%d MB serverless", &s.memoryMiB)
+	case workload.TierSageMakerRealtime:
+		n, err = fmt.Sscanf(cfg, "%s × %g", &s.instanceType, &tasks)
+		s.tasks = int(tasks)
+	case workload.TierSageMakerAsync:
+		s.instanceType, n = strings.TrimSuffix(cfg, ", scales to zero"), 1
+		if s.instanceType == cfg || s.instanceType == "" {
+			err = fmt.Errorf("no instance type")
+		}
+	}
+	if err != nil || n == 0 {
+		return size{}, fmt.Errorf("placement sizing of %s: cannot read %q: %v", t, cfg, err)
+	}
+	return s, nil
+}
+
+func (s *InferenceService) reasons() []string {
+	return append([]string(nil), s.decision.Reasons...)
+}
+
+func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
+
+func (s *InferenceService) buildLambda(p InferenceServiceProps, z size) {
+	lp := p.Lambda
+	if lp.Code == nil {
+		lp.Code = p.LambdaCode
+	}
+	if lp.MemoryMiB == 0 && lp.MemoryProfile == nil {
+		lp.MemoryMiB = z.memoryMiB
+	}
+	if lp.Architecture == nil && p.arch() == workload.ArchX86_64 {
+		lp.Architecture = awslambda.Architecture_X86_64()
+	}
+	if lp.Traffic == (workload.Traffic{}) {
+		lp.Traffic = p.Traffic
+	}
+	if lp.Timeout == 0 && lp.LatencyProfile == nil {
+		lp.LatencyProfile = &sizing.LatencyProfile{
+			P99:  msDuration(p.Profile.P99LatencyMs),
+			Init: msDuration(p.Traffic.InitDurationMs),
+		}
+	}
+	l := inference.NewLambdaAPI(s, "Lambda", &lp)
+	s.lambda, s.url = l, l.URL()
+	// The construct records its workload on the function; add why.
+	s.workload = l.Workload()
+	s.workload.Placement = s.reasons()
+	fnCfn := l.Function().Node().DefaultChild().(awslambda.CfnFunction)
+	fnCfn.AddMetadata(jsii.String(workload.MetadataKey), s.workload.Map())
+
+	if p.Guard == nil {
+		return
+	}
+	gp := *p.Guard
+	if gp.MonthlyBudgetUSD == 0 {
+		gp.MonthlyBudgetUSD = p.MonthlyBudgetUSD
+	}
+	gp.Function = l.Function()
+	gp.Workload = s.workload
+	gp.Timeout = time.Duration(*fnCfn.Timeout()) * time.Second
+	gp.API = l
+	gp.FunctionLogGroup = l.FunctionLogGroup()
+	if s.workload.Lambda.ProvisionedConcurrency > 0 {
+		gp.Alias = l.Alias()
+	}
+	s.costs = guard.NewCostGuard(s, "CostGuard", &gp)
+}
+
+func (s *InferenceService) buildFargate(p InferenceServiceProps, z size) {
+	fp := p.Fargate
+	if fp.Architecture == "" {
+		fp.Architecture = p.arch()
+	}
+	if fp.Image == nil {
+		fp.Image = fargateImage(p.ContainerImage(s, "Image", fp.Architecture))
+	}
+	if fp.CPU == 0 && fp.MemoryMiB == 0 {
+		fp.CPU, fp.MemoryMiB = z.cpu, z.memoryMiB
+	}
+	if fp.MinTasks == 0 && !fp.ScaleToZero {
+		fp.MinTasks = max(1, z.tasks)
+	}
+	if fp.MaxTasks == 0 {
+		fp.MaxTasks = max(fargatetier.DefaultMaxTasks, 2*fp.MinTasks)
+	}
+	if fp.Traffic == (workload.Traffic{}) {
+		fp.Traffic = p.Traffic
+	}
+	fp.Placement = s.reasons()
+	s.fargate = fargatetier.NewService(s, "Fargate", &fp)
+	s.url, s.workload = s.fargate.URL(), s.fargate.Workload()
+	s.attachTierGuard(p)
+}
+
+func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z size) {
+	sp := p.SageMaker
+	switch s.decision.Tier {
+	case workload.TierSageMakerRealtime:
+		sp.Variant = sagemakertier.VariantRealtime
+	case workload.TierSageMakerAsync:
+		sp.Variant = sagemakertier.VariantAsync
+	default:
+		sp.Variant = sagemakertier.VariantServerless
+	}
+	if sp.Image == nil {
+		// The instances costguard prices are x86_64.
+		sp.Image = p.ContainerImage(s, "Image", workload.ArchX86_64)
+	}
+	if sp.ModelData == nil {
+		sp.ModelData = p.ModelData
+	}
+	switch sp.Variant {
+	case sagemakertier.VariantServerless:
+		if sp.MemoryMiB == 0 {
+			sp.MemoryMiB = z.memoryMiB
+		}
+	default:
+		if sp.InstanceType == "" {
+			sp.InstanceType = z.instanceType
+		}
+		if sp.MinInstances == 0 && sp.Variant == sagemakertier.VariantRealtime {
+			sp.MinInstances = max(1, z.tasks)
+		}
+		if sp.MaxInstances == 0 {
+			sp.MaxInstances = max(sagemakertier.DefaultMaxInstances, 2*sp.MinInstances)
+		}
+	}
+	if sp.Traffic == (workload.Traffic{}) {
+		sp.Traffic = p.Traffic
+	}
+	sp.Placement = s.reasons()
+	s.endpoint = sagemakertier.NewEndpoint(s, "SageMaker", &sp)
+	s.url, s.workload = s.endpoint.URL(), s.endpoint.Workload()
+	s.attachTierGuard(p)
+}
+
+// attachTierGuard is where the cost guard of a container tier goes. The
+// guard watches a Lambda function today (CostGuardProps.Function is
+// required); until it accepts a Fargate service or a SageMaker endpoint,
+// say so at synth rather than pretend.
+func (s *InferenceService) attachTierGuard(p InferenceServiceProps) {
+	if p.Guard == nil {
+		return
+	}
+	awscdk.Annotations_Of(s).AddWarningV2(jsii.String("costguard:guard-lambda-only"), jsii.String(fmt.Sprintf(
+		"the cost guard is not attached to tier %s: it watches Lambda functions only so far", s.decision.Tier)), nil)
+}
