@@ -3,12 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // run runs a command line exactly as a user types it (no quoting needed).
 func run(t *testing.T, cmdline string) (stdout, stderr string, code int) {
