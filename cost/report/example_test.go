@@ -1,0 +1,63 @@
+package report_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/costguard-ml/costguard/cost/assembly"
+	"github.com/costguard-ml/costguard/cost/report"
+)
+
+// Price a cloud assembly, one line per stack.
+func ExampleBuild() {
+	stacks, err := assembly.Read("testdata/old")
+	if err != nil {
+		panic(err)
+	}
+	r, err := report.Build(stacks, report.Options{})
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range r.Stacks {
+		fmt.Printf("%s %s $%.2f of $%.2f, over budget: %v\n", s.Name, s.Stage, s.TotalUSD, s.BudgetUSD, s.OverBudget())
+	}
+	// Output:
+	// app-dev dev $8.61 of $20.00, over budget: false
+	// app-prod prod $906.50 of $900.00, over budget: true
+}
+
+// Diff two assemblies as a pull-request comment.
+func ExampleCompare() {
+	read := func(path string) report.Report {
+		stacks, err := assembly.Read(path)
+		if err != nil {
+			panic(err)
+		}
+		r, err := report.Build(stacks, report.Options{})
+		if err != nil {
+			panic(err)
+		}
+		return r
+	}
+	d := report.Compare(read("testdata/old/app-dev.template.json"), read("testdata/new/app-dev.template.json"))
+	if err := report.WriteDiff(os.Stdout, d, report.FormatMarkdown); err != nil {
+		panic(err)
+	}
+	// Output:
+	// ## costguard cost diff
+	//
+	// Monthly estimate **$8.61 → $9.71** (**+$1.10**, +12.8%).
+	//
+	// | Stack | Stage | Old | New | Delta |  |
+	// |---|---|---:|---:|---:|---|
+	// | app-dev | dev | $8.61 | $9.71 | **+$1.10** | 49% of the $20.00 budget |
+	//
+	// <details><summary>Resources that changed</summary>
+	//
+	// | Stack | Resource | Type | Old | New | Delta | Change |
+	// |---|---|---|---:|---:|---:|---|
+	// | app-dev | `InferenceFunction` | Lambda::Function | $5.21 | $6.21 | **+$1.00** | lambda.memoryMiB: 1024 → 2048 |
+	// | app-dev | `ThrottlesAlarm` | CloudWatch::Alarm | - | $0.10 | **+$0.10** | added |
+	//
+	// </details>
+}
