@@ -92,7 +92,7 @@ func TestHandlerCheck(t *testing.T) {
 	}{
 		{"model artifact missing", Handler{Root: root, ModelDir: "stacks/testdata/asset"}, "model artifact: stacks/testdata/asset/manifest.json is missing or empty"},
 		{"package missing", Handler{Root: root, Package: "./lambda/cmd/nope"}, "handler package: ./lambda/cmd/nope is not a directory"},
-		{"architecture", Handler{Root: root, Architecture: "sparc"}, `Architecture: "sparc" is not arm64 or x86_64`},
+		{"architecture", Handler{Root: root, Architecture: "sparc"}, `architecture: "sparc" is not arm64 or x86_64`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func (h Handler) Check() error {
 	h = h.withDefaults()
 	var errs []error
 	if h.Architecture != workload.ArchARM64 && h.Architecture != workload.ArchX86_64 {
-		errs = append(errs, fmt.Errorf("Architecture: %q is not arm64 or x86_64", h.Architecture))
+		errs = append(errs, fmt.Errorf("architecture: %q is not arm64 or x86_64", h.Architecture))
 	}
 	if fi, err := os.Stat(filepath.Join(h.Root, h.Package)); err != nil || !fi.IsDir() {
 		errs = append(errs, fmt.Errorf("handler package: %s is not a directory under %s", h.Package, h.Root))

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/cost/limits"
@@ -63,16 +62,9 @@ func TestGolden(t *testing.T) {
 func TestNoUnsuppressedNagFindings(t *testing.T) {
 	for name, s := range builtStacks(t) {
 		t.Run(name, func(t *testing.T) {
-			// GIVEN the stage's stack with AwsSolutionsChecks applied
-			a := assertions.Annotations_FromStack(s.Stack)
-			// THEN no finding is left, as an error or a warning
-			for kind, found := range map[string]*[]*cxapi.SynthesisMessage{
-				"error":   a.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-				"warning": a.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-			} {
-				for _, m := range *found {
-					t.Errorf("unsuppressed cdk-nag %s at %s: %v", kind, *m.Id, m.Entry.Data)
-				}
+			// The app has AwsSolutionsChecks applied: nothing may be left unsuppressed.
+			for _, f := range cdktest.NagFindings(t, s.Stack, "AwsSolutions-") {
+				t.Errorf("unsuppressed cdk-nag finding: %s", f)
 			}
 		})
 	}

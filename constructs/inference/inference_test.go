@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -381,14 +380,8 @@ func TestNoUnsuppressedNagFindings(t *testing.T) {
 	for name := range scenarios {
 		t.Run(name, func(t *testing.T) {
 			a, _ := built(t, name)
-			ann := assertions.Annotations_FromStack(awscdk.Stack_Of(a))
-			for kind, found := range map[string]*[]*cxapi.SynthesisMessage{
-				"error":   ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-				"warning": ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-			} {
-				for _, m := range *found {
-					t.Errorf("unsuppressed cdk-nag %s at %s: %v", kind, *m.Id, m.Entry.Data)
-				}
+			for _, f := range cdktest.NagFindings(t, awscdk.Stack_Of(a), "AwsSolutions-") {
+				t.Errorf("unsuppressed cdk-nag finding: %s", f)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 )
 
 // Update is set by the -update flag: golden files are rewritten instead of
@@ -159,6 +160,28 @@ func Template(t testing.TB, stack awscdk.Stack) map[string]any {
 		t.Fatal("cdktest: empty template")
 	}
 	return *m
+}
+
+// NagFindings returns the cdk-nag findings left on stack as errors or
+// warnings, one "LEVEL PATH: MESSAGE" string each, for rule ids starting
+// with prefix (for example "AwsSolutions-"). The stack's app must have the
+// checks applied before its first synth.
+func NagFindings(t testing.TB, stack awscdk.Stack, prefix string) []string {
+	t.Helper()
+	a := assertions.Annotations_FromStack(stack)
+	match := assertions.Match_StringLikeRegexp(ptr(regexp.QuoteMeta(prefix) + ".*"))
+	var out []string
+	for level, found := range map[string]*[]*cxapi.SynthesisMessage{ //lint:ignore SA1019 the assertions API returns this type
+		"error":   a.FindError(ptr("*"), match),
+		"warning": a.FindWarning(ptr("*"), match),
+	} {
+		for _, m := range *found {
+			//lint:ignore SA1019 the assertions API returns this type
+			out = append(out, fmt.Sprintf("%s %s: %v", level, *m.Id, m.Entry.Data))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // assetHash matches an asset hash: 64 lowercase hex digits.
