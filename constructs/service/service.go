@@ -102,13 +102,14 @@ type InferenceServiceProps struct {
 // of Lambda, Fargate and SageMaker is non-nil.
 type InferenceService struct {
 	constructs.Construct
-	decision Decision
-	lambda   *inference.LambdaAPI
-	fargate  *fargatetier.Service
-	endpoint *sagemakertier.Endpoint
-	costs    *guard.CostGuard
-	url      *string
-	workload workload.Workload
+	decision  Decision
+	lambda    *inference.LambdaAPI
+	fargate   *fargatetier.Service
+	endpoint  *sagemakertier.Endpoint
+	costs     *guard.CostGuard
+	tierGuard *TierGuard
+	url       *string
+	workload  workload.Workload
 }
 
 // Decision is where the model went and why.
@@ -190,6 +191,25 @@ func (p InferenceServiceProps) avgMs() float64 {
 		return p.Traffic.AvgDurationMs
 	}
 	return 0
+}
+
+// traffic is the traffic recorded for the cost report: the props' traffic
+// with the durations and payload the profile gives where it says nothing.
+func (p InferenceServiceProps) traffic() workload.Traffic {
+	t := p.Traffic
+	if t.AvgDurationMs == 0 {
+		t.AvgDurationMs = p.avgMs()
+		if t.AvgDurationMs == 0 {
+			t.AvgDurationMs = p.Profile.P99LatencyMs / 2
+		}
+	}
+	if t.P99DurationMs == 0 {
+		t.P99DurationMs = p.Profile.P99LatencyMs
+	}
+	if t.PayloadBytes == 0 {
+		t.PayloadBytes = p.Profile.PayloadBytes
+	}
+	return t
 }
 
 func (p InferenceServiceProps) arch() workload.Architecture {
@@ -348,6 +368,9 @@ func (s *InferenceService) SageMaker() *sagemakertier.Endpoint { return s.endpoi
 
 // CostGuard returns the cost guard, or nil when none is attached.
 func (s *InferenceService) CostGuard() *guard.CostGuard { return s.costs }
+
+// TierGuard returns the guard of a container tier, or nil (see [TierGuard]).
+func (s *InferenceService) TierGuard() *TierGuard { return s.tierGuard }
 
 // URL returns the API's base URL; clients POST to URL + "predict".
 func (s *InferenceService) URL() *string { return s.url }

@@ -130,10 +130,12 @@ func TestFargateTier(t *testing.T) {
 	stack := newStack(t, "ServiceFargate")
 	addNag(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
-		Profile:        bigModel,
-		Traffic:        workload.Traffic{RequestsPerMonth: 3e6, AvgDurationMs: 150},
-		LambdaCode:     testCode(),
-		ContainerImage: testImage,
+		Profile:          bigModel,
+		Traffic:          workload.Traffic{RequestsPerMonth: 3e6, AvgDurationMs: 150},
+		MonthlyBudgetUSD: 400,
+		LambdaCode:       testCode(),
+		ContainerImage:   testImage,
+		Guard:            &guard.CostGuardProps{Stage: "example", EmailSubscribers: []string{"ml@example.com"}},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 
@@ -158,6 +160,27 @@ func TestFargateTier(t *testing.T) {
 			t.Errorf("info annotations = %q", info)
 		}
 	})
+	t.Run("tier guard: dollar alarm on the tier's metrics and operational alarms", func(t *testing.T) {
+		if s.TierGuard() == nil || s.CostGuard() != nil {
+			t.Fatal("want a tier guard and no Lambda cost guard")
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"Threshold": 400,
+			"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{
+				"Expression": "(tasks * 0.11816 + requests * 1.2e-05) * 730",
+			}), match(map[string]any{
+				"Id": "tasks", "MetricStat": match(map[string]any{"Metric": match(map[string]any{
+					"Namespace": "ECS/ContainerInsights", "MetricName": "RunningTaskCount"})}),
+			})}),
+			"AlarmActions": assertions.Match_AnyValue(), "OKActions": assertions.Match_AnyValue(),
+		})
+		for _, name := range []string{"HTTPCode_Target_5XX_Count", "UnHealthyHostCount", "TargetResponseTime", "CPUUtilization"} {
+			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"MetricName": name})
+		}
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(5))
+		tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ml@example.com"})
+	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
 		if f := nagFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
@@ -173,9 +196,11 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 	stack := newStack(t, "ServiceGPU")
 	addNag(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
-		Profile:        gpuModel,
-		Traffic:        workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 40},
-		ContainerImage: testImage,
+		Profile:          gpuModel,
+		Traffic:          workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 40},
+		MonthlyBudgetUSD: 1500,
+		ContainerImage:   testImage,
+		Guard:            &guard.CostGuardProps{Stage: "example"},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 
@@ -191,6 +216,17 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 				"tier":      "sagemaker-realtime",
 				"placement": assertions.Match_ArrayWith(&[]any{"not lambda: needs a GPU; Lambda has none"}),
 			})},
+		})
+	})
+	t.Run("tier guard watches the endpoint", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"Threshold": 1500,
+			"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{
+				"Expression": "(instanceSamples / 5 * 0.7364 + requests * 4.2e-05) * 730",
+			})}),
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"MetricName": "Invocation5XXErrors", "Namespace": "AWS/SageMaker",
 		})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {

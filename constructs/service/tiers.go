@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
@@ -80,7 +79,7 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z size) {
 		lp.Architecture = awslambda.Architecture_X86_64()
 	}
 	if lp.Traffic == (workload.Traffic{}) {
-		lp.Traffic = p.Traffic
+		lp.Traffic = p.traffic()
 	}
 	if lp.Timeout == 0 && lp.LatencyProfile == nil {
 		lp.LatencyProfile = &sizing.LatencyProfile{
@@ -132,7 +131,7 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z size) {
 		fp.MaxTasks = max(fargatetier.DefaultMaxTasks, 2*fp.MinTasks)
 	}
 	if fp.Traffic == (workload.Traffic{}) {
-		fp.Traffic = p.Traffic
+		fp.Traffic = p.traffic()
 	}
 	fp.Placement = s.reasons()
 	s.fargate = fargatetier.NewService(s, "Fargate", &fp)
@@ -174,22 +173,10 @@ func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z size) {
 		}
 	}
 	if sp.Traffic == (workload.Traffic{}) {
-		sp.Traffic = p.Traffic
+		sp.Traffic = p.traffic()
 	}
 	sp.Placement = s.reasons()
 	s.endpoint = sagemakertier.NewEndpoint(s, "SageMaker", &sp)
 	s.url, s.workload = s.endpoint.URL(), s.endpoint.Workload()
 	s.attachTierGuard(p)
-}
-
-// attachTierGuard is where the cost guard of a container tier goes. The
-// guard watches a Lambda function today (CostGuardProps.Function is
-// required); until it accepts a Fargate service or a SageMaker endpoint,
-// say so at synth rather than pretend.
-func (s *InferenceService) attachTierGuard(p InferenceServiceProps) {
-	if p.Guard == nil {
-		return
-	}
-	awscdk.Annotations_Of(s).AddWarningV2(jsii.String("costguard:guard-lambda-only"), jsii.String(fmt.Sprintf(
-		"the cost guard is not attached to tier %s: it watches Lambda functions only so far", s.decision.Tier)), nil)
 }
