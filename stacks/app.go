@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
@@ -30,6 +31,10 @@ type AppOptions struct {
 	// Code, if set, replaces the model server build (tests that need no
 	// real package). It is called once per stack.
 	Code func(workload.Architecture) (awslambda.Code, error)
+	// KillSwitchCode, if set, replaces the cost guard's kill-switch build
+	// (guard.KillSwitchCode). Default: Code when Code is set, else the
+	// build from ./cmd/killswitch.
+	KillSwitchCode func(workload.Architecture) (awslambda.Code, error)
 }
 
 // BuildApp adds one stack per selected stage to scope. It reports every
@@ -58,6 +63,13 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 			return c, err
 		}
 	}
+	ksCode := o.KillSwitchCode
+	if ksCode == nil && o.Code != nil {
+		ksCode = o.Code
+	}
+	if ksCode == nil {
+		ksCode = func(a workload.Architecture) (awslambda.Code, error) { return guard.KillSwitchCode(o.Root, a) }
+	}
 	var built []*CostguardStack
 	var errs []error
 	for _, name := range names {
@@ -76,7 +88,14 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 			errs = append(errs, prefixLines("stage "+name+": ", err))
 			continue
 		}
-		s, err := newStackChecked(scope, stage, c)
+		var ks awslambda.Code
+		if stage.KillSwitch {
+			if ks, err = ksCode(stage.Architecture); err != nil {
+				errs = append(errs, prefixLines("stage "+name+": ", err))
+				continue
+			}
+		}
+		s, err := newStackChecked(scope, stage, c, ks)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -86,19 +105,24 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 	return built, errors.Join(errs...)
 }
 
-// newStackChecked turns the construct's validation panic into an error.
-func newStackChecked(scope constructs.Construct, stage Stage, code awslambda.Code) (s *CostguardStack, err error) {
+// newStackChecked turns the constructs' validation panics into an error.
+func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code) (s *CostguardStack, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			var ve *inference.ValidationError
+			var ge *guard.ValidationError
 			if e, ok := r.(error); ok && errors.As(e, &ve) {
 				err = ve
+				return
+			}
+			if e, ok := r.(error); ok && errors.As(e, &ge) {
+				err = ge
 				return
 			}
 			panic(r)
 		}
 	}()
-	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code}), nil
+	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code, KillSwitchCode: killSwitchCode}), nil
 }
 
 func prefixLines(prefix string, err error) error {

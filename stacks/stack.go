@@ -6,6 +6,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
@@ -18,6 +19,9 @@ type CostguardStackProps struct {
 	// Code is the model server's deployment package (see [Handler.Code]).
 	// Required.
 	Code awslambda.Code
+	// KillSwitchCode is the cost guard's kill-switch package (see
+	// guard.KillSwitchCode). Required when the stage's KillSwitch is on.
+	KillSwitchCode awslambda.Code
 }
 
 // CostguardStack is one environment's inference API.
@@ -25,6 +29,8 @@ type CostguardStack struct {
 	awscdk.Stack
 	// Inference is the Lambda tier with its front door.
 	Inference *inference.LambdaAPI
+	// Guard is the stage's cost guard (budget, alarms, dashboard, kill switch).
+	Guard *guard.CostGuard
 	// Stage is the configuration the stack was built from.
 	Stage Stage
 }
@@ -71,6 +77,7 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 	props2.Code = p.Code
 	props2.Architecture = architecture(stage.Architecture)
 	s.Inference = inference.NewLambdaAPI(stack, "Inference", &props2)
+	s.Guard = guard.NewCostGuard(stack, "CostGuard", stage.guardProps(s.Inference, p.KillSwitchCode))
 
 	out := func(id, desc string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})

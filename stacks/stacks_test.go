@@ -78,9 +78,13 @@ func TestStageStacks(t *testing.T) {
 
 			// The function: arm64 provided.al2023, the stage's memory, a
 			// timeout inside the REST API's 29 s, a reserved-concurrency cap.
-			fns := tmpl.FindResources(jsii.String("AWS::Lambda::Function"), nil)
+			// The model server is the function carrying the workload record
+			// (the cost guard's kill switch is another function).
+			fns := tmpl.FindResources(jsii.String("AWS::Lambda::Function"), map[string]any{
+				"Metadata": assertions.Match_ObjectLike(&map[string]any{workload.MetadataKey: assertions.Match_AnyValue()}),
+			})
 			if n := len(*fns); n != 1 {
-				t.Fatalf("%d functions, want 1", n)
+				t.Fatalf("%d model-server functions, want 1", n)
 			}
 			for _, r := range *fns {
 				p := (*r)["Properties"].(map[string]any)
@@ -218,7 +222,7 @@ func TestBundledSynthIsReproducible(t *testing.T) {
 		t.Skip("builds the model server twice")
 	}
 	var templates []string
-	var dirs []string
+	var dirs [][]string // per run, one bundle per asset hash, sorted by hash
 	for i := range 2 {
 		outdir := t.TempDir()
 		ctx := cdktest.Context(t)
@@ -231,28 +235,45 @@ func TestBundledSynthIsReproducible(t *testing.T) {
 		tmpl := cdktest.Template(t, built[0].Stack)
 		templates = append(templates, cdktest.MarshalTemplate(tmpl))
 		hashes := cdktest.AssetHashes(tmpl)
-		if len(hashes) != 1 {
-			t.Fatalf("run %d: asset hashes %v, want one", i, hashes)
+		// The model server's package and the cost guard's kill switch.
+		if len(hashes) != 2 {
+			t.Fatalf("run %d: asset hashes %v, want two", i, hashes)
 		}
-		dirs = append(dirs, filepath.Join(outdir, "asset."+hashes[0]))
+		var run []string
+		for _, h := range hashes {
+			run = append(run, filepath.Join(outdir, "asset."+h))
+		}
+		dirs = append(dirs, run)
 	}
 	if templates[0] != templates[1] {
 		t.Errorf("templates differ:\n%s", cdktest.Diff(templates[0], templates[1]))
 	}
-	a, b := readTree(t, dirs[0]), readTree(t, dirs[1])
-	if len(a) == 0 || a["bootstrap"] == nil || a["model/model.onnx"] == nil || a["model/manifest.json"] == nil {
-		t.Fatalf("bundle %s holds %v, want bootstrap and model/", dirs[0], slices.Sorted(mapsKeys(a)))
-	}
-	for name, content := range a {
-		if !bytes.Equal(content, b[name]) {
-			t.Errorf("%s differs between two builds of the same source", name)
+	models := 0
+	for j := range dirs[0] {
+		a, b := readTree(t, dirs[0][j]), readTree(t, dirs[1][j])
+		if a["model/model.onnx"] != nil {
+			models++
+			if a["bootstrap"] == nil || a["model/manifest.json"] == nil {
+				t.Fatalf("bundle %s holds %v, want bootstrap and model/", dirs[0][j], slices.Sorted(mapsKeys(a)))
+			}
+		}
+		if a["bootstrap"] == nil {
+			t.Fatalf("bundle %s holds %v, want bootstrap", dirs[0][j], slices.Sorted(mapsKeys(a)))
+		}
+		for name, content := range a {
+			if !bytes.Equal(content, b[name]) {
+				t.Errorf("%s differs between two builds of the same source", name)
+			}
+		}
+		if len(a) != len(b) {
+			t.Errorf("bundles hold %d and %d files", len(a), len(b))
+		}
+		if fi, err := os.Stat(filepath.Join(dirs[0][j], "bootstrap")); err != nil || fi.Mode().Perm()&0o111 == 0 {
+			t.Errorf("bootstrap is not executable: %v %v", fi.Mode(), err)
 		}
 	}
-	if len(a) != len(b) {
-		t.Errorf("bundles hold %d and %d files", len(a), len(b))
-	}
-	if fi, err := os.Stat(filepath.Join(dirs[0], "bootstrap")); err != nil || fi.Mode().Perm()&0o111 == 0 {
-		t.Errorf("bootstrap is not executable: %v %v", fi.Mode(), err)
+	if models != 1 {
+		t.Errorf("%d bundles hold the model, want 1", models)
 	}
 }
 

@@ -1,0 +1,48 @@
+package stacks
+
+import (
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+
+	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/cost/pricing"
+)
+
+// guardProps are the cost guard's props for the stage's inference API:
+// the stage's budget, alert e-mails and kill-switch choice, the budget
+// scoped by the application and stage tags the stack puts on every
+// resource, and everything else read from the inference construct.
+func (s Stage) guardProps(api *inference.LambdaAPI, killSwitchCode awslambda.Code) *guard.CostGuardProps {
+	p := &guard.CostGuardProps{
+		Stage:              s.Name,
+		MonthlyBudgetUSD:   s.MonthlyBudgetUSD,
+		Function:           api.Function(),
+		Alias:              api.Alias(),
+		Workload:           api.Workload(),
+		Timeout:            functionTimeout(api.Function()),
+		API:                api,
+		FunctionLogGroup:   api.FunctionLogGroup(),
+		EmailSubscribers:   s.AlertEmails,
+		CostAllocationTags: map[string]string{"application": Application, "stage": s.Name},
+	}
+	if _, err := pricing.ForRegion(s.Region); err == nil {
+		p.PriceRegion = s.Region
+	}
+	if s.KillSwitch {
+		// The kill switch's logs follow the stage's retention; its history
+		// also stays in the state parameter.
+		p.KillSwitch = &guard.KillSwitchOptions{Code: killSwitchCode, LogRetention: retentionDays[s.LogRetentionDays]}
+	}
+	return p
+}
+
+// functionTimeout reads the timeout the inference construct settled on
+// (explicit or right-sized) from its function's CloudFormation resource.
+func functionTimeout(fn awslambda.IFunction) time.Duration {
+	if cfn, ok := fn.Node().DefaultChild().(awslambda.CfnFunction); ok && cfn.Timeout() != nil {
+		return time.Duration(*cfn.Timeout() * float64(time.Second))
+	}
+	return 0 // the guard reports the missing timeout
+}
