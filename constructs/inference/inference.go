@@ -303,11 +303,15 @@ func (a *LambdaAPI) newRESTAPI() {
 		ValidateRequestBody:       jsii.Bool(true),
 		ValidateRequestParameters: jsii.Bool(true),
 	})
-	integration := awsapigateway.NewLambdaIntegration(a.alias, &awsapigateway.LambdaIntegrationOptions{
+	integrationOpts := &awsapigateway.LambdaIntegrationOptions{
 		Proxy: jsii.Bool(true),
 		// No extra permission for the console's test-invoke stage.
 		AllowTestInvoke: jsii.Bool(false),
-	})
+	}
+	if c.IntegrationTimeout != 0 {
+		integrationOpts.Timeout = awscdk.Duration_Millis(jsii.Number(c.IntegrationTimeout.Milliseconds()))
+	}
+	integration := awsapigateway.NewLambdaIntegration(a.alias, integrationOpts)
 	predict := a.restAPI.Root().AddResource(jsii.String("predict"), nil)
 	predict.AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
 		ApiKeyRequired:   jsii.Bool(true),

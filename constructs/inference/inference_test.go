@@ -65,6 +65,9 @@ var scenarios = map[string]func() *LambdaAPIProps{
 			LatencyProfile: &sizing.LatencyProfile{P99: 2 * time.Second, Init: 700 * time.Millisecond}}
 	},
 	"unreserved": func() *LambdaAPIProps { return &LambdaAPIProps{Code: newTestCode(), Unreserved: true} },
+	"long": func() *LambdaAPIProps {
+		return &LambdaAPIProps{Code: newTestCode(), IntegrationTimeout: 60 * time.Second, Timeout: 55 * time.Second}
+	},
 }
 
 var (
@@ -374,6 +377,19 @@ func TestUnreserved(t *testing.T) {
 	if w := workloadOf(t, tmpl); w.Lambda.ReservedConcurrency != 0 {
 		t.Errorf("workload reserved = %d, want 0", w.Lambda.ReservedConcurrency)
 	}
+}
+
+func TestRaisedIntegrationTimeout(t *testing.T) {
+	_, tmpl := built(t, "long")
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{"Timeout": 55})
+	tmpl.AllResourcesProperties(jsii.String("AWS::ApiGateway::Method"), map[string]any{
+		"Integration": assertions.Match_ObjectLike(&map[string]any{"TimeoutInMillis": 60000}),
+	})
+	// The default leaves the integration at API Gateway's 29 s.
+	_, def := built(t, "defaults")
+	def.AllResourcesProperties(jsii.String("AWS::ApiGateway::Method"), map[string]any{
+		"Integration": assertions.Match_ObjectLike(&map[string]any{"TimeoutInMillis": assertions.Match_Absent()}),
+	})
 }
 
 func TestNoUnsuppressedNagFindings(t *testing.T) {

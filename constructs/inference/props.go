@@ -115,6 +115,11 @@ type LambdaAPIProps struct {
 	// FrontDoor is workload.FrontDoorREST or workload.FrontDoorHTTP.
 	// Default: REST (request validation, usage plan and API keys).
 	FrontDoor workload.FrontDoor
+	// IntegrationTimeout is how long a REST API waits for the function, 1 s
+	// to 900 s. Raise it above 29 s only after AWS raised the account's
+	// quota for Regional REST APIs (it may lower the account's throttle
+	// quota). REST only; an HTTP API always waits at most 30 s. Default: 29 s.
+	IntegrationTimeout time.Duration
 	// StageName is the API stage. Default: "v1".
 	StageName string
 	// ThrottleRateLimit is the stage's steady-state request rate, requests
@@ -262,6 +267,16 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 		add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
 		r.frontDoorLimit = limits.RESTIntegrationTimeout
 	}
+	if it := p.IntegrationTimeout; it != 0 {
+		switch {
+		case r.FrontDoor == workload.FrontDoorHTTP:
+			add("IntegrationTimeout: %s is set but an HTTP API's integration timeout is fixed at %s at most; use the REST front door or leave it 0", secs(it), secs(limits.HTTPIntegrationTimeout))
+		case it < time.Second || it > limits.LambdaMaxTimeout || it%time.Millisecond != 0:
+			add("IntegrationTimeout: %s is outside the allowed 1s to %s in whole milliseconds", secs(it), secs(limits.LambdaMaxTimeout))
+		default:
+			r.frontDoorLimit = it
+		}
+	}
 
 	// Memory.
 	switch {
@@ -293,7 +308,7 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 		case p.Timeout%time.Second != 0:
 			add("Timeout: %v is not a whole number of seconds", p.Timeout)
 		case p.Timeout > r.frontDoorLimit:
-			add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s)", secs(p.Timeout), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
+			add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s, or raise a REST API's IntegrationTimeout)", secs(p.Timeout), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
 		}
 	case p.LatencyProfile != nil:
 		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)

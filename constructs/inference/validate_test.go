@@ -52,6 +52,13 @@ func TestValidation(t *testing.T) {
 		{"timeout beyond http api", func(p *LambdaAPIProps) {
 			p.FrontDoor, p.MonthlyQuota, p.Timeout = workload.FrontDoorHTTP, 0, 31*time.Second
 		}, []string{"Timeout: 31s exceeds the HTTP API's 30s integration timeout"}},
+		{"integration timeout on http api", func(p *LambdaAPIProps) {
+			p.FrontDoor, p.IntegrationTimeout = workload.FrontDoorHTTP, 60*time.Second
+		}, []string{"IntegrationTimeout: 60s is set but an HTTP API's integration timeout is fixed at 30s at most"}},
+		{"integration timeout range", func(p *LambdaAPIProps) { p.IntegrationTimeout = 1000 * time.Second }, []string{"IntegrationTimeout: 1000s is outside the allowed 1s to 900s"}},
+		{"timeout beyond a raised integration timeout", func(p *LambdaAPIProps) {
+			p.IntegrationTimeout, p.Timeout = 45*time.Second, 50*time.Second
+		}, []string{"Timeout: 50s exceeds the REST API's 45s integration timeout"}},
 		{"latency profile does not fit", func(p *LambdaAPIProps) {
 			p.LatencyProfile = &sizing.LatencyProfile{P99: 28 * time.Second, Init: 2 * time.Second}
 		}, []string{"LatencyProfile: p99+init: 30s exceeds the 29s the caller waits"}},
