@@ -244,7 +244,7 @@ func TestCostGuardFull(t *testing.T) {
 			name      string
 			threshold float64
 			periods   float64
-		}{{guard.AlarmSpendRate, 50, 3}, {guard.AlarmRunawaySpend, 250, 2}} {
+		}{{guard.AlarmSpendRate, 50, 3}, {guard.AlarmRunawaySpend, 100, 2}} {
 			a := alarmByName(t, tmpl, tc.name)
 			if a == nil {
 				t.Fatalf("no %s alarm", tc.name)
@@ -447,3 +447,5 @@ func TestCostGuardFull(t *testing.T) {
 		}
 	})
 }
+
+func workloadArch(s string) workload.Architecture { return workload.Architecture(s) }

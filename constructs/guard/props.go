@@ -29,10 +29,12 @@ const (
 	// month over the budget.
 	DefaultSpendBurnRate = 1.0
 	// DefaultRunawayBurnRate is the RunawaySpend alarm's threshold: the
-	// projected month five times over the budget (the budget would be gone
-	// in six days). It sits below the ten-fold pace the default caps allow
-	// (caps.DefaultExhaustHours), so an attack at the throttle limit trips it.
-	DefaultRunawayBurnRate = 5.0
+	// projected month twice the budget (the month's budget would be gone in
+	// about 15 days), sustained for ten minutes. It sits well below the
+	// ten-fold pace the budget-derived caps allow (caps.DefaultExhaustHours),
+	// so a flood at the throttle limit trips it; slower burns are left to
+	// the SpendRate alarm and the budget's 100 % notification.
+	DefaultRunawayBurnRate = 2.0
 	// DefaultRestoreSchedule is the scheduled restore: 00:05 UTC on the
 	// first of the month, when the budget's month starts again.
 	DefaultRestoreSchedule = "cron(5 0 1 * ? *)"
@@ -158,7 +160,7 @@ type CostGuardProps struct {
 	SpendBurnRate float64
 	// RunawayBurnRate is the RunawaySpend alarm's threshold, as a multiple
 	// of the budget; it trips the kill switch. Default:
-	// DefaultRunawayBurnRate.
+	// DefaultRunawayBurnRate, or twice SpendBurnRate if that is higher.
 	RunawayBurnRate float64
 	// Alarms overrides operational alarms by name (see [DefaultAlarms]).
 	// Default: none.
@@ -275,7 +277,7 @@ func (p CostGuardProps) resolve() (resolved, error) {
 		r.SpendBurnRate = DefaultSpendBurnRate
 	}
 	if r.RunawayBurnRate == 0 {
-		r.RunawayBurnRate = DefaultRunawayBurnRate
+		r.RunawayBurnRate = max(DefaultRunawayBurnRate, 2*r.SpendBurnRate)
 	}
 	if r.SpendBurnRate < 0 || math.IsNaN(r.SpendBurnRate) {
 		bad("SpendBurnRate: %g is not a positive multiple of the budget", r.SpendBurnRate)
