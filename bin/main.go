@@ -44,8 +44,25 @@ func run() int {
 		return fail(err)
 	}
 	stacks.AddChecks(app)
-	app.Synth(nil)
+	if err := synth(app); err != nil {
+		// cdk-nag findings and CDK validation errors were printed above
+		// the panic by the CDK; the Go stack trace would add nothing.
+		fmt.Fprintln(os.Stderr, "costguard: synth failed:", err)
+		return 1
+	}
 	return 0
+}
+
+// synth synthesizes the app, turning the CDK's validation panic (an
+// unsuppressed cdk-nag finding, for example) into an error.
+func synth(app awscdk.App) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	app.Synth(nil)
+	return nil
 }
 
 // fail prints every problem on its own line, without a stack trace.
