@@ -1,0 +1,291 @@
+package model_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/advancedclimatesystems/gonnx/onnx"
+	"github.com/costguard-ml/costguard/lambda/model"
+	"google.golang.org/protobuf/proto"
+)
+
+// TestCommittedSpamModel pins the committed artifact: the manifest's sha256
+// matches the file, the model is small, and it labels known messages right.
+func TestCommittedSpamModel(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(spamDir, model.ONNXFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	man, err := model.ReadManifest(spamDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := model.SHA256Hex(b); got != man.ONNX.SHA256 {
+		t.Fatalf("model.onnx sha256 %s, manifest says %s", got, man.ONNX.SHA256)
+	}
+	if int64(len(b)) != man.ONNX.Bytes || len(b) > 5<<20 {
+		t.Errorf("model.onnx is %d bytes, manifest says %d (limit 5 MiB)", len(b), man.ONNX.Bytes)
+	}
+	if man.Training == nil || man.Training.TestAccuracy < 0.98 {
+		t.Errorf("manifest records held-out accuracy %+v, want ≥ 0.98", man.Training)
+	}
+	m, err := model.Load(spamDir, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples, err := os.ReadFile("testdata/samples.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Name, Label, Text string
+	}
+	if err := json.Unmarshal(samples, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			batch := m.NewBatch(1)
+			if err := m.AddText(batch, tc.Text); err != nil {
+				t.Fatal(err)
+			}
+			preds, err := m.Predict(batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if preds[0].Label != tc.Label {
+				t.Errorf("label %s (scores %v), want %s", preds[0].Label, preds[0].Scores, tc.Label)
+			}
+			if s := preds[0].Scores["ham"] + preds[0].Scores["spam"]; s < 0.9999 || s > 1.0001 {
+				t.Errorf("scores sum to %v", s)
+			}
+		})
+	}
+}
+
+// TestPredictBatchMatchesSingles checks that batching does not change answers.
+func TestPredictBatchMatchesSingles(t *testing.T) {
+	m, err := model.Load(spamDir, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"cheap meds online, no prescription, order now", "the build broke again after the merge", "", "ünïcödé wörds ✓ 12345"}
+	batch := m.NewBatch(len(texts))
+	for _, s := range texts {
+		if err := m.AddText(batch, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := m.Predict(batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range texts {
+		one := m.NewBatch(1)
+		_ = m.AddText(one, s)
+		p, err := m.Predict(one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := p[0].Scores["spam"] - all[i].Scores["spam"]; d > 1e-5 || d < -1e-5 {
+			t.Errorf("instance %d: alone %v, in batch %v", i, p[0].Scores, all[i].Scores)
+		}
+	}
+}
+
+// writeArtifact copies the committed model into a temp dir after applying
+// edit to its manifest and onnx bytes, fixing the sha256 unless keepSHA.
+func writeArtifact(t *testing.T, editManifest func(*model.Manifest), editONNX func([]byte) []byte, keepSHA bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(spamDir, model.ONNXFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	man, err := model.ReadManifest(spamDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if editONNX != nil {
+		b = editONNX(b)
+	}
+	if !keepSHA {
+		man.ONNX.SHA256 = model.SHA256Hex(b)
+	}
+	if editManifest != nil {
+		editManifest(man)
+	}
+	mb, err := json.Marshal(man)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, model.ManifestFile), mb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, model.ONNXFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// replaceOp rewrites the graph, swapping operator from for to.
+func replaceOp(t *testing.T, from, to string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		mp := &onnx.ModelProto{}
+		if err := proto.Unmarshal(b, mp); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range mp.Graph.Node {
+			if n.OpType == from {
+				n.OpType = to
+			}
+		}
+		out, err := proto.MarshalOptions{Deterministic: true}.Marshal(mp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+}
+
+// TestLoadFailures: every way an artifact can be unfit fails Load with a
+// message that says what is wrong.
+func TestLoadFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		dir  func(t *testing.T) string
+		opts model.Options
+		want string
+	}{
+		{"missing directory", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nope") }, model.Options{}, "read manifest"},
+		{"sha256 mismatch", func(t *testing.T) string {
+			return writeArtifact(t, nil, func(b []byte) []byte { b[len(b)-1] ^= 1; return b }, true)
+		}, model.Options{}, "manifest says"},
+		{"unsupported operator fails the warm-up", func(t *testing.T) string {
+			return writeArtifact(t, nil, replaceOp(t, "Relu", "Celu"), false)
+		}, model.Options{}, "warm-up inference failed"},
+		{"wrong input name", func(t *testing.T) string {
+			return writeArtifact(t, func(m *model.Manifest) { m.Input.Tensor = "pixels" }, nil, false)
+		}, model.Options{}, "warm-up inference failed"},
+		{"wrong dims", func(t *testing.T) string {
+			return writeArtifact(t, func(m *model.Manifest) { m.Input.Dims = 100 }, nil, false)
+		}, model.Options{}, "warm-up inference failed"},
+		{"too many labels", func(t *testing.T) string {
+			return writeArtifact(t, func(m *model.Manifest) { m.Labels = []string{"a", "b", "c"} }, nil, false)
+		}, model.Options{}, "warm-up inference failed"},
+		{"not onnx", func(t *testing.T) string {
+			return writeArtifact(t, nil, func([]byte) []byte { return []byte("not a model") }, false)
+		}, model.Options{}, "gonnx"},
+		{"unknown engine", func(t *testing.T) string { return spamDir }, model.Options{Engine: "tensorrt"}, `engine "tensorrt" is not built into this binary`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := model.Load(tt.dir(t), tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestManifestValidate has one row per rule.
+func TestManifestValidate(t *testing.T) {
+	good := func() model.Manifest {
+		m, err := model.ReadManifest(spamDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *m
+	}
+	tests := []struct {
+		name string
+		edit func(*model.Manifest)
+		want string // empty: valid
+	}{
+		{"committed manifest", func(*model.Manifest) {}, ""},
+		{"no name", func(m *model.Manifest) { m.Name = "" }, "name is empty"},
+		{"no version", func(m *model.Manifest) { m.Version = "" }, "version is empty"},
+		{"no labels", func(m *model.Manifest) { m.Labels = nil }, "labels is empty"},
+		{"repeated label", func(m *model.Manifest) { m.Labels = []string{"a", "a"} }, `labels[1] "a" is empty or repeated`},
+		{"bad kind", func(m *model.Manifest) { m.Input.Kind = "audio" }, `input.kind "audio" is not one of`},
+		{"no tensor", func(m *model.Manifest) { m.Input.Tensor = "" }, "input.tensor is empty"},
+		{"zero dims", func(m *model.Manifest) { m.Input.Dims = 0 }, "input.dims 0 is not in"},
+		{"no output", func(m *model.Manifest) { m.Output = "" }, "output is empty"},
+		{"featurizer for vectors on text", func(m *model.Manifest) { m.Featurizer = model.Featurizer{Kind: model.FeaturizerScale, Scale: 1} }, `needs input.kind "vector"`},
+		{"unknown featurizer", func(m *model.Manifest) { m.Featurizer.Kind = "bert" }, `featurizer.kind "bert" is not one of`},
+		{"path in file", func(m *model.Manifest) { m.ONNX.File = "../model.onnx" }, "must be a plain file name"},
+		{"short sha", func(m *model.Manifest) { m.ONNX.SHA256 = "abc" }, "is not 64 hex digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := good()
+			tt.edit(&m)
+			err := m.Validate()
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate() = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestHashText pins the featurizer: training and serving share it, and a
+// silent change would invalidate every trained model.
+func TestHashText(t *testing.T) {
+	f := model.Featurizer{Kind: model.FeaturizerHashedWords, Bigrams: true}
+	tests := []struct {
+		name, a, b string
+		same       bool
+	}{
+		{"case and punctuation are ignored", "Free MONEY!!!", "free money", true},
+		{"word order matters through pairs", "money free", "free money", false},
+		{"non-ASCII letters are words", "Grüße aus Köln", "grüße aus köln", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ra, rb := make([]float32, 64), make([]float32, 64)
+			f.HashText(tt.a, ra)
+			f.HashText(tt.b, rb)
+			eq := true
+			for i := range ra {
+				if ra[i] != rb[i] {
+					eq = false
+				}
+			}
+			if eq != tt.same {
+				t.Errorf("rows equal = %v, want %v", eq, tt.same)
+			}
+		})
+	}
+	t.Run("unit norm", func(t *testing.T) {
+		r := make([]float32, 4096)
+		f.HashText("one two two three three three", r)
+		var s float64
+		for _, v := range r {
+			s += float64(v) * float64(v)
+		}
+		if s < 0.9999 || s > 1.0001 {
+			t.Errorf("squared norm %v, want 1", s)
+		}
+	})
+	t.Run("max bytes", func(t *testing.T) {
+		g := f
+		g.MaxBytes = 5
+		r1, r2 := make([]float32, 64), make([]float32, 64)
+		g.HashText("hello world", r1)
+		g.HashText("hello", r2)
+		for i := range r1 {
+			if r1[i] != r2[i] {
+				t.Fatal("text past max_bytes was featurized")
+			}
+		}
+	})
+}
