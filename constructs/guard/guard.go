@@ -2,6 +2,7 @@ package guard
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsbudgets"
@@ -132,7 +133,7 @@ func (g *CostGuard) budgetName() string {
 	if g.cfg.BudgetName != "" {
 		return g.cfg.BudgetName
 	}
-	return fmt.Sprintf("%s-%s-%s", *g.stack().StackName(), g.cfg.Stage, *g.stack().Region())
+	return fmt.Sprintf("%s-%s", g.namePrefix(), *g.stack().Region())
 }
 
 func (g *CostGuard) newBudget() {
@@ -232,7 +233,19 @@ func (g *CostGuard) MetricProjectedMonthlySpend() awscloudwatch.MathExpression {
 }
 
 func (g *CostGuard) alarmName(name string) *string {
-	return ptr(fmt.Sprintf("%s-%s-%s", *g.stack().StackName(), g.cfg.Stage, name))
+	return ptr(g.namePrefix() + "-" + name)
+}
+
+// namePrefix starts the names of the alarms and the budget: the stack's
+// name, plus the stage's unless the stack's name has it already.
+func (g *CostGuard) namePrefix() string {
+	stack := *g.stack().StackName()
+	for _, part := range strings.Split(stack, "-") {
+		if part == g.cfg.Stage {
+			return stack
+		}
+	}
+	return stack + "-" + g.cfg.Stage
 }
 
 func (g *CostGuard) newDollarAlarms() {

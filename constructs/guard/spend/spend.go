@@ -199,6 +199,13 @@ func (m Model) ProjectedMonthlyExpression() string {
 	return "(" + m.USDPerHourExpression() + ") * " + num(pricing.HoursPerMonth)
 }
 
-// num formats a price as a plain decimal, exactly (shortest form that reads
-// back to v); metric math is not documented to read exponents.
-func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// num formats a price as a plain decimal (metric math is not documented to
+// read exponents), to 12 significant digits so that binary noise such as
+// 0.20/1e6 = 2.0000000000000002e-07 does not show.
+func num(v float64) string {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	if err != nil {
+		r = v
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}

@@ -115,7 +115,7 @@ func TestExpressionShape(t *testing.T) {
 	if got, want := strings.Join(ids, ","), strings.Join(m.MetricIDs(), ","); got != want {
 		t.Errorf("expression ids %s, MetricIDs %s", got, want)
 	}
-	if !strings.Contains(e, "0.0000002") {
+	if !strings.Contains(e, "FILL(inv, 0) * 0.0000002 + ") {
 		t.Errorf("expression %q does not carry the per-request price from the tables", e)
 	}
 }
