@@ -61,7 +61,7 @@ func ReadSpamAssassin(dir string) (*Corpus, error) {
 			c.Train = append(c.Train, ex)
 		}
 	}
-	if len(c.Train) == 0 || len(c.Test) == 0 {
+	if len(c.Train)+len(c.Test) == 0 {
 		return nil, fmt.Errorf("corpus in %s is empty", dir)
 	}
 	return &c, nil
