@@ -71,13 +71,17 @@ func usEast1() Prices {
 		},
 
 		// Source: https://aws.amazon.com/api-gateway/pricing/ ("REST APIs",
-		// "HTTP APIs", metering note); read 2026-11-27.
+		// "HTTP APIs", metering note, "Caching"); read 2026-11-27.
 		APIGateway: APIGateway{
 			Source: Source{URL: "https://aws.amazon.com/api-gateway/pricing/", Read: "2026-11-27"},
 			// Published per million requests; kept per request here.
 			REST:              Tiered{{Size: 333e6, Price: 3.50 / 1e6}, {Size: 667e6, Price: 2.80 / 1e6}, {Size: 19e9, Price: 2.38 / 1e6}, {Price: 1.51 / 1e6}},
 			HTTP:              Tiered{{Size: 300e6, Price: 1.00 / 1e6}, {Price: 0.90 / 1e6}},
 			HTTPMeteringBytes: 512 * 1024,
+			CacheHour: map[string]float64{
+				"0.5": 0.020, "1.6": 0.038, "6.1": 0.200, "13.5": 0.250,
+				"28.4": 0.500, "58.2": 1.000, "118": 1.900, "237": 3.800,
+			},
 		},
 
 		// Source: https://aws.amazon.com/fargate/pricing/ (Linux/x86 and
@@ -156,6 +160,21 @@ func usEast1() Prices {
 			NLBNLCUHour:     0.006,
 			// https://aws.amazon.com/privatelink/pricing/
 			InterfaceEndpointHour: 0.01,
+		},
+
+		// Source: https://aws.amazon.com/kms/pricing/ ("Customer managed
+		// keys"), https://aws.amazon.com/waf/pricing/,
+		// https://aws.amazon.com/secrets-manager/pricing/ and
+		// https://aws.amazon.com/systems-manager/pricing/ ("Parameter
+		// Store"); read 2026-11-27.
+		Other: Other{
+			Source:                    Source{URL: "https://aws.amazon.com/kms/pricing/", Read: "2026-11-27"},
+			KMSKeyMonth:               1.00,
+			WAFWebACLMonth:            5.00,
+			WAFRuleMonth:              1.00,
+			WAFPerMillion:             0.60,
+			SecretMonth:               0.40,
+			SSMAdvancedParameterMonth: 0.05,
 		},
 	}
 }

@@ -61,6 +61,9 @@ type APIGateway struct {
 	// HTTPMeteringBytes is the step in which HTTP API requests are metered:
 	// a request of up to 512 KB is one request, 513 KB to 1 MB two, and so on.
 	HTTPMeteringBytes float64 `json:"httpMeteringBytes"`
+	// CacheHour is a REST API stage cache's hourly price by its size in GB,
+	// keyed as CloudFormation's CacheClusterSize spells it ("0.5", "1.6", …).
+	CacheHour map[string]float64 `json:"cacheHour"`
 }
 
 // RESTPerRequest is the first-tier price of one REST API request.
@@ -183,6 +186,23 @@ type Network struct {
 	InterfaceEndpointHour float64 `json:"interfaceEndpointHour"`
 }
 
+// Other is the price table of the smaller fixed costs a stack can carry.
+type Other struct {
+	Source Source `json:"source"`
+	// KMSKeyMonth is a customer managed KMS key's monthly price.
+	KMSKeyMonth float64 `json:"kmsKeyMonth"`
+	// WAFWebACLMonth, WAFRuleMonth and WAFPerMillion are AWS WAF's prices
+	// per web ACL, per rule and per million requests inspected.
+	WAFWebACLMonth float64 `json:"wafWebACLMonth"`
+	WAFRuleMonth   float64 `json:"wafRuleMonth"`
+	WAFPerMillion  float64 `json:"wafPerMillion"`
+	// SecretMonth is a Secrets Manager secret's monthly price.
+	SecretMonth float64 `json:"secretMonth"`
+	// SSMAdvancedParameterMonth is an advanced-tier SSM parameter's
+	// monthly price (standard parameters are free).
+	SSMAdvancedParameterMonth float64 `json:"ssmAdvancedParameterMonth"`
+}
+
 // Prices is every table for one region.
 type Prices struct {
 	Region     string     `json:"region"`
@@ -193,4 +213,5 @@ type Prices struct {
 	CloudWatch CloudWatch `json:"cloudwatch"`
 	SNS        SNS        `json:"sns"`
 	Network    Network    `json:"network"`
+	Other      Other      `json:"other"`
 }

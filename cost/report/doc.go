@@ -18,8 +18,11 @@
 //   - load balancers (at one capacity unit), NAT gateways (hours only; data
 //     depends on traffic the template does not show) and interface VPC
 //     endpoints (per subnet);
-//   - SNS topics, Lambda functions without a workload record (the kill
-//     switch, custom resources) and log groups, listed at $0.00 with the
+//   - KMS keys, WAF web ACLs (with their rules and the stack's API
+//     requests), REST API stage caches, Secrets Manager secrets and
+//     advanced SSM parameters;
+//   - SNS topics, budgets, Lambda functions without a workload record (the
+//     kill switch, custom resources) and log groups, listed at $0.00 with the
 //     reason, so a reader sees they were considered.
 //
 // Free tiers are per account. By default none is applied, so the report is

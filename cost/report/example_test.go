@@ -23,7 +23,7 @@ func ExampleBuild() {
 	}
 	// Output:
 	// app-dev dev $8.61 of $20.00, over budget: false
-	// app-prod prod $906.50 of $900.00, over budget: true
+	// app-prod prod $941.10 of $930.00, over budget: true
 }
 
 // Diff two assemblies as a pull-request comment.
@@ -50,7 +50,7 @@ func ExampleCompare() {
 	//
 	// | Stack | Stage | Old | New | Delta |  |
 	// |---|---|---:|---:|---:|---|
-	// | app-dev | dev | $8.61 | $9.71 | **+$1.10** | 49% of the $20.00 budget |
+	// | app-dev | dev | $8.61 | $9.71 | **+$1.10** | 48% of the $20.00 budget |
 	//
 	// <details><summary>Resources that changed</summary>
 	//

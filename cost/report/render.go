@@ -41,7 +41,7 @@ func budgetText(s Stack) string {
 	if s.BudgetUSD == 0 {
 		return "no budget"
 	}
-	use := fmt.Sprintf("%.0f%%", 100*s.TotalUSD/s.BudgetUSD)
+	use := pct(s.TotalUSD, s.BudgetUSD)
 	if s.OverBudget() {
 		return fmt.Sprintf("budget %s, OVER BUDGET (%s)", money(s.BudgetUSD), use)
 	}
@@ -200,7 +200,7 @@ func stackNote(s StackDiff) string {
 		if s.NewUSD > s.BudgetUSD {
 			parts = append(parts, fmt.Sprintf("OVER the %s budget", money(s.BudgetUSD)))
 		} else {
-			parts = append(parts, fmt.Sprintf("%.0f%% of the %s budget", 100*s.NewUSD/s.BudgetUSD, money(s.BudgetUSD)))
+			parts = append(parts, fmt.Sprintf("%s of the %s budget", pct(s.NewUSD, s.BudgetUSD), money(s.BudgetUSD)))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -249,6 +249,12 @@ func writeDiffMarkdown(w io.Writer, d Diff) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "</details>")
 	}
+}
+
+// pct is part/whole in whole percent, rounded down so that a stack just
+// under its budget never reads 100%.
+func pct(part, whole float64) string {
+	return fmt.Sprintf("%.0f%%", math.Floor(100*part/whole+1e-9))
 }
 
 func deltaCell(v float64) string {

@@ -123,9 +123,10 @@ func buildStack(s assembly.Stack, o Options, free *freeTiers) (Stack, error) {
 		return Stack{}, fmt.Errorf("stack %s: %w", s.Name, err)
 	}
 	t := s.Template
+	ctx := stackContext{frontDoorRequests: frontDoorRequests(t)}
 	for _, id := range t.LogicalIDs() {
 		res := t.Resources[id]
-		rr, ok, err := priceResource(id, res, t, p, o, free)
+		rr, ok, err := priceResource(id, res, t, p, o, free, ctx)
 		if err != nil {
 			return Stack{}, fmt.Errorf("stack %s: resource %s: %w", s.Name, id, err)
 		}
@@ -151,9 +152,30 @@ func finish(r *Resource) {
 	r.TotalUSD = pricing.RoundCents(t)
 }
 
+// stackContext is what pricing one resource needs to know of its stack.
+type stackContext struct {
+	// frontDoorRequests is the month's requests through the stack's APIs.
+	frontDoorRequests float64
+}
+
+// frontDoorRequests sums the traffic of the workloads behind an API.
+func frontDoorRequests(t assembly.Template) float64 {
+	var n float64
+	for _, id := range t.LogicalIDs() {
+		raw, ok := t.Resources[id].Metadata[workload.MetadataKey]
+		if !ok {
+			continue
+		}
+		if w, err := workload.Parse(raw); err == nil && w.FrontDoor != workload.FrontDoorNone && w.FrontDoor != "" {
+			n += w.Traffic.RequestsPerMonth
+		}
+	}
+	return n
+}
+
 // priceResource prices one resource; ok is false for resources that never
 // cost anything by themselves (IAM roles, permissions, API methods…).
-func priceResource(id string, res assembly.Resource, t assembly.Template, p pricing.Prices, o Options, free *freeTiers) (Resource, bool, error) {
+func priceResource(id string, res assembly.Resource, t assembly.Template, p pricing.Prices, o Options, free *freeTiers, ctx stackContext) (Resource, bool, error) {
 	r := Resource{LogicalID: id, Type: res.Type, Path: res.Path(), Lines: []estimate.Line{}}
 	if raw, has := res.Metadata[workload.MetadataKey]; has {
 		w, err := workload.Parse(raw)
@@ -224,7 +246,44 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 			r.Notes = append(r.Notes, "subnets not listed in the template; 2 assumed")
 		}
 		r.Lines = append(r.Lines, line("Interface VPC endpoint", azs*hours, "endpoint-AZ-hours", azs*hours*p.Network.InterfaceEndpointHour))
+	case "AWS::KMS::Key":
+		r.Lines = append(r.Lines, line("KMS customer managed key", 1, "keys", p.Other.KMSKeyMonth))
+		r.Notes = append(r.Notes, "API requests ($0.03 per 10,000) and rotated key versions not included")
+	case "AWS::WAFv2::WebACL":
+		rules := 0.0
+		if rs, ok := res.Properties["Rules"].([]any); ok {
+			rules = float64(len(rs))
+		}
+		r.Lines = append(r.Lines, line("WAF web ACL", 1, "web ACLs", p.Other.WAFWebACLMonth))
+		if rules > 0 {
+			r.Lines = append(r.Lines, line("WAF rules", rules, "rules", rules*p.Other.WAFRuleMonth))
+		}
+		r.Lines = append(r.Lines, line("WAF requests", ctx.frontDoorRequests, "requests", ctx.frontDoorRequests/1e6*p.Other.WAFPerMillion))
+		r.Notes = append(r.Notes, "inspects every request of the stack's APIs; rule groups priced as one rule each")
+	case "AWS::ApiGateway::Stage":
+		enabled, _ := res.Properties["CacheClusterEnabled"].(bool)
+		if !enabled {
+			return r, false, nil
+		}
+		size, _ := res.Properties["CacheClusterSize"].(string)
+		if size == "" {
+			size = "0.5"
+		}
+		hourly, ok := p.APIGateway.CacheHour[size]
+		if !ok {
+			return r, false, fmt.Errorf("CacheClusterSize %q is not one of %s", size, strings.Join(sortedKeys(p.APIGateway.CacheHour), ", "))
+		}
+		r.Lines = append(r.Lines, line(fmt.Sprintf("API Gateway cache (%s GB)", size), hours, "hours", hours*hourly))
+	case "AWS::SecretsManager::Secret":
+		r.Lines = append(r.Lines, line("Secrets Manager secret", 1, "secrets", p.Other.SecretMonth))
+	case "AWS::SSM::Parameter":
+		if tier, _ := res.Properties["Tier"].(string); tier != "Advanced" {
+			return r, false, nil
+		}
+		r.Lines = append(r.Lines, line("SSM advanced parameter", 1, "parameters", p.Other.SSMAdvancedParameterMonth))
 	// The rest are listed at $0.00 with the reason, and no lines.
+	case "AWS::Budgets::Budget":
+		r.Notes = append(r.Notes, "budgets are free; only budget actions beyond two per account are charged")
 	case "AWS::SNS::Topic":
 		r.Notes = append(r.Notes, "alarm notifications assumed within SNS's free 1,000 emails a month")
 	case "AWS::Lambda::Function":

@@ -133,6 +133,13 @@ func TestReportResources(t *testing.T) {
 		{name: "http api meters 700 KB as two requests", stack: "app-prod", id: "Api", item: "API Gateway HTTP requests", want: 40.00},
 		// 1M requests × 1 KiB, 30-day retention: 0.954 GB ingested and stored a month.
 		{name: "log ingestion", stack: "app-dev", id: "InferenceFunction", item: "CloudWatch Logs ingestion", want: pricing.RoundCents(1e6 * 1024 / (1 << 30) * 0.50)},
+		{name: "kms key", stack: "app-prod", id: "TopicKey", item: "KMS customer managed key", want: 1.00},
+		{name: "waf web acl", stack: "app-prod", id: "Firewall", item: "WAF web ACL", want: 5.00},
+		{name: "waf rules", stack: "app-prod", id: "Firewall", item: "WAF rules", want: 2.00},
+		// The stack's only API is the HTTP one in front of Api: 20M requests.
+		{name: "waf requests", stack: "app-prod", id: "Firewall", item: "WAF requests", want: 12.00},
+		{name: "stage cache", stack: "app-prod", id: "ApiStage", item: "API Gateway cache (0.5 GB)", want: 14.60},
+		{name: "budget listed", stack: "app-prod", id: "Budget", want: 0},
 		{name: "zero-cost resources are listed", stack: "app-dev", id: "KillSwitch", want: 0},
 		{name: "topic listed", stack: "app-dev", id: "AlarmTopic", want: 0},
 	}
@@ -151,7 +158,7 @@ func TestReportResources(t *testing.T) {
 			}
 		})
 	}
-	for _, id := range []string{"FunctionRole", "S3Endpoint"} {
+	for _, id := range []string{"FunctionRole", "S3Endpoint", "PlainStage", "KillState"} {
 		for _, s := range r.Stacks {
 			for _, res := range s.Resources {
 				if res.LogicalID == id {
@@ -232,6 +239,8 @@ func TestReportErrors(t *testing.T) {
 			want: "stack t: stack metadata version: 9 is not supported"},
 		{name: "broken workload", body: `{"Resources":{"F":{"Type":"AWS::Lambda::Function","Metadata":{"costguard:workload":{"version":1,"tier":"lambda"}}}}}`,
 			want: `stack t: resource F: workload lambda: missing for tier "lambda"`},
+		{name: "unknown cache size", body: `{"Resources":{"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"CacheClusterEnabled":true,"CacheClusterSize":"3"}}}}`,
+			want: `stack t: resource S: CacheClusterSize "3" is not one of 0.5, 1.6,`},
 		{name: "workload out of limits", body: `{"Resources":{"F":{"Type":"AWS::Lambda::Function","Metadata":{"costguard:workload":{"version":1,"tier":"lambda","traffic":{},"lambda":{"memoryMiB":99999,"architecture":"arm64"}}}}}}`,
 			want: "stack t: resource F: memory-mb: 99999 is outside 128 to 10240"},
 	}
