@@ -142,8 +142,8 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{name: "no command", cmdline: "costguard", want: "usage: costguard COMMAND"},
 		{name: "unknown command", cmdline: "costguard bill", want: `costguard: "bill" is not a command (commands: `},
-		{name: "missing tier", cmdline: "costguard estimate", want: "costguard estimate: missing tier: want one of api, fargate, lambda, sagemaker"},
-		{name: "unknown tier", cmdline: "costguard estimate ec2", want: `costguard estimate: tier: "ec2" is not one of api, fargate, lambda, sagemaker`},
+		{name: "missing tier", cmdline: "costguard estimate", want: "costguard estimate: missing tier: want one of api, fargate, lambda, sagemaker, workload"},
+		{name: "unknown tier", cmdline: "costguard estimate ec2", want: `costguard estimate: tier: "ec2" is not one of api, fargate, lambda, sagemaker, workload`},
 		{name: "not a number", cmdline: "costguard estimate lambda --requests lots --duration-ms 1 --memory-mb 128", want: `costguard estimate: lambda: --requests: "lots" is not a number of at least 0`},
 		{name: "negative", cmdline: "costguard estimate lambda --requests -5 --duration-ms 1 --memory-mb 128", want: `--requests: "-5" is not a number of at least 0`},
 		{name: "memory out of range", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 20000", want: `--memory-mb: "20000" is not a whole number from 128 to 10240`},
@@ -225,4 +225,24 @@ func FuzzMain(f *testing.F) {
 			t.Fatalf("costguard %s: %s", s, errb.String())
 		}
 	})
+}
+
+func TestEstimateWorkload(t *testing.T) {
+	record := `{"version":1,"tier":"lambda","frontDoor":"rest","traffic":{"requestsPerMonth":3000000,"avgDurationMs":120},"lambda":{"memoryMiB":1536,"architecture":"x86_64"}}`
+	stdout, stderr, code := runStdin(t, "costguard estimate workload - --free-tier --json", record)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var e jsonEstimate
+	if err := json.Unmarshal([]byte(stdout), &e); err != nil {
+		t.Fatal(err)
+	}
+	// AWS's example 1 ($2.73) plus 3M REST requests ($10.50).
+	if e.Total != 13.23 {
+		t.Errorf("total = %.2f, want 13.23", e.Total)
+	}
+	_, stderr, code = runStdin(t, "costguard estimate workload -", `{"version":1,"tier":"lambda"}`)
+	if code != ExitUsage || !strings.Contains(stderr, `-: workload lambda: missing for tier "lambda"`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
 }

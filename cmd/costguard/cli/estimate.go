@@ -7,13 +7,14 @@ import (
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 func init() {
 	Register(Command{
 		Name:    "estimate",
 		Summary: "itemised monthly cost of one tier: lambda, fargate or sagemaker",
-		Usage:   "costguard estimate lambda|fargate|sagemaker|api [flags]  (costguard estimate TIER --help for flags)",
+		Usage:   "costguard estimate lambda|fargate|sagemaker|api|workload [flags]  (costguard estimate TIER --help for flags)",
 		Run:     runEstimate,
 	})
 }
@@ -23,18 +24,19 @@ var estimateTiers = map[string]func(Env, []string) error{
 	"lambda":    runEstimateLambda,
 	"fargate":   runEstimateFargate,
 	"sagemaker": runEstimateSageMaker,
+	"workload":  runEstimateWorkload,
 }
 
 func runEstimate(env Env, args []string) error {
 	if len(args) == 0 {
-		return Usagef("missing tier: want one of api, fargate, lambda, sagemaker")
+		return Usagef("missing tier: want one of api, fargate, lambda, sagemaker, workload")
 	}
 	if args[0] == "--help" || args[0] == "-h" || args[0] == "-help" {
-		return &helpError{text: "usage: costguard estimate lambda|fargate|sagemaker|api [flags]\n\nRun `costguard estimate TIER --help` for a tier's flags.\n"}
+		return &helpError{text: "usage: costguard estimate lambda|fargate|sagemaker|api|workload [flags]\n\nRun `costguard estimate TIER --help` for a tier's flags.\n"}
 	}
 	run, ok := estimateTiers[args[0]]
 	if !ok {
-		return Usagef("tier: %q is not one of api, fargate, lambda, sagemaker", args[0])
+		return Usagef("tier: %q is not one of api, fargate, lambda, sagemaker, workload", args[0])
 	}
 	err := run(env, args[1:])
 	if ue, ok := err.(*UsageError); ok {
@@ -211,4 +213,36 @@ func runEstimateSageMaker(env Env, args []string) error {
 		return usageFromValidation(err)
 	}
 	return writeEstimate(env.Stdout, e, format(), fmt.Sprintf("SageMaker %s", *mode))
+}
+
+func runEstimateWorkload(env Env, args []string) error {
+	f := NewFlags("estimate workload", "costguard estimate workload RECORD.json|- [--free-tier] [--json]\n\n"+
+		"Prices a costguard:workload record (the JSON a construct attaches to its\n"+
+		"compute resource) at the traffic it states.")
+	free := f.Bool("free-tier", false, "apply the Lambda free tier")
+	region := regionFlag(f)
+	format := outputFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if len(f.Args()) != 1 {
+		return Usagef("want one workload record file (or - for stdin), got %d arguments", len(f.Args()))
+	}
+	data, err := readInput(env, f.Args()[0])
+	if err != nil {
+		return err
+	}
+	w, err := workload.Parse(data)
+	if err != nil {
+		return Usagef("%s: %v", f.Args()[0], err)
+	}
+	p, err := pricesFor(*region)
+	if err != nil {
+		return err
+	}
+	e, err := estimate.Workload(w, p, estimate.Options{FreeTier: *free})
+	if err != nil {
+		return Usagef("%s: %v", f.Args()[0], err)
+	}
+	return writeEstimate(env.Stdout, e, format(), "")
 }
