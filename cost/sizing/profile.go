@@ -75,7 +75,7 @@ func ParseProfile(data []byte) (Profile, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte("[")):
 		var stats []powerTuningStat
-		if err = strictUnmarshal(data, &stats); err != nil {
+		if err = decodeNumbers(data, &stats); err != nil {
 			return Profile{}, fmt.Errorf("profile: power tuning stats: %w", err)
 		}
 		p, err = fromStats(stats)
@@ -96,7 +96,9 @@ func ParseProfile(data []byte) (Profile, error) {
 	return p, p.Validate()
 }
 
-func strictUnmarshal(data []byte, v any) error {
+// decodeNumbers decodes JSON keeping numbers as json.Number where the
+// destination allows, so memory sizes written as 128 or "128" both parse.
+func decodeNumbers(data []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
 	return d.Decode(v)
@@ -104,7 +106,7 @@ func strictUnmarshal(data []byte, v any) error {
 
 func parseObject(data []byte) (Profile, error) {
 	var top map[string]json.RawMessage
-	if err := strictUnmarshal(data, &top); err != nil {
+	if err := decodeNumbers(data, &top); err != nil {
 		return Profile{}, fmt.Errorf("profile: %w", err)
 	}
 	if raw, ok := top["results"]; ok {
@@ -134,7 +136,7 @@ func parseObject(data []byte) (Profile, error) {
 
 func parseResults(raw []byte) (Profile, error) {
 	var r powerTuningResults
-	if err := strictUnmarshal(raw, &r); err != nil {
+	if err := decodeNumbers(raw, &r); err != nil {
 		return Profile{}, fmt.Errorf("profile: power tuning results: %w", err)
 	}
 	if len(r.Stats) > 0 {

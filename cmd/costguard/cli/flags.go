@@ -151,7 +151,7 @@ func (f *Flags) Parse(args []string) error {
 			return Usagef("--%s is required", r)
 		}
 	}
-	// Re-parse nothing: record the positional arguments for Args.
+	// Leave the positional arguments (wherever they were) for Args.
 	_ = f.fs.Parse(append([]string{"--"}, positional...))
 	return nil
 }

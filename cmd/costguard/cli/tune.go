@@ -44,7 +44,7 @@ func runTune(env Env, args []string) error {
 		"{\"memory_mb\": avg_ms} map; without one, --cpu-ms estimates the profile from\n"+
 		"CPU time measured locally. --p99-ms alone prints the right-sized timeout.")
 	strategy := f.Choice("strategy", string(sizing.StrategyBalanced), []string{"cost", "speed", "balanced"}, "what to optimise")
-	weight := f.Range("weight", sizing.DefaultBalancedWeight, 0.000001, 1, "balanced strategy's weight of cost against speed")
+	weight := f.Range("weight", sizing.DefaultBalancedWeight, 0, 1, "balanced strategy's weight of cost (1) against speed (0)")
 	arch := f.Choice("arch", string(pricing.X86_64), []string{"x86_64", "arm64"}, "architecture to price")
 	maxMs := f.Float("max-ms", 0, 0, "drop memory sizes slower than this average, in ms")
 	minMem := f.Int("min-memory-mb", 0, 0, limits.LambdaMaxMemoryMiB, "drop memory sizes below this (peak memory plus headroom)")
@@ -62,6 +62,9 @@ func runTune(env Env, args []string) error {
 	}
 	if len(f.Args()) > 1 {
 		return Usagef("unexpected argument %q (one profile at most)", f.Args()[1])
+	}
+	if *weight == 0 {
+		return Usagef("--weight: 0 weighs speed only; use --strategy speed")
 	}
 
 	var res tuneResult

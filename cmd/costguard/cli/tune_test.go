@@ -76,7 +76,7 @@ func TestTuneErrors(t *testing.T) {
 		{name: "bad profile", cmdline: "costguard tune -", want: "profile -: profile: empty input"},
 		{name: "too slow for the front door", cmdline: "costguard tune --p99-ms 40000", want: "--p99-ms: p99+init: 40s exceeds the 29s the caller waits"},
 		{name: "nothing meets the objective", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --max-ms 1", want: "no memory size of the profile meets the constraints"},
-		{name: "weight zero", cmdline: "costguard tune --cpu-ms 10 --weight 0", want: `--weight: "0" is not a number from 1e-06 to 1`},
+		{name: "weight zero", cmdline: "costguard tune --cpu-ms 10 --weight 0", want: "--weight: 0 weighs speed only; use --strategy speed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
