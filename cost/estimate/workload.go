@@ -53,8 +53,11 @@ func Workload(w workload.Workload, p pricing.Prices, o Options) (Estimate, error
 		if inst == 0 {
 			inst = float64(s.MinInstances)
 		}
+		// The record's payload is a request plus its response; SageMaker
+		// bills data in and data out, so each gets half.
 		return EstimateSageMaker(SageMaker{
-			Mode: mode, Requests: t.RequestsPerMonth, DurationMs: t.AvgDurationMs, PayloadBytes: t.PayloadBytes,
+			Mode: mode, Requests: t.RequestsPerMonth, DurationMs: t.AvgDurationMs,
+			PayloadBytes: t.PayloadBytes / 2, ResponseBytes: t.PayloadBytes / 2,
 			MemoryMiB: s.MemoryMiB, InstanceType: s.InstanceType, Instances: inst, FrontDoor: fd,
 		}, p)
 	}

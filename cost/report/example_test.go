@@ -23,7 +23,7 @@ func ExampleBuild() {
 	}
 	// Output:
 	// app-dev dev $8.61 of $20.00, over budget: false
-	// app-prod prod $941.10 of $930.00, over budget: true
+	// app-prod prod $941.04 of $930.00, over budget: true
 }
 
 // Diff two assemblies as a pull-request comment.
