@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
@@ -80,12 +81,21 @@ func TestSynthOneStage(t *testing.T) {
 	if err := json.Unmarshal(raw, &tmpl); err != nil {
 		t.Fatal(err)
 	}
-	hashes := cdktest.AssetHashes(tmpl)
-	if len(hashes) != 1 {
-		t.Fatalf("asset hashes %v, want one", hashes)
+	// The model server is the function that carries the workload record.
+	var key string
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		md, _ := res["Metadata"].(map[string]any)
+		if res["Type"] == "AWS::Lambda::Function" && md[workload.MetadataKey] != nil {
+			key, _ = res["Properties"].(map[string]any)["Code"].(map[string]any)["S3Key"].(string)
+		}
+	}
+	hash := strings.TrimSuffix(key, ".zip")
+	if hash == "" || hash == key {
+		t.Fatalf("model server S3Key = %q, want HASH.zip", key)
 	}
 	for _, f := range []string{"bootstrap", "model/model.onnx", "model/manifest.json"} {
-		if _, err := os.Stat(filepath.Join(outdir, "asset."+hashes[0], f)); err != nil {
+		if _, err := os.Stat(filepath.Join(outdir, "asset."+hash, f)); err != nil {
 			t.Errorf("asset lacks %s: %v", f, err)
 		}
 	}
