@@ -4,9 +4,10 @@
 // Each tier is sized for the model (memory with [MemoryHeadroom], the
 // smallest Fargate task or SageMaker instance that fits), checked against
 // every hard limit it has ([limits]), and priced at the expected traffic.
-// The cheapest feasible synchronous tier wins; the asynchronous tier, whose
-// caller gets a job rather than the answer, wins only when no synchronous
-// tier fits or there is no front door. The decision lists every limit each
+// The cheapest feasible synchronous tier wins. The asynchronous tier, whose
+// caller gets a job rather than the answer, wins when no synchronous tier
+// fits, or, with no front door, when no pay-per-use tier (Lambda,
+// serverless) fits and it is cheaper than every always-on tier. The decision lists every limit each
 // tier hits, so "why not Lambda" has an answer.
 //
 // Durations are taken as measured on one full vCPU: Lambda is sized at

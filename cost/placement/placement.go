@@ -146,19 +146,26 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 		o := Evaluate(m, t, p)
 		d.Options = append(d.Options, o)
 	}
-	sync := func(o Option) bool { return o.Tier != workload.TierSageMakerAsync }
 	var best *Option
+	payPerUse := false
 	for i := range d.Options {
 		o := &d.Options[i]
-		if o.Feasible && sync(*o) && (best == nil || o.MonthlyUSD < best.MonthlyUSD) {
+		if !o.Feasible || o.Tier == workload.TierSageMakerAsync {
+			continue
+		}
+		payPerUse = payPerUse || !o.AlwaysOn
+		if best == nil || o.MonthlyUSD < best.MonthlyUSD {
 			best = o
 		}
 	}
 	asyncOpt, _ := d.Option(workload.TierSageMakerAsync)
 	switch {
-	case m.FrontDoor == estimate.FrontDoorNone && asyncOpt.Feasible && (best == nil || asyncOpt.MonthlyUSD < best.MonthlyUSD):
+	case m.FrontDoor == estimate.FrontDoorNone && asyncOpt.Feasible && !payPerUse && (best == nil || asyncOpt.MonthlyUSD < best.MonthlyUSD):
+		// Without a caller waiting, a job queue that scales to zero
+		// competes with the always-on tiers (not with Lambda or
+		// serverless, which scale to zero without the queue).
 		d.Tier = workload.TierSageMakerAsync
-		d.Reasons = append(d.Reasons, fmt.Sprintf("sagemaker-async is the cheapest feasible tier at %s a month with no front door waiting for the answer", money(asyncOpt.MonthlyUSD)))
+		d.Reasons = append(d.Reasons, fmt.Sprintf("sagemaker-async is cheaper than any always-on tier at %s a month, no caller waits for the answer and no pay-per-use tier fits", money(asyncOpt.MonthlyUSD)))
 	case best != nil:
 		d.Tier = best.Tier
 		d.Reasons = append(d.Reasons, fmt.Sprintf("%s is the cheapest feasible synchronous tier at %s a month for %s requests", best.Tier, money(best.MonthlyUSD), count(m.RequestsPerMonth)))

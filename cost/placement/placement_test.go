@@ -16,6 +16,11 @@ var (
 	batchJob = Model{ArtifactMB: 500, PeakMemoryMB: 3000, P99Ms: 20 * 60 * 1000, AvgMs: 18 * 60 * 1000, PayloadBytes: 50 << 20, RequestsPerMonth: 300}
 )
 
+func withAPI(m Model, fd estimate.FrontDoor) Model {
+	m.FrontDoor = fd
+	return m
+}
+
 func TestPlaceScenarios(t *testing.T) {
 	p := pricing.Default()
 	tests := []struct {
@@ -25,6 +30,8 @@ func TestPlaceScenarios(t *testing.T) {
 		notFeasible map[workload.Tier]string // tier → a limit it must report
 	}{
 		{name: "tiny text model goes to lambda", model: tinyText, want: workload.TierLambda},
+		{name: "tiny model without a front door still goes to lambda", model: withAPI(tinyText, estimate.FrontDoorNone), want: workload.TierLambda},
+		{name: "batch job without a front door goes async, cheaper than fargate", model: withAPI(batchJob, estimate.FrontDoorNone), want: workload.TierSageMakerAsync},
 		{name: "12 GB model is not lambda", model: bigModel, want: workload.TierFargate, notFeasible: map[workload.Tier]string{
 			workload.TierLambda:              "needs 15360 MB (peak 12288 MB + 25%), over Lambda's 10240 MB",
 			workload.TierSageMakerServerless: "over SageMaker serverless's 6144 MB",
