@@ -109,3 +109,36 @@ func TestSageMakerValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestTiersMonotonic(t *testing.T) {
+	p := pricing.Default()
+	t.Run("fargate memory and tasks", func(t *testing.T) {
+		prev := -1.0
+		for _, s := range []struct {
+			cpu, mem int
+			tasks    float64
+		}{{1024, 2048, 1}, {1024, 3072, 1}, {1024, 8192, 1}, {2048, 8192, 1}, {2048, 8192, 2}, {4096, 16384, 2}, {16384, 122880, 3}} {
+			e, err := EstimateFargate(Fargate{CPU: s.cpu, MemoryMiB: s.mem, Tasks: s.tasks}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.TotalUSD < prev {
+				t.Fatalf("%+v costs $%.2f, less than a smaller size's $%.2f", s, e.TotalUSD, prev)
+			}
+			prev = e.TotalUSD
+		}
+	})
+	t.Run("serverless memory and requests", func(t *testing.T) {
+		prev := -1.0
+		for mem := 1024; mem <= 6144; mem += 1024 {
+			e, err := EstimateSageMaker(SageMaker{Mode: SageMakerServerless, MemoryMiB: mem, Requests: 1e6, DurationMs: 200}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.TotalUSD < prev {
+				t.Fatalf("%d MB costs $%.2f, less than a smaller size's $%.2f", mem, e.TotalUSD, prev)
+			}
+			prev = e.TotalUSD
+		}
+	})
+}
