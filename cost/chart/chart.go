@@ -124,7 +124,10 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 	ymin, ymax = math.Max(ymin/2, minUSD), ymax*2
 	pl.Y.Min, pl.Y.Max, pl.X.Min, pl.X.Max = ymin, ymax, lo, hi
 
-	mark := func(x float64, label string, c color.Color, dashed bool) error {
+	// mark draws a vertical line at x with a label at height frac of the
+	// (log) y range; the two marks use different heights so their labels
+	// never overlap when the traffic is close to the break-even.
+	mark := func(x float64, label string, c color.Color, dashed bool, frac float64) error {
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
 		if err != nil {
 			return err
@@ -134,7 +137,7 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		}
 		pl.Add(l)
-		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x * 1.08, Y: ymin * math.Pow(ymax/ymin, 0.06)}}, Labels: []string{label}})
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x * 1.08, Y: ymin * math.Pow(ymax/ymin, frac)}}, Labels: []string{label}})
 		if err != nil {
 			return err
 		}
@@ -147,7 +150,7 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 	}
 	if be := d.BreakEven; be != nil && be.RequestsPerMonth > 0 {
 		label := fmt.Sprintf("break-even %s req/month ($%.0f)", short(be.RequestsPerMonth), be.MonthlyUSD)
-		if err := mark(be.RequestsPerMonth, label, color.Black, true); err != nil {
+		if err := mark(be.RequestsPerMonth, label, color.Black, true, 0.06); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 		// A dot on the crossing itself.
@@ -159,7 +162,7 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 		pl.Add(sc)
 	}
 	if m.RequestsPerMonth > 0 {
-		if err := mark(m.RequestsPerMonth, "expected "+short(m.RequestsPerMonth), color.Gray{Y: 0x70}, false); err != nil {
+		if err := mark(m.RequestsPerMonth, "expected "+short(m.RequestsPerMonth), color.Gray{Y: 0x70}, false, 0.13); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 	}
