@@ -393,7 +393,8 @@ func (g *CostGuard) Model() spend.Model { return g.cfg.model }
 
 // MonthlyCost itemises the guard's own monthly cost at list prices, free
 // tiers left out: the alarms (per metric they query), the dashboard, the
-// KMS key, and the kill switch (idle: a few invocations a month).
+// KMS key, and the kill switch (idle: a few invocations a month, a
+// standard parameter and a scheduled rule, all free or under a cent).
 func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
 	cw := prices.CloudWatch
@@ -404,7 +405,7 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 		lines = append(lines, guardmeta.Line{Item: "CloudWatch dashboard", USD: cw.DashboardMonth})
 	}
 	if g.key != nil {
-		lines = append(lines, guardmeta.Line{Item: "KMS key (not in cost/pricing; $1/month list price)", USD: 0, Unpriced: true})
+		lines = append(lines, guardmeta.Line{Item: "KMS key of the topics", USD: prices.Other.KMSKeyMonth})
 	}
 	if g.ks != nil {
 		lines = append(lines, guardmeta.Line{Item: "kill-switch Lambda, SSM parameter, schedule (idle: well under a cent)", USD: 0})

@@ -422,8 +422,8 @@ func TestCostGuardFull(t *testing.T) {
 		for _, l := range g.MonthlyCost() {
 			total += l.USD
 		}
-		// 11 alarms querying 19 metrics at $0.10, plus a $3 dashboard.
-		if math.Abs(total-4.9) > 1e-9 {
+		// 11 alarms querying 19 metrics at $0.10, a $3 dashboard and a $1 key.
+		if math.Abs(total-5.9) > 1e-9 {
 			t.Errorf("guard's own cost $%.2f: %+v", total, g.MonthlyCost())
 		}
 	})
@@ -437,7 +437,7 @@ func TestCostGuardFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 11 || r.AlarmMetrics != 19 || r.OwnMonthlyUSD != 4.9 || r.StateParameter != "/costguard/dev/killswitch" {
+		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 11 || r.AlarmMetrics != 19 || r.OwnMonthlyUSD != 5.9 || r.StateParameter != "/costguard/dev/killswitch" {
 			t.Errorf("record %+v", r)
 		}
 		// $50 budget, 2 × 1 GB provisioned (arm64) = $17.52 fixed; 120 ms
