@@ -1,9 +1,12 @@
 package stacks
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
@@ -133,5 +136,62 @@ func TestStagesAreValid(t *testing.T) {
 				t.Error("prod must name its account and region")
 			}
 		})
+	}
+}
+
+// TestSourceHashTracksInputs proves the asset hash changes with what goes
+// into the package (a file of an imported package, a model file, the
+// architecture) and with nothing else (an unrelated package, a test file).
+func TestSourceHashTracksInputs(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/m\n\ngo 1.22\n")
+	write("lambda/cmd/bootstrap/main.go", "package main\n\nimport \"example.com/m/lambda/server\"\n\nfunc main() { server.Run() }\n")
+	write("lambda/server/server.go", "package server\n\nfunc Run() {}\n")
+	write("lambda/server/server_test.go", "package server\n")
+	write("other/other.go", "package other\n")
+	write("lambda/models/spam/manifest.json", "{}\n")
+	write("lambda/models/spam/model.onnx", "onnx\n")
+
+	hash := func() string {
+		t.Helper()
+		h, err := Handler{Root: root}.SourceHash()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	base := hash()
+	steps := []struct {
+		name    string
+		change  func()
+		changes bool
+	}{
+		{"unrelated package", func() { write("other/other.go", "package other\n\nvar X = 1\n") }, false},
+		{"test file", func() { write("lambda/server/server_test.go", "package server\n\nvar y = 2\n") }, false},
+		{"imported package", func() { write("lambda/server/server.go", "package server\n\nfunc Run() { println() }\n") }, true},
+		{"model file", func() { write("lambda/models/spam/model.onnx", "onnx v2\n") }, true},
+	}
+	prev := base
+	for _, s := range steps {
+		s.change()
+		got := hash()
+		if (got != prev) != s.changes {
+			t.Errorf("after changing the %s, hash changed = %v, want %v", s.name, got != prev, s.changes)
+		}
+		prev = got
+	}
+	x86, err := Handler{Root: root, Architecture: workload.ArchX86_64}.SourceHash()
+	if err != nil || x86 == prev {
+		t.Errorf("x86_64 hash = %s (%v), want one different from arm64's %s", x86, err, prev)
 	}
 }
