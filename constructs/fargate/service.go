@@ -169,13 +169,13 @@ func (p ServiceProps) withDefaults() ServiceProps {
 func (p ServiceProps) validate() error {
 	var errs []error
 	if p.Image == nil {
-		errs = append(errs, errors.New("Image: is required (the model server's container image)"))
+		errs = append(errs, problem("Image", "is required (the model server's container image)"))
 	}
 	if err := ValidateTaskSize(p.CPU, p.MemoryMiB); err != nil {
 		errs = append(errs, err)
 	}
 	if p.Architecture != workload.ArchARM64 && p.Architecture != workload.ArchX86_64 {
-		errs = append(errs, fmt.Errorf("Architecture: %q is not one of arm64, x86_64", p.Architecture))
+		errs = append(errs, problem("Architecture", fmt.Sprintf("%q is not one of arm64, x86_64", p.Architecture)))
 	}
 	if p.MinTasks < 0 {
 		errs = append(errs, fmt.Errorf("MinTasks: %d is negative (want 0 with ScaleToZero, or at least 1)", p.MinTasks))
@@ -198,7 +198,7 @@ func (p ServiceProps) validate() error {
 		errs = append(errs, fmt.Errorf("ContainerPort: %d is not a port from 1 to 65535 other than %d", p.ContainerPort, listenerPort))
 	}
 	if _, ok := p.Environment["PORT"]; ok {
-		errs = append(errs, errors.New("Environment: PORT is set by the construct from ContainerPort"))
+		errs = append(errs, problem("Environment", "PORT is set by the construct from ContainerPort"))
 	}
 	if p.ThrottleRateLimit < 0 {
 		errs = append(errs, fmt.Errorf("ThrottleRateLimit: %g is negative (want a positive rate per second)", p.ThrottleRateLimit))

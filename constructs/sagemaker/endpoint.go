@@ -232,7 +232,7 @@ func (p EndpointProps) validate() error {
 	var errs []error
 	sm := pricing.Default().SageMaker
 	if p.Image == nil {
-		errs = append(errs, errors.New("Image: is required (the model server's container image in ECR)"))
+		errs = append(errs, problem("Image", "is required (the model server's container image in ECR)"))
 	}
 	switch p.Variant {
 	case VariantServerless:
@@ -282,7 +282,7 @@ func (p EndpointProps) validate() error {
 	}
 	for _, k := range []string{"MODEL_DIR", "SERVER_MODE", "PORT"} {
 		if _, ok := p.Environment[k]; ok {
-			errs = append(errs, fmt.Errorf("Environment: %s is set by the construct", k))
+			errs = append(errs, problem("Environment", k+" is set by the construct"))
 		}
 	}
 	if p.ThrottleRateLimit < 0 {

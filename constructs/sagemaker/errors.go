@@ -1,6 +1,7 @@
 package sagemakertier
 
 import (
+	"errors"
 	"strings"
 )
 
@@ -39,3 +40,6 @@ func newValidationError(path string, err error) *ValidationError {
 }
 
 var _ error = (*ValidationError)(nil)
+
+// problem is one validation problem: the field, then what is wrong.
+func problem(field, msg string) error { return errors.New(field + ": " + msg) }

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
 // addNag applies cdk-nag's AWS Solutions rules to stack; call before the
@@ -19,10 +19,10 @@ func addNag(stack awscdk.Stack) {
 	awscdk.Aspects_Of(stack).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 }
 
-// nagFindings returns every unsuppressed cdk-nag error and warning on stack.
-//
-// cdk-nag fails synthesis when errors remain; that failure comes back as one
-// finding holding the validation report, so callers see the rule ids.
+// nagFindings returns every unsuppressed cdk-nag error and warning on
+// stack. cdk-nag fails synthesis when errors remain; that failure comes
+// back as one finding holding the validation report, so callers see the
+// rule ids.
 func nagFindings(t *testing.T, stack awscdk.Stack) (out []string) {
 	t.Helper()
 	defer func() {
@@ -36,16 +36,5 @@ func nagFindings(t *testing.T, stack awscdk.Stack) (out []string) {
 			out = append(out, msg)
 		}
 	}()
-	a := assertions.Annotations_FromStack(stack)
-	for _, msgs := range [][]*cxapi.SynthesisMessage{
-		*a.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-		*a.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-	} {
-		for _, m := range msgs {
-			data := m.Entry.Data
-			s := fmt.Sprint(data)
-			out = append(out, *m.Id+": "+strings.SplitN(s, "\n", 2)[0])
-		}
-	}
-	return out
+	return cdktest.NagFindings(t, stack, "AwsSolutions-")
 }

@@ -48,6 +48,7 @@ func placementInfo(stack awscdk.Stack) []string {
 	var out []string
 	for _, m := range *assertions.Annotations_FromStack(stack).FindInfo(jsii.String("*"),
 		assertions.Match_StringLikeRegexp(jsii.String("costguard placement: .*"))) {
+		//lint:ignore SA1019 the assertions API returns this type
 		out = append(out, strings.TrimSpace(strings.ReplaceAll(toString(m.Entry.Data), "\n", " ")))
 	}
 	return out
@@ -167,7 +168,7 @@ func TestFargateTier(t *testing.T) {
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 			"Threshold": 400,
 			"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{
-				"Expression": "(tasks * 0.11816 + requests * 1.2e-05) * 730",
+				"Expression": "(tasks * 0.11816 + requests * 0.000012) * 730",
 			}), match(map[string]any{
 				"Id": "tasks", "MetricStat": match(map[string]any{"Metric": match(map[string]any{
 					"Namespace": "ECS/ContainerInsights", "MetricName": "RunningTaskCount"})}),
@@ -222,7 +223,7 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 			"Threshold": 1500,
 			"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{
-				"Expression": "(instanceSamples / 5 * 0.7364 + requests * 4.2e-05) * 730",
+				"Expression": "(instanceSamples / 5 * 0.7364 + requests * 0.000042) * 730",
 			})}),
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{

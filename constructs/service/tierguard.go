@@ -3,6 +3,7 @@ package service
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -65,7 +66,13 @@ const fiveMinutes = 5 * time.Minute
 // periodsPerHour is how many metric periods make an hour.
 const periodsPerHour = float64(time.Hour / fiveMinutes)
 
-func num(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+// num prints v for metric math, which reads 1e-05 as an identifier.
+// Ten decimals keep a hundredth of a micro-dollar and hide float noise.
+func num(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 10, 64)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
 
 // fargateSpendExpression is the Fargate tier's dollars per hour: running
 // tasks at the task-hour price plus HTTP API requests at the per-request
