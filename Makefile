@@ -40,6 +40,9 @@ help: ## List the targets.
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	@# node_modules ships Go templates (the CDK CLI's init templates); a go.mod
+	@# of its own keeps it out of this module's ./... patterns.
+	@printf 'module ignore/node_modules\n' > node_modules/go.mod
 	@touch $@
 
 $(TOOLS_BIN)/aws-lambda-rie:
