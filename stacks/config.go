@@ -57,6 +57,10 @@ type Stage struct {
 	DestroyLogsOnDelete       bool
 	LogLevel, LogFormat       string
 	Tracing                   bool
+	// APIGatewayCloudWatchRole makes the stack create the account-wide
+	// API Gateway logging role; leave it off where the account already has
+	// one (see docs/cdk.md).
+	APIGatewayCloudWatchRole bool
 
 	// Traffic is what the stage expects in a month.
 	Traffic workload.Traffic
@@ -221,6 +225,7 @@ func (s Stage) LambdaAPIProps() inference.LambdaAPIProps {
 		LogLevel:                  s.LogLevel,
 		LogFormat:                 s.LogFormat,
 		Tracing:                   s.Tracing,
+		CloudWatchRole:            s.APIGatewayCloudWatchRole,
 		Traffic:                   s.Traffic,
 		Description:               fmt.Sprintf("costguard inference API (%s)", s.Name),
 	}

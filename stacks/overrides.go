@@ -86,6 +86,7 @@ var overrides = map[string]override{
 	"logLevel":                  {"LogLevel", "debug, info, warn or error", func(s *Stage, v string) error { s.LogLevel = v; return nil }},
 	"logFormat":                 {"LogFormat", "json or text", func(s *Stage, v string) error { s.LogFormat = v; return nil }},
 	"tracing":                   {"Tracing", "true or false", boolField(func(s *Stage) *bool { return &s.Tracing })},
+	"apiGatewayCloudWatchRole":  {"APIGatewayCloudWatchRole", "true or false", boolField(func(s *Stage) *bool { return &s.APIGatewayCloudWatchRole })},
 	"killSwitch":                {"KillSwitch", "true or false", boolField(func(s *Stage) *bool { return &s.KillSwitch })},
 	"monthlyBudgetUSD":          {"MonthlyBudgetUSD", "dollars", floatField(func(s *Stage) *float64 { return &s.MonthlyBudgetUSD })},
 	"requestsPerMonth":          {"Traffic.RequestsPerMonth", "requests", floatField(func(s *Stage) *float64 { return &s.Traffic.RequestsPerMonth })},

@@ -278,7 +278,7 @@ func (a *LambdaAPI) newRESTAPI() {
 	a.restAPI = awsapigateway.NewRestApi(a, jsii.String("RestApi"), &awsapigateway.RestApiProps{
 		Description:      jsii.String(c.Description),
 		EndpointTypes:    &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
-		CloudWatchRole:   jsii.Bool(false),
+		CloudWatchRole:   jsii.Bool(c.CloudWatchRole),
 		ApiKeySourceType: awsapigateway.ApiKeySourceType_HEADER,
 		DeployOptions: &awsapigateway.StageOptions{
 			StageName:            jsii.String(c.StageName),
@@ -293,6 +293,14 @@ func (a *LambdaAPI) newRESTAPI() {
 	// RestApi always adds a CfnOutput with its URL; the stack decides what
 	// it outputs (URL() gives the same value).
 	a.restAPI.Node().TryRemoveChild(jsii.String("Endpoint"))
+	if c.CloudWatchRole {
+		cdknag.NagSuppressions_AddResourceSuppressions(a.restAPI.Node().FindChild(jsii.String("CloudWatchRole")), &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-IAM4"),
+			Reason: jsii.String("AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy API Gateway documents for its account-level logging role; " +
+				"only the apigateway.amazonaws.com service can assume the role."),
+			AppliesTo: &[]interface{}{jsii.String("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")},
+		}}, nil)
+	}
 
 	a.requestModel = a.restAPI.AddModel(jsii.String("PredictRequest"), &awsapigateway.ModelOptions{
 		ContentType: jsii.String("application/json"),

@@ -66,7 +66,7 @@ var scenarios = map[string]func() *LambdaAPIProps{
 	},
 	"unreserved": func() *LambdaAPIProps { return &LambdaAPIProps{Code: newTestCode(), Unreserved: true} },
 	"long": func() *LambdaAPIProps {
-		return &LambdaAPIProps{Code: newTestCode(), IntegrationTimeout: 60 * time.Second, Timeout: 55 * time.Second}
+		return &LambdaAPIProps{Code: newTestCode(), IntegrationTimeout: 60 * time.Second, Timeout: 55 * time.Second, CloudWatchRole: true}
 	},
 }
 
@@ -390,6 +390,18 @@ func TestRaisedIntegrationTimeout(t *testing.T) {
 	def.AllResourcesProperties(jsii.String("AWS::ApiGateway::Method"), map[string]any{
 		"Integration": assertions.Match_ObjectLike(&map[string]any{"TimeoutInMillis": assertions.Match_Absent()}),
 	})
+}
+
+func TestCloudWatchRole(t *testing.T) {
+	_, tmpl := built(t, "long")
+	tmpl.ResourceCountIs(jsii.String("AWS::ApiGateway::Account"), jsii.Number(1))
+	tmpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+		"AssumeRolePolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": []any{assertions.Match_ObjectLike(&map[string]any{
+			"Principal": map[string]any{"Service": "apigateway.amazonaws.com"},
+		})}}),
+	})
+	_, def := built(t, "defaults")
+	def.ResourceCountIs(jsii.String("AWS::ApiGateway::Account"), jsii.Number(0))
 }
 
 func TestNoUnsuppressedNagFindings(t *testing.T) {

@@ -120,6 +120,12 @@ type LambdaAPIProps struct {
 	// quota for Regional REST APIs (it may lower the account's throttle
 	// quota). REST only; an HTTP API always waits at most 30 s. Default: 29 s.
 	IntegrationTimeout time.Duration
+	// CloudWatchRole creates the account-wide API Gateway role that lets
+	// REST APIs write logs to CloudWatch Logs (and makes this stack own the
+	// account's API Gateway settings). A REST stage's access log needs that
+	// role to be set once per account and region; leave this off when it is
+	// (see docs/cdk.md). REST only. Default: false.
+	CloudWatchRole bool
 	// StageName is the API stage. Default: "v1".
 	StageName string
 	// ThrottleRateLimit is the stage's steady-state request rate, requests
@@ -266,6 +272,9 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	default:
 		add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
 		r.frontDoorLimit = limits.RESTIntegrationTimeout
+	}
+	if p.CloudWatchRole && r.FrontDoor == workload.FrontDoorHTTP {
+		add("CloudWatchRole: true is set but HTTP APIs log without the account's API Gateway role; leave it false")
 	}
 	if it := p.IntegrationTimeout; it != 0 {
 		switch {

@@ -55,6 +55,7 @@ func TestValidation(t *testing.T) {
 		{"integration timeout on http api", func(p *LambdaAPIProps) {
 			p.FrontDoor, p.IntegrationTimeout = workload.FrontDoorHTTP, 60*time.Second
 		}, []string{"IntegrationTimeout: 60s is set but an HTTP API's integration timeout is fixed at 30s at most"}},
+		{"cloudwatch role on http api", func(p *LambdaAPIProps) { p.FrontDoor, p.CloudWatchRole = workload.FrontDoorHTTP, true }, []string{"CloudWatchRole: true is set but HTTP APIs log without the account's API Gateway role"}},
 		{"integration timeout range", func(p *LambdaAPIProps) { p.IntegrationTimeout = 1000 * time.Second }, []string{"IntegrationTimeout: 1000s is outside the allowed 1s to 900s"}},
 		{"timeout beyond a raised integration timeout", func(p *LambdaAPIProps) {
 			p.IntegrationTimeout, p.Timeout = 45*time.Second, 50*time.Second
