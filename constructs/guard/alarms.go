@@ -109,7 +109,7 @@ func applyOverrides(specs []AlarmSpec, o map[string]AlarmOverride) ([]AlarmSpec,
 		v := o[k]
 		i, ok := byName[k]
 		if !ok {
-			errs = append(errs, fmt.Errorf("Alarms[%q]: not an alarm (one of %s)", k, strings.Join(names, ", ")))
+			errs = append(errs, fmt.Errorf("Alarms: %q is not an alarm (one of %s)", k, strings.Join(names, ", ")))
 			continue
 		}
 		if v.Disabled {
@@ -123,7 +123,7 @@ func applyOverrides(specs []AlarmSpec, o map[string]AlarmOverride) ([]AlarmSpec,
 			s.Threshold = v.Threshold
 		}
 		if v.EvaluationPeriods < 0 || v.DatapointsToAlarm < 0 {
-			errs = append(errs, fmt.Errorf("Alarms[%q]: evaluation periods %d and datapoints %d must not be negative", k, v.EvaluationPeriods, v.DatapointsToAlarm))
+			errs = append(errs, fmt.Errorf("Alarms[%q].EvaluationPeriods: %d and DatapointsToAlarm: %d must not be negative", k, v.EvaluationPeriods, v.DatapointsToAlarm))
 			continue
 		}
 		if v.EvaluationPeriods != 0 {

@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -31,8 +30,6 @@ import (
 	"github.com/costguard-ml/costguard/internal/cdktest"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
-
-func ptr[T any](v T) *T { return &v }
 
 // fixture is a test stack with a guarded function, as the inference
 // construct would build it, but with plain CDK resources.
@@ -400,16 +397,10 @@ func TestCostGuardFull(t *testing.T) {
 	})
 
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		a := assertions.Annotations_FromStack(f.stack)
 		var findings []string
-		for _, msgs := range [][]*cxapi.SynthesisMessage{
-			*a.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-			*a.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))),
-		} {
-			for _, m := range msgs {
-				if strings.Contains(*m.Id, "/CostGuard/") {
-					findings = append(findings, *m.Id+": "+strings.SplitN(fmt.Sprint(m.Entry.Data), "\n", 2)[0])
-				}
+		for _, f := range cdktest.NagFindings(t, f.stack, "AwsSolutions-") {
+			if strings.Contains(f, "/CostGuard/") {
+				findings = append(findings, f)
 			}
 		}
 		if len(findings) > 0 {

@@ -201,7 +201,7 @@ func TestValidation(t *testing.T) {
 			p.BudgetThresholds = []guard.BudgetThreshold{{Percent: 10}, {Percent: 20}, {Percent: 30}, {Percent: 40}, {Percent: 50}, {Percent: 60}}
 		}, []string{"BudgetThresholds: 6 notifications, AWS Budgets allows at most 5"}},
 		{"burn rates", func(p *guard.CostGuardProps) { p.SpendBurnRate = 3; p.RunawayBurnRate = 2 }, []string{"RunawayBurnRate: 2 is below SpendBurnRate 3"}},
-		{"unknown alarm", func(p *guard.CostGuardProps) { p.Alarms = map[string]guard.AlarmOverride{"Errors": {Threshold: 1}} }, []string{`Alarms["Errors"]: not an alarm (one of LambdaErrorRate, LambdaThrottles`}},
+		{"unknown alarm", func(p *guard.CostGuardProps) { p.Alarms = map[string]guard.AlarmOverride{"Errors": {Threshold: 1}} }, []string{`Alarms: "Errors" is not an alarm (one of LambdaErrorRate, LambdaThrottles`}},
 		{"alarm datapoints", func(p *guard.CostGuardProps) {
 			p.Alarms = map[string]guard.AlarmOverride{guard.AlarmLambdaErrorRate: {DatapointsToAlarm: 5}}
 		}, []string{`Alarms["LambdaErrorRate"].DatapointsToAlarm: 5 is above EvaluationPeriods 3`}},
