@@ -1,0 +1,146 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/guard"
+	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/service"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// Example is a model that outgrows Lambda, served by an InferenceService
+// in a stack of its own, so `make synth` shows the sibling tiers next to
+// the stages' Lambda tier and `costguard report` prices them.
+type Example struct {
+	// Name is the stack's stage; the stack is costguard-example-<Name>.
+	Name        string
+	Description string
+	Profile     service.Profile
+	Traffic     workload.Traffic
+	// MonthlyBudgetUSD is the example's budget, watched by the tier guard.
+	MonthlyBudgetUSD float64
+	// Tier overrides placement; empty lets placement choose.
+	Tier workload.Tier
+}
+
+// Examples are the tier examples: a 12 GB model that placement puts on
+// Fargate and a GPU model that it puts on SageMaker real-time.
+var Examples = []Example{
+	{
+		Name:        "large",
+		Description: "a 12 GB model that no longer fits Lambda's 10,240 MB, placed on Fargate",
+		Profile: service.Profile{ArtifactMB: 9000, PeakMemoryMB: 12288, P99LatencyMs: 400, AvgLatencyMs: 150,
+			PayloadBytes: 64 << 10},
+		Traffic:          workload.Traffic{RequestsPerMonth: 3_000_000},
+		MonthlyBudgetUSD: 400,
+	},
+	{
+		Name:        "gpu",
+		Description: "a GPU model, placed on SageMaker real-time",
+		Profile: service.Profile{ArtifactMB: 2000, PeakMemoryMB: 6000, P99LatencyMs: 80, AvgLatencyMs: 40, GPU: true,
+			PayloadBytes: 256 << 10},
+		Traffic:          workload.Traffic{RequestsPerMonth: 2_000_000},
+		MonthlyBudgetUSD: 1500,
+	},
+}
+
+// StackName returns the example's stack name.
+func (e Example) StackName() string { return Application + "-example-" + e.Name }
+
+// stage is the example's stage tag and guard stage.
+func (e Example) stage() string { return "example-" + e.Name }
+
+// ModelServerImage returns the InferenceService image function of the
+// module at root: an image asset of lambda/Dockerfile, for the requested
+// architecture. Synth only stages it; `cdk deploy` builds it (Docker or
+// Finch needed then). Only what the Dockerfile copies is staged, so the
+// asset hash changes with the model server and nothing else.
+func ModelServerImage(root string) service.ImageFunc {
+	return func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset {
+		platform := awsecrassets.Platform_LINUX_ARM64()
+		if arch == workload.ArchX86_64 {
+			platform = awsecrassets.Platform_LINUX_AMD64()
+		}
+		return awsecrassets.NewDockerImageAsset(scope, jsii.String(id), &awsecrassets.DockerImageAssetProps{
+			Directory:  jsii.String(root),
+			File:       jsii.String("lambda/Dockerfile"),
+			Platform:   platform,
+			IgnoreMode: awscdk.IgnoreMode_DOCKER,
+			Exclude: jsii.Strings("*", "!go.mod", "!go.sum", "!lambda",
+				"lambda/**/*_test.go", "lambda/**/testdata", "lambda/e2e"),
+		})
+	}
+}
+
+// BuildExamples adds one stack per example to scope, each an
+// InferenceService with the tier guard, tagged and described like the
+// stages' stacks. Every example's problems are reported together.
+func BuildExamples(scope constructs.Construct, root string) ([]awscdk.Stack, error) {
+	var built []awscdk.Stack
+	var errs []error
+	for _, e := range Examples {
+		s, err := newExampleStack(scope, e, ModelServerImage(root))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		built = append(built, s)
+	}
+	return built, errors.Join(errs...)
+}
+
+// newExampleStack builds one example, turning the constructs' validation
+// panics into an error.
+func newExampleStack(scope constructs.Construct, e Example, image service.ImageFunc) (stack awscdk.Stack, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ve, ok := r.(error); ok && isValidationError(ve) {
+				err = ve
+				return
+			}
+			panic(r)
+		}
+	}()
+	stack = awscdk.NewStack(scope, jsii.String(e.StackName()), &awscdk.StackProps{
+		Description: jsii.String(fmt.Sprintf("costguard example: %s", e.Description)),
+	})
+	for k, v := range map[string]string{"application": Application, "stage": e.stage(), "cost-center": "ml-platform-examples"} {
+		awscdk.Tags_Of(stack).Add(jsii.String(k), jsii.String(v), nil)
+	}
+	stack.TemplateOptions().SetMetadata(&map[string]any{
+		workload.StackMetadataKey: workload.Stack{Version: workload.SchemaVersion, Stage: e.stage(), MonthlyBudgetUSD: e.MonthlyBudgetUSD}.Map(),
+	})
+	svc := service.NewInferenceService(stack, "Inference", &service.InferenceServiceProps{
+		Profile:          e.Profile,
+		Traffic:          e.Traffic,
+		MonthlyBudgetUSD: e.MonthlyBudgetUSD,
+		Tier:             e.Tier,
+		ContainerImage:   image,
+		Guard:            &guard.CostGuardProps{Stage: e.stage(), EmailSubscribers: []string{"ml-platform-examples@example.com"}},
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+		Value: svc.URL(), Description: jsii.String("Invoke URL of the API (POST predict)"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("Tier"), &awscdk.CfnOutputProps{
+		Value: jsii.String(string(svc.Tier())), Description: jsii.String("Where placement put the model"),
+	})
+	return stack, nil
+}
+
+// isValidationError reports whether err is one of the constructs'
+// configuration errors (as opposed to a bug).
+func isValidationError(err error) bool {
+	var se *service.ValidationError
+	var fe *fargatetier.ValidationError
+	var me *sagemakertier.ValidationError
+	var ge *guard.ValidationError
+	return errors.As(err, &se) || errors.As(err, &fe) || errors.As(err, &me) || errors.As(err, &ge)
+}
