@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
@@ -193,5 +196,28 @@ func TestSourceHashTracksInputs(t *testing.T) {
 	x86, err := Handler{Root: root, Architecture: workload.ArchX86_64}.SourceHash()
 	if err != nil || x86 == prev {
 		t.Errorf("x86_64 hash = %s (%v), want one different from arm64's %s", x86, err, prev)
+	}
+}
+
+func TestBuildAppAppliesOverrides(t *testing.T) {
+	app := cdktest.NewApp(t)
+	built, err := BuildApp(app, AppOptions{Root: cdktest.ModuleRoot(t), Stage: "staging", Code: stubCode, Overrides: map[string]string{
+		"frontDoor": "http", "memoryMiB": "2048", "architecture": "x86_64", "logRetentionDays": "14", "tracing": "false",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built) != 1 || built[0].Stage.Name != "staging" {
+		t.Fatalf("built %d stacks, want staging only", len(built))
+	}
+	tmpl := assertions.Template_FromStack(built[0].Stack, nil)
+	tmpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Api"), jsii.Number(1))
+	tmpl.ResourceCountIs(jsii.String("AWS::ApiGateway::RestApi"), jsii.Number(0))
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"MemorySize": 2048, "Architectures": []any{"x86_64"}, "TracingConfig": assertions.Match_Absent(),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 14})
+	if _, ok := (*tmpl.ToJSON())["Outputs"].(map[string]any)["ApiKeyId"]; ok {
+		t.Error("an HTTP API stack outputs an API key id")
 	}
 }

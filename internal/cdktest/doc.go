@@ -9,4 +9,11 @@
 // rewrites it when the test binary runs with -update:
 //
 //	go test ./stacks/... -update
+//
+// Synths are slow (seconds each): share one app across a package's tests
+// where that does not weaken them. [NewAppIn] with [SharedDir] gives such an
+// app an output directory that outlives the test that built it (call
+// [RemoveSharedDir] from TestMain). Build every stack before the first
+// template is read: an app cannot change after it synthesized. [NagFindings]
+// lists what cdk-nag left unsuppressed.
 package cdktest
