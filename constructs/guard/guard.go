@@ -113,6 +113,18 @@ func (g *CostGuard) newSecureTopic(id, displayName string) awssns.Topic {
 			"ArnLike":      map[string]interface{}{"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", *g.stack().Partition(), *g.stack().Account())},
 		},
 	}))
+	// A topic policy replaces SNS's default one, so CloudWatch alarms of
+	// this account and region are let in explicitly.
+	t.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        ptr("AllowCloudWatchAlarmsToPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("cloudwatch.amazonaws.com"), nil)},
+		Actions:    &[]*string{ptr("sns:Publish")},
+		Resources:  &[]*string{t.TopicArn()},
+		Conditions: &map[string]interface{}{
+			"StringEquals": map[string]interface{}{"aws:SourceAccount": g.stack().Account()},
+			"ArnLike":      map[string]interface{}{"aws:SourceArn": fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", *g.stack().Partition(), *g.stack().Region(), *g.stack().Account())},
+		},
+	}))
 	return t
 }
 

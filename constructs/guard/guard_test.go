@@ -220,7 +220,8 @@ func TestCostGuardFull(t *testing.T) {
 		for id, pol := range resources(tmpl, "AWS::SNS::TopicPolicy") {
 			s := toJSON(pol)
 			if !strings.Contains(s, `"aws:SecureTransport":"false"`) || !strings.Contains(s, `"Service":"budgets.amazonaws.com"`) ||
-				!strings.Contains(s, `"aws:SourceAccount":"123456789012"`) || !strings.Contains(s, `arn:aws:budgets::123456789012:*`) {
+				!strings.Contains(s, `"aws:SourceAccount":"123456789012"`) || !strings.Contains(s, `arn:aws:budgets::123456789012:*`) ||
+				!strings.Contains(s, `"Service":"cloudwatch.amazonaws.com"`) || !strings.Contains(s, `arn:aws:cloudwatch:us-east-1:123456789012:alarm:*`) {
 				t.Errorf("topic policy %s: %s", id, s)
 			}
 		}
