@@ -1,0 +1,51 @@
+package stacks
+
+import (
+	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/service"
+	"github.com/costguard-ml/costguard/cost/placement"
+	"github.com/costguard-ml/costguard/cost/workload"
+)
+
+// ModelProfile is the stage's model as InferenceService sees it: the
+// latency and payload the stage expects, and a peak memory that the
+// stage's Lambda memory covers with placement's headroom.
+func (s Stage) ModelProfile() service.Profile {
+	return service.Profile{
+		PeakMemoryMB: float64(s.MemoryMiB) / placement.MemoryHeadroom,
+		P99LatencyMs: s.Traffic.P99DurationMs,
+		AvgLatencyMs: s.Traffic.AvgDurationMs,
+		PayloadBytes: s.Traffic.PayloadBytes,
+	}
+}
+
+// ServiceProps returns the InferenceService props that serve the stage's
+// model on tier (a Fargate or SageMaker tier; the Lambda tier keeps its own
+// path through inference.NewLambdaAPI and the stage's CostGuard), with the
+// stage's traffic, budget, throttles, log retention and alert e-mails, and
+// the model server image from image. The override is checked against the
+// tier's limits like any other: an infeasible one fails synth naming the
+// limit.
+//
+// Moving a stage off Lambda is then one field of its row in [Stages], for
+// example Tier: workload.TierFargate; `make diff` shows the template change
+// and the cost delta.
+func (s Stage) ServiceProps(tier workload.Tier, image service.ImageFunc) *service.InferenceServiceProps {
+	p := &service.InferenceServiceProps{
+		Profile:          s.ModelProfile(),
+		Traffic:          s.Traffic,
+		MonthlyBudgetUSD: s.MonthlyBudgetUSD,
+		Tier:             tier,
+		Architecture:     s.Architecture,
+		ContainerImage:   image,
+		Guard:            &guard.CostGuardProps{Stage: s.Name, EmailSubscribers: s.AlertEmails},
+	}
+	retention := retentionDays[s.LogRetentionDays]
+	p.Fargate.ThrottleRateLimit, p.Fargate.ThrottleBurstLimit, p.Fargate.LogRetention = s.ThrottleRateLimit, s.ThrottleBurstLimit, retention
+	p.SageMaker.ThrottleRateLimit, p.SageMaker.ThrottleBurstLimit, p.SageMaker.LogRetention = s.ThrottleRateLimit, s.ThrottleBurstLimit, retention
+	if s.Region != "" {
+		p.PriceRegion = s.Region
+		p.Guard.PriceRegion = s.Region
+	}
+	return p
+}
