@@ -180,6 +180,12 @@ func TestFargateTier(t *testing.T) {
 		}
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(5))
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+		tpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
+			"PolicyDocument": match(map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{match(map[string]any{
+				"Sid": "AllowCloudWatchAlarmsToPublish", "Action": "sns:Publish", "Effect": "Allow",
+				"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			})})}),
+		})
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ml@example.com"})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {

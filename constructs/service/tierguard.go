@@ -236,6 +236,21 @@ func newTopic(scope constructs.Construct, stage string, emails []string) awssns.
 		MasterKey:   key,
 		EnforceSSL:  jsii.Bool(true),
 	})
+	// A topic policy (EnforceSSL makes one) replaces SNS's default policy,
+	// so this account's CloudWatch alarms are let in explicitly.
+	stack := awscdk.Stack_Of(scope)
+	t.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowCloudWatchAlarmsToPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{t.TopicArn()},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+			"ArnLike": map[string]any{"aws:SourceArn": awscdk.Fn_Join(jsii.String(""), &[]*string{
+				jsii.String("arn:"), stack.Partition(), jsii.String(":cloudwatch:"), stack.Region(), jsii.String(":"),
+				stack.Account(), jsii.String(":alarm:*")})},
+		},
+	}))
 	for _, e := range emails {
 		t.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(e), nil))
 	}
