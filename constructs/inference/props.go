@@ -235,12 +235,11 @@ func (e *ValidationError) Unwrap() []error { return e.Problems }
 // resolved is the configuration after defaults, on a copy of the props.
 type resolved struct {
 	LambdaAPIProps
-	arch            workload.Architecture
-	frontDoorLimit  time.Duration
-	reserved        int // 0 when Unreserved
-	provisionedMax  int
-	provisionedHrs  float64
-	timeoutFromSize bool
+	arch           workload.Architecture
+	frontDoorLimit time.Duration
+	reserved       int // 0 when Unreserved
+	provisionedMax int
+	provisionedHrs float64
 }
 
 // resolve validates p and applies the defaults; p is not modified.
@@ -288,6 +287,9 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	}
 
 	// Memory.
+	if p.MemoryMiB != 0 && p.MemoryProfile != nil {
+		add("MemoryMiB: %d conflicts with MemoryProfile; set one or the other", p.MemoryMiB)
+	}
 	switch {
 	case p.MemoryMiB != 0:
 		if p.MemoryMiB < limits.LambdaMinMemoryMiB || p.MemoryMiB > limits.LambdaMaxMemoryMiB {
@@ -309,13 +311,16 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	}
 
 	// Timeout.
+	if p.Timeout != 0 && p.LatencyProfile != nil {
+		add("Timeout: %s conflicts with LatencyProfile; set one or the other", secs(p.Timeout))
+	}
 	switch {
 	case p.Timeout != 0:
 		switch {
 		case p.Timeout < time.Second || p.Timeout > limits.LambdaMaxTimeout:
 			add("Timeout: %s is outside the allowed 1s to %s", secs(p.Timeout), secs(limits.LambdaMaxTimeout))
 		case p.Timeout%time.Second != 0:
-			add("Timeout: %v is not a whole number of seconds", p.Timeout)
+			add("Timeout: %s is not a whole number of seconds", secs(p.Timeout))
 		case p.Timeout > r.frontDoorLimit:
 			add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s, or raise a REST API's IntegrationTimeout)", secs(p.Timeout), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
 		}
@@ -326,7 +331,7 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 				add("LatencyProfile: %v", e)
 			}
 		}
-		r.Timeout, r.timeoutFromSize = t, true
+		r.Timeout = t
 	default:
 		r.Timeout = min(DefaultTimeout, r.frontDoorLimit)
 	}

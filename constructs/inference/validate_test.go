@@ -44,6 +44,10 @@ func TestValidation(t *testing.T) {
 		{"front door", func(p *LambdaAPIProps) { p.FrontDoor = "grpc" }, []string{`FrontDoor: "grpc" is not one of "rest", "http"`}},
 		{"memory below minimum", func(p *LambdaAPIProps) { p.MemoryMiB = 64 }, []string{"MemoryMiB: 64 is outside the allowed 128 to 10240"}},
 		{"memory above maximum", func(p *LambdaAPIProps) { p.MemoryMiB = 10241 }, []string{"MemoryMiB: 10241 is outside the allowed 128 to 10240"}},
+		{"memory and memory profile", func(p *LambdaAPIProps) { p.MemoryMiB, p.MemoryProfile = 512, &sizing.Profile{} }, []string{"MemoryMiB: 512 conflicts with MemoryProfile; set one or the other"}},
+		{"timeout and latency profile", func(p *LambdaAPIProps) {
+			p.Timeout, p.LatencyProfile = 5*time.Second, &sizing.LatencyProfile{P99: time.Second}
+		}, []string{"Timeout: 5s conflicts with LatencyProfile; set one or the other"}},
 		{"memory profile empty", func(p *LambdaAPIProps) { p.MemoryProfile = &sizing.Profile{} }, []string{"MemoryProfile: "}},
 		{"timeout below a second", func(p *LambdaAPIProps) { p.Timeout = 500 * time.Millisecond }, []string{"Timeout: 0.5s is outside the allowed 1s to 900s"}},
 		{"timeout above lambda maximum", func(p *LambdaAPIProps) { p.Timeout = 901 * time.Second }, []string{"Timeout: 901s is outside the allowed 1s to 900s"}},
