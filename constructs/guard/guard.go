@@ -66,8 +66,6 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 		g.newDashboard()
 	}
 	g.stack().AddMetadata(ptr(guardmeta.MetadataKey), g.Record().Map())
-	awscdk.Annotations_Of(g).AddInfo(ptr(fmt.Sprintf("cost guard for stage %s: budget $%g a month, %d alarms, kill switch %s",
-		cfg.Stage, cfg.MonthlyBudgetUSD, len(g.alarmOrder)+2, map[bool]string{true: "on", false: "off"}[g.ks != nil])))
 	return g
 }
 
