@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -281,6 +282,36 @@ func TestConstructorFailures(t *testing.T) {
 				}
 			}()
 			NewInferenceService(stack, "Inference", &tc.props)
+		})
+	}
+}
+
+// TestKillSwitchTargets binds the container tiers' kill-switch targets to
+// a role and checks the grants name the resources.
+func TestKillSwitchTargets(t *testing.T) {
+	stack := newStack(t, "ServiceTargets")
+	large := NewInferenceService(stack, "Large", &InferenceServiceProps{Profile: bigModel, ContainerImage: testImage})
+	gpu := NewInferenceService(stack, "Gpu", &InferenceServiceProps{Profile: gpuModel, ContainerImage: testImage})
+	role := awsiam.NewRole(stack, jsii.String("KillSwitchRole"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+	})
+	fb := FargateTarget(large.Fargate()).BindKillSwitch(role)
+	sb := SageMakerTarget(gpu.SageMaker()).BindKillSwitch(role)
+	if fb.Kind != KindECSService || sb.Kind != KindSageMakerEndpoint {
+		t.Errorf("kinds %q, %q", fb.Kind, sb.Kind)
+	}
+	if *sb.Name != gpu.SageMaker().EndpointName() {
+		t.Errorf("endpoint target name %q, want %q", *sb.Name, gpu.SageMaker().EndpointName())
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	for _, statement := range []map[string]any{
+		{"Action": []any{"ecs:DescribeServices", "ecs:UpdateService"}, "Resource": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("LargeFargate.*"))}},
+		{"Action": []any{"sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"}},
+		{"Action": []any{"application-autoscaling:DescribeScalableTargets", "application-autoscaling:RegisterScalableTarget"}, "Resource": "*"},
+	} {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+			"PolicyDocument": match(map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{match(statement)})}),
+			"Roles":          []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("KillSwitchRole.*"))}},
 		})
 	}
 }
