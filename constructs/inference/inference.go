@@ -199,6 +199,10 @@ func (a *LambdaAPI) newAlias() {
 }
 
 // accessLogFormat renders a one-line JSON access log from $context fields.
+// Values are quoted, except the ...String variables, which API Gateway
+// renders quoted and escaped itself; free-text variables that it does not
+// escape (validation and integration error strings) are left out, so every
+// line stays valid JSON.
 func accessLogFormat(fields map[string]string) awsapigateway.AccessLogFormat {
 	var b strings.Builder
 	b.WriteByte('{')
@@ -207,7 +211,11 @@ func accessLogFormat(fields map[string]string) awsapigateway.AccessLogFormat {
 			b.WriteByte(',')
 		}
 		key, _ := json.Marshal(k)
-		fmt.Fprintf(&b, `%s:"%s"`, key, fields[k])
+		if v := fields[k]; strings.HasSuffix(v, "String") {
+			fmt.Fprintf(&b, `%s:%s`, key, v)
+		} else {
+			fmt.Fprintf(&b, `%s:"%s"`, key, v)
+		}
 	}
 	b.WriteByte('}')
 	return awsapigateway.AccessLogFormat_Custom(jsii.String(b.String()))
@@ -226,8 +234,8 @@ var restAccessLogFields = map[string]string{
 	"responseLatency":    "$context.responseLatency",
 	"integrationLatency": "$context.integrationLatency",
 	"integrationStatus":  "$context.integrationStatus",
-	"errorMessage":       "$context.error.message",
-	"validationError":    "$context.error.validationErrorString",
+	"errorMessage":       "$context.error.messageString",
+	"errorType":          "$context.error.responseType",
 	"apiKeyId":           "$context.identity.apiKeyId",
 	"userAgent":          "$context.identity.userAgent",
 }
@@ -244,8 +252,8 @@ var httpAccessLogFields = map[string]string{
 	"responseLatency":    "$context.responseLatency",
 	"integrationLatency": "$context.integrationLatency",
 	"integrationStatus":  "$context.integrationStatus",
-	"errorMessage":       "$context.error.message",
-	"integrationError":   "$context.integrationErrorMessage",
+	"errorMessage":       "$context.error.messageString",
+	"errorType":          "$context.error.responseType",
 	"userAgent":          "$context.identity.userAgent",
 }
 
@@ -367,7 +375,7 @@ func (a *LambdaAPI) newRESTAPI() {
 				"Abuse is bounded by API keys, the usage plan's quota, stage throttling and reserved concurrency; associate a web ACL with the stage if the API faces hostile traffic.")},
 		{Id: jsii.String("AwsSolutions-APIG6"), Reason: jsii.String(
 			"Execution logging needs an account-wide API Gateway CloudWatch role that this stack does not own; " +
-				"every request is recorded in the stage's JSON access log (status, latency, integration error, validation error, API key id).")},
+				"every request is recorded in the stage's JSON access log (status, latency, integration status, error type and message, API key id).")},
 	}, nil)
 }
 

@@ -3,6 +3,7 @@ package inference
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -152,12 +153,15 @@ func TestDefaults(t *testing.T) {
 			"ThrottlingRateLimit": DefaultThrottleRateLimit, "ThrottlingBurstLimit": DefaultThrottleBurstLimit,
 		}},
 	})
+	// The format is JSON once API Gateway substitutes the variables (a
+	// ...String variable arrives quoted and escaped).
 	format := stage["AccessLogSetting"].(map[string]any)["Format"].(string)
+	sample := strings.ReplaceAll(format, "$context.error.messageString", `"Invalid request body"`)
 	var fields map[string]string
-	if err := json.Unmarshal([]byte(format), &fields); err != nil {
+	if err := json.Unmarshal([]byte(sample), &fields); err != nil {
 		t.Fatalf("access log format %q is not JSON: %v", format, err)
 	}
-	if fields["requestId"] != "$context.requestId" || fields["status"] != "$context.status" || fields["validationError"] == "" {
+	if fields["requestId"] != "$context.requestId" || fields["status"] != "$context.status" || fields["apiKeyId"] != "$context.identity.apiKeyId" || fields["errorMessage"] != "Invalid request body" {
 		t.Errorf("access log fields = %v", fields)
 	}
 	// Usage plan with a monthly quota, throttling and an API key.
