@@ -41,3 +41,40 @@ func benchPredict(b *testing.B, n int) {
 
 func BenchmarkPredict1(b *testing.B)  { benchPredict(b, 1) }
 func BenchmarkPredict16(b *testing.B) { benchPredict(b, 16) }
+
+// benchInfer times the engine alone: the batch is featurized once, outside
+// the loop. This is the "warm model time per instance".
+func benchInfer(b *testing.B, n int) {
+	m, err := model.Load(spamDir, model.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := m.NewBatch(n)
+	for range n {
+		_ = m.AddText(batch, "Congratulations! You have won a FREE prize. Click here now to claim your cash reward")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Predict(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/instance")
+}
+
+func BenchmarkInfer1(b *testing.B)  { benchInfer(b, 1) }
+func BenchmarkInfer16(b *testing.B) { benchInfer(b, 16) }
+
+// BenchmarkFeaturize times hashing one short text into a row.
+func BenchmarkFeaturize(b *testing.B) {
+	m, err := model.Load(spamDir, model.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := make([]float32, m.Manifest.Input.Dims)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(row)
+		m.Manifest.Featurizer.HashText("Congratulations! You have won a FREE prize. Click here now to claim your cash reward", row)
+	}
+}

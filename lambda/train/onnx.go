@@ -1,9 +1,6 @@
 package train
 
 import (
-	"encoding/binary"
-	"math"
-
 	"github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
 )
@@ -21,16 +18,19 @@ const (
 //
 //	probabilities = Softmax(Relu(features·W1 + B1)·W2 + B2, axis=1)
 //
-// with a dynamic batch dimension. Weights are stored as float32 raw data
+// with a dynamic batch dimension. Weights are stored as packed float32
 // and the protobuf is marshalled deterministically, so equal weights give
 // equal bytes.
 func ExportONNX(m *MLP, graphName, producerVersion string) ([]byte, error) {
+	// float_data (packed) rather than raw_data: gonnx hands float_data to
+	// the tensor as it is, while it converts raw_data four bytes at a time,
+	// which made loading the model the larger part of a cold start.
 	f32 := func(name string, dims []int64, v []float64) *onnx.TensorProto {
-		raw := make([]byte, 4*len(v))
+		data := make([]float32, len(v))
 		for i, x := range v {
-			binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(float32(x)))
+			data[i] = float32(x)
 		}
-		return &onnx.TensorProto{Name: name, Dims: dims, DataType: int32(onnx.TensorProto_FLOAT), RawData: raw}
+		return &onnx.TensorProto{Name: name, Dims: dims, DataType: int32(onnx.TensorProto_FLOAT), FloatData: data}
 	}
 	valueInfo := func(name string, dims ...*onnx.TensorShapeProto_Dimension) *onnx.ValueInfoProto {
 		return &onnx.ValueInfoProto{Name: name, Type: &onnx.TypeProto{Value: &onnx.TypeProto_TensorType{
