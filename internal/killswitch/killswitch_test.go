@@ -102,7 +102,8 @@ func TestTripAndRestore(t *testing.T) {
 			// THEN it records, then sets 0 on the guarded function only.
 			wantCalls := []string{"GetParameter " + param, "GetFunctionConcurrency infer-dev", "PutParameter " + param, "GetFunctionConcurrency infer-dev"}
 			if tt.before == nil || *tt.before != 0 {
-				wantCalls = append(wantCalls, "PutFunctionConcurrency infer-dev 0", "PutParameter "+param, "Publish "+topic)
+				// Record, stop, log the event, notify, mark the notice sent.
+				wantCalls = append(wantCalls, "PutFunctionConcurrency infer-dev 0", "PutParameter "+param, "Publish "+topic, "PutParameter "+param)
 			}
 			if got := f.Calls(); !reflect.DeepEqual(got, wantCalls) {
 				t.Errorf("calls:\n got %q\nwant %q", got, wantCalls)
@@ -325,5 +326,30 @@ func TestConfigFromEnv(t *testing.T) {
 	})
 	if err != nil || c.StateParameter != "/costguard/prod/killswitch" || c.Targets[0].ID() != "lambda:f" {
 		t.Errorf("ConfigFromEnv = %+v, %v", c, err)
+	}
+}
+
+// A notice that failed is sent by the retry of the same trip, once.
+func TestTripNoticeRetried(t *testing.T) {
+	ctx := context.Background()
+	f, s := setup(t, map[string]*int32{"infer-dev": fakeaws.Int32(4)}, "infer-dev")
+	f.FailPublish = 1
+	if _, err := s.Trip(ctx, "runaway"); err == nil || !strings.Contains(err.Error(), "notify: ") {
+		t.Fatalf("error = %v, want the failed notice", err)
+	}
+	if len(f.Published) != 0 {
+		t.Fatalf("published %+v", f.Published)
+	}
+	if _, err := s.Trip(ctx, "runaway (retry)"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Published) != 1 || !strings.Contains(f.Published[0].Message, "Why: runaway\n") {
+		t.Fatalf("published %+v, want the first trip's notice", f.Published)
+	}
+	if _, err := s.Trip(ctx, "budget"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Published) != 1 {
+		t.Errorf("notified %d times", len(f.Published))
 	}
 }

@@ -48,6 +48,8 @@ type Event struct {
 	Action  string    `json:"action"`
 	Reason  string    `json:"reason"`
 	Changes []string  `json:"changes,omitempty"`
+	// Notified says the topic was told (trips only).
+	Notified bool `json:"notified,omitempty"`
 }
 
 // Tripped reports whether any resource is recorded as stopped.

@@ -129,8 +129,18 @@ func (s *Switch) Trip(ctx context.Context, reason string) (Report, error) {
 		if err := s.Store.Save(ctx, st); err != nil {
 			errs = append(errs, err)
 		}
-		if err := s.notify(ctx, "kill switch tripped", s.tripMessage(r)); err != nil {
+	}
+	// Tell the topic about the latest trip unless it was told already: a
+	// notice that failed is sent by the retry, which changes nothing else.
+	if n := len(st.History); n > 0 && st.History[n-1].Action == "trip" && !st.History[n-1].Notified && st.Tripped() {
+		last := st.History[n-1]
+		if err := s.notify(ctx, "kill switch tripped", s.tripMessage(Report{Reason: last.Reason, Changes: last.Changes})); err != nil {
 			errs = append(errs, err)
+		} else if s.Notifier != nil {
+			st.History[n-1].Notified = true
+			if err := s.Store.Save(ctx, st); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return r, errors.Join(errs...)

@@ -35,6 +35,9 @@ type Server struct {
 	// FailPut makes the next n PutFunctionConcurrency calls fail with a
 	// ServiceException.
 	FailPut int
+	// FailPublish makes the next n Publish calls fail with an
+	// InternalError.
+	FailPublish int
 	// URL is the server's base URL.
 	URL string
 }
@@ -205,6 +208,12 @@ func (f *Server) sns(w http.ResponseWriter, body []byte) {
 		return
 	}
 	f.calls = append(f.calls, "Publish "+form.Get("TopicArn"))
+	if f.FailPublish > 0 {
+		f.FailPublish--
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected failure</Message></Error></ErrorResponse>`)
+		return
+	}
 	f.Published = append(f.Published, Published{form.Get("TopicArn"), form.Get("Subject"), form.Get("Message")})
 	var resp struct {
 		XMLName   xml.Name `xml:"PublishResponse"`
