@@ -205,9 +205,6 @@ func (s *InferenceService) attachTierGuard(p InferenceServiceProps) {
 		g.alarms[a.name] = alarm
 	}
 	s.tierGuard = g
-	awscdk.Annotations_Of(s).AddInfo(jsii.String(fmt.Sprintf(
-		"cost guard for tier %s: spend alarm at $%g a month and %d operational alarms; the budget and the kill switch need constructs/guard to accept a %s target",
-		s.decision.Tier, budget*burn, len(alarms), s.decision.Tier)))
 }
 
 func (g *TierGuard) addActions(a awscloudwatch.Alarm) {
