@@ -315,3 +315,28 @@ func TestKillSwitchTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestAsyncTier places a 20-minute job: no synchronous tier can wait that
+// long behind a REST API, so it goes to SageMaker asynchronous inference.
+func TestAsyncTier(t *testing.T) {
+	stack := newStack(t, "ServiceAsync")
+	addNag(stack)
+	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
+		Profile:          batchJob,
+		Traffic:          workload.Traffic{RequestsPerMonth: 1000},
+		MonthlyBudgetUSD: 100,
+		ContainerImage:   testImage,
+		Guard:            &guard.CostGuardProps{Stage: "batch"},
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	if s.Tier() != workload.TierSageMakerAsync {
+		t.Fatalf("tier %s, want sagemaker-async (reasons %q)", s.Tier(), s.Decision().Reasons)
+	}
+	tpl.HasResourceProperties(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), map[string]any{"MinCapacity": 0})
+	tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"MetricName": "HasBacklogWithoutCapacity", "AlarmActions": assertions.Match_AnyValue(),
+	})
+	if f := nagFindings(t, stack); len(f) > 0 {
+		t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
+	}
+}
