@@ -19,7 +19,15 @@ type gonnxEngine struct {
 }
 
 func newGonnxEngine(spec EngineSpec) (Engine, error) {
-	m, err := gonnx.NewModelFromBytes(spec.ONNX)
+	mp, err := decodeONNX(spec.ONNX)
+	if err != nil {
+		// Outside the fast decoder's subset, or malformed: let the
+		// protobuf runtime decide.
+		if mp, err = gonnx.ModelProtoFromBytes(spec.ONNX); err != nil {
+			return nil, fmt.Errorf("gonnx: decode model: %w", err)
+		}
+	}
+	m, err := gonnx.NewModel(mp)
 	if err != nil {
 		return nil, fmt.Errorf("gonnx: load model: %w", err)
 	}
