@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -61,8 +63,12 @@ func New(c Config, cfg aws.Config) *Switch {
 	s := &Switch{
 		Stage:   c.Stage,
 		Targets: c.Targets,
-		Drivers: map[string]Driver{KindLambda: LambdaDriver{Client: lambda.NewFromConfig(cfg)}},
-		Store:   SSMStore{Client: ssm.NewFromConfig(cfg), Name: c.StateParameter, Stage: c.Stage},
+		Drivers: map[string]Driver{
+			KindLambda:            LambdaDriver{Client: lambda.NewFromConfig(cfg)},
+			KindECSService:        ECSDriver{ECS: ecs.NewFromConfig(cfg), AutoScaling: applicationautoscaling.NewFromConfig(cfg)},
+			KindSageMakerEndpoint: SageMakerDriver{AutoScaling: applicationautoscaling.NewFromConfig(cfg)},
+		},
+		Store: SSMStore{Client: ssm.NewFromConfig(cfg), Name: c.StateParameter, Stage: c.Stage},
 	}
 	if c.TopicARN != "" {
 		s.Notifier = SNSNotifier{Client: sns.NewFromConfig(cfg), TopicARN: c.TopicARN}

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,8 +40,19 @@ type Server struct {
 	// FailPublish makes the next n Publish calls fail with an
 	// InternalError.
 	FailPublish int
+	// Services maps "CLUSTER/SERVICE" to an ECS service's desired count.
+	Services map[string]int32
+	// Scalable maps an Application Auto Scaling resource id (such as
+	// service/CLUSTER/SERVICE or endpoint/E/variant/V) to its target.
+	Scalable map[string]*ScalableTarget
 	// URL is the server's base URL.
 	URL string
+}
+
+// ScalableTarget is an Application Auto Scaling target.
+type ScalableTarget struct {
+	Namespace, Dimension string
+	Min, Max             int32
 }
 
 // Published is one SNS message.
@@ -50,7 +63,7 @@ type Published struct{ Topic, Subject, Message string }
 // call it.
 func New(t testing.TB, functions map[string]*int32) (*Server, aws.Config) {
 	t.Helper()
-	f := &Server{Reserved: functions, Params: map[string]string{}}
+	f := &Server{Reserved: functions, Params: map[string]string{}, Services: map[string]int32{}, Scalable: map[string]*ScalableTarget{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -93,8 +106,12 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/concurrency"):
 		f.lambda(w, r, body)
-	case r.Header.Get("X-Amz-Target") != "":
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AmazonSSM."):
 		f.ssm(w, r.Header.Get("X-Amz-Target"), body)
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AnyScaleFrontendService."):
+		f.autoScaling(w, r.Header.Get("X-Amz-Target"), body)
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AmazonEC2ContainerServiceV20141113."):
+		f.ecs(w, r.Header.Get("X-Amz-Target"), body)
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		f.sns(w, body)
 	default:
@@ -221,4 +238,100 @@ func (f *Server) sns(w http.ResponseWriter, body []byte) {
 	}
 	resp.MessageID = fmt.Sprintf("msg-%d", len(f.Published))
 	xml.NewEncoder(w).Encode(resp)
+}
+
+func jsonError(w http.ResponseWriter, code int, typ, msg string) {
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `{"__type":%q,"message":%q}`, typ, msg)
+}
+
+func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	var in struct {
+		ServiceNamespace, ScalableDimension, ResourceId string
+		ResourceIds                                     []string
+		MinCapacity, MaxCapacity                        *int32
+		NextToken                                       string
+	}
+	if err := json.Unmarshal(body, &in); err != nil || in.ServiceNamespace == "" || in.ScalableDimension == "" {
+		jsonError(w, http.StatusBadRequest, "ValidationException", "ServiceNamespace and ScalableDimension are required")
+		return
+	}
+	switch target {
+	case "AnyScaleFrontendService.DescribeScalableTargets":
+		f.calls = append(f.calls, fmt.Sprintf("DescribeScalableTargets %s %s", in.ServiceNamespace, strings.Join(in.ResourceIds, ",")))
+		var ids []string
+		for id, t := range f.Scalable {
+			if t.Namespace == in.ServiceNamespace && t.Dimension == in.ScalableDimension && (len(in.ResourceIds) == 0 || slices.Contains(in.ResourceIds, id)) {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		// One target a page, to exercise pagination.
+		start := 0
+		if in.NextToken != "" {
+			start, _ = strconv.Atoi(in.NextToken)
+		}
+		out := map[string]any{"ScalableTargets": []any{}}
+		if start < len(ids) {
+			t := f.Scalable[ids[start]]
+			out["ScalableTargets"] = []any{map[string]any{"ServiceNamespace": t.Namespace, "ScalableDimension": t.Dimension, "ResourceId": ids[start],
+				"MinCapacity": t.Min, "MaxCapacity": t.Max, "RoleARN": "arn:aws:iam::123456789012:role/aas", "CreationTime": 946684800}}
+			if start+1 < len(ids) {
+				out["NextToken"] = strconv.Itoa(start + 1)
+			}
+		}
+		b, _ := json.Marshal(out)
+		w.Write(b)
+	case "AnyScaleFrontendService.RegisterScalableTarget":
+		t, ok := f.Scalable[in.ResourceId]
+		if !ok || in.MinCapacity == nil || in.MaxCapacity == nil || *in.MinCapacity > *in.MaxCapacity {
+			jsonError(w, http.StatusBadRequest, "ValidationException", "unknown target or bad capacities")
+			return
+		}
+		f.calls = append(f.calls, fmt.Sprintf("RegisterScalableTarget %s %d..%d", in.ResourceId, *in.MinCapacity, *in.MaxCapacity))
+		t.Min, t.Max = *in.MinCapacity, *in.MaxCapacity
+		io.WriteString(w, `{"ScalableTargetARN":"arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x"}`)
+	default:
+		jsonError(w, http.StatusBadRequest, "UnknownOperationException", target)
+	}
+}
+
+func (f *Server) ecs(w http.ResponseWriter, target string, body []byte) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	var in struct {
+		Cluster      string   `json:"cluster"`
+		Services     []string `json:"services"`
+		Service      string   `json:"service"`
+		DesiredCount *int32   `json:"desiredCount"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		jsonError(w, http.StatusBadRequest, "InvalidParameterException", "bad JSON")
+		return
+	}
+	switch target {
+	case "AmazonEC2ContainerServiceV20141113.DescribeServices":
+		f.calls = append(f.calls, "DescribeServices "+in.Cluster+"/"+strings.Join(in.Services, ","))
+		services, failures := []any{}, []any{}
+		for _, s := range in.Services {
+			if n, ok := f.Services[in.Cluster+"/"+s]; ok {
+				services = append(services, map[string]any{"serviceName": s, "desiredCount": n, "runningCount": n, "status": "ACTIVE"})
+			} else {
+				failures = append(failures, map[string]any{"arn": s, "reason": "MISSING"})
+			}
+		}
+		b, _ := json.Marshal(map[string]any{"services": services, "failures": failures})
+		w.Write(b)
+	case "AmazonEC2ContainerServiceV20141113.UpdateService":
+		key := in.Cluster + "/" + in.Service
+		if _, ok := f.Services[key]; !ok || in.DesiredCount == nil {
+			jsonError(w, http.StatusBadRequest, "ServiceNotFoundException", "Service not found.")
+			return
+		}
+		f.calls = append(f.calls, fmt.Sprintf("UpdateService %s %d", key, *in.DesiredCount))
+		f.Services[key] = *in.DesiredCount
+		fmt.Fprintf(w, `{"service":{"serviceName":%q,"desiredCount":%d,"status":"ACTIVE"}}`, in.Service, *in.DesiredCount)
+	default:
+		jsonError(w, http.StatusBadRequest, "UnknownOperationException", target)
+	}
 }
