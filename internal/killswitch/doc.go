@@ -3,9 +3,11 @@
 // The cost guard's kill-switch Lambda (cmd/killswitch) and the
 // `costguard restore` command share this package. Tripping the switch
 // records, for every guarded resource, the setting it is about to change
-// (a Lambda function's reserved concurrency, or the absence of one) in the
-// stage's state parameter in SSM Parameter Store, then sets the resource to
-// stop serving (reserved concurrency 0), and notifies the stage's topic.
+// (a Lambda function's reserved concurrency, or the absence of one; an ECS
+// service's desired count and scaling bounds; a SageMaker endpoint's
+// variants' scaling bounds) in the stage's state parameter in SSM Parameter
+// Store, then stops the resource (reserved concurrency 0, 0 tasks, variants
+// at their minimum), and notifies the stage's topic.
 // Restoring puts back exactly what was recorded — PutFunctionConcurrency
 // with the old value, or DeleteFunctionConcurrency where there was none —
 // and clears the record.

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// Driver stops and restores one kind of resource. Drivers exist for Lambda
-// functions today; Fargate services (desired count 0) and SageMaker
-// endpoints (minimum capacity) plug in here.
+// Driver stops and restores one kind of resource: [LambdaDriver] (reserved
+// concurrency 0), [ECSDriver] (a Fargate service at 0 tasks) and
+// [SageMakerDriver] (an endpoint's variants at their minimum).
 type Driver interface {
 	// Current returns the setting Stop is about to change, as JSON that
 	// Restore reads back.
