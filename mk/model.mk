@@ -52,3 +52,18 @@ $(ORT_LIB):
 .PHONY: test-onnxruntime
 test-onnxruntime: $(ORT_LIB) ## Check the second engine (ONNX Runtime, cgo, -tags onnxruntime) against gonnx.
 	ONNXRUNTIME_LIB=$(ORT_LIB) go test -count=1 -tags onnxruntime -run ONNXRuntime ./lambda/model
+
+# The optional image model: scikit-learn's 8×8 digits (BSD-3), taken from
+# Debian's python3-sklearn package without installing it or its dependencies.
+DIGITS_DATA := $(TOOLS)/data/digits.csv.gz
+
+$(DIGITS_DATA):
+	rm -rf $(TOOLS)/data/deb && mkdir -p $(TOOLS)/data/deb
+	cd $(TOOLS)/data/deb && apt-get download python3-sklearn && dpkg-deb -x python3-sklearn_*.deb x
+	cp $(TOOLS)/data/deb/x/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz $@
+	rm -rf $(TOOLS)/data/deb
+
+.PHONY: model-digits
+model-digits: $(DIGITS_DATA) ## Retrain the 8x8 digits model (vector input) into lambda/models/digits.
+	go run ./lambda/cmd/train -model digits -data $(DIGITS_DATA) -out lambda/models/digits -min-accuracy 0.97
+	sha256sum lambda/models/digits/model.onnx

@@ -289,3 +289,55 @@ func TestHashText(t *testing.T) {
 		}
 	})
 }
+
+// TestCommittedDigitsModel pins the image model: sha256, recorded accuracy,
+// and the first image of each digit in the data set (testdata/digits.json,
+// scikit-learn digits, BSD-3).
+func TestCommittedDigitsModel(t *testing.T) {
+	const dir = "../models/digits"
+	b, err := os.ReadFile(filepath.Join(dir, model.ONNXFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Load(dir, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := model.SHA256Hex(b); got != m.Manifest.ONNX.SHA256 || m.Manifest.Training.TestAccuracy < 0.97 {
+		t.Fatalf("sha256 %s (manifest %s), accuracy %v", got, m.Manifest.ONNX.SHA256, m.Manifest.Training.TestAccuracy)
+	}
+	raw, err := os.ReadFile("testdata/digits.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imgs []struct {
+		Label  string
+		Pixels []float64
+	}
+	if err := json.Unmarshal(raw, &imgs); err != nil {
+		t.Fatal(err)
+	}
+	batch := m.NewBatch(len(imgs))
+	for _, img := range imgs {
+		if err := m.AddVector(batch, img.Pixels); err != nil {
+			t.Fatal(err)
+		}
+	}
+	preds, err := m.Predict(batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range preds {
+		t.Run("digit "+imgs[i].Label, func(t *testing.T) {
+			if p.Label != imgs[i].Label {
+				t.Errorf("label %s (score %.3f), want %s", p.Label, p.Score, imgs[i].Label)
+			}
+		})
+	}
+	if err := m.AddVector(batch, []float64{1, 2, 3}); err == nil || !strings.Contains(err.Error(), "got 3 numbers, want 64") {
+		t.Errorf("short vector: %v", err)
+	}
+	if err := m.AddText(batch, "a text"); err == nil {
+		t.Error("a text instance was accepted by a vector model")
+	}
+}
