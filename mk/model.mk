@@ -18,10 +18,12 @@ model: $(MODEL_DATA)/file_list.json ## Retrain the spam model reproducibly into 
 	go run ./lambda/cmd/train -data $(MODEL_DATA) -out $(MODEL_DIR_SPAM)
 	sha256sum $(MODEL_DIR_SPAM)/model.onnx
 
+SERVE_MODEL ?= spam
+
 .PHONY: serve
-serve: ## Serve the committed spam model on http://127.0.0.1:$${PORT:-8080} (POST /predict, GET /health).
+serve: ## Serve a committed model (SERVE_MODEL=spam|digits) on http://127.0.0.1:$${PORT:-8080}: POST /predict, GET /health.
 	go build -o $(ROOT)/build/bootstrap ./lambda/cmd/bootstrap
-	MODEL_DIR=$(ROOT)/$(MODEL_DIR_SPAM) HOST=$${HOST:-127.0.0.1} SERVER_MODE=http LOG_FORMAT=$${LOG_FORMAT:-text} $(ROOT)/build/bootstrap
+	MODEL_DIR=$(ROOT)/lambda/models/$(SERVE_MODEL) HOST=$${HOST:-127.0.0.1} SERVER_MODE=http LOG_FORMAT=$${LOG_FORMAT:-text} $(ROOT)/build/bootstrap
 
 .PHONY: bootstrap
 bootstrap: ## Build the Lambda asset (bootstrap + model/) and its zip for arm64 into build/lambda.

@@ -49,5 +49,7 @@ func Run(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	log.Info("listening", "face", string(cfg.Face), "addr", ln.Addr().String())
-	return s.Serve(ctx, ln)
+	err = s.Serve(ctx, ln)
+	log.Info("stopped", "face", string(cfg.Face), "error", fmt.Sprint(err))
+	return err
 }
