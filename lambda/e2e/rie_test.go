@@ -148,7 +148,8 @@ func TestEmulatorDeadline(t *testing.T) {
 }
 
 // TestEmulatorBrokenModel starts the function with a model whose bytes do
-// not match the manifest: the cold start must fail and say why.
+// not match the manifest: the cold start must fail and say why, in the
+// function's output and to the caller.
 func TestEmulatorBrokenModel(t *testing.T) {
 	needRIE(t)
 	dir := t.TempDir()
@@ -171,6 +172,13 @@ func TestEmulatorBrokenModel(t *testing.T) {
 	_, body := do(t, http.MethodPost, url, "application/json", event)
 	if strings.Contains(string(body), `"statusCode":200`) {
 		t.Fatalf("a corrupted model served: %s", body)
+	}
+	// The runtime reported the reason through the Runtime API's init/error,
+	// so the caller sees it, not only "Runtime exited".
+	var fnErr struct{ ErrorMessage, ErrorType string }
+	if err := json.Unmarshal(body, &fnErr); err != nil || fnErr.ErrorType != "Runtime.ModelLoadError" ||
+		!strings.Contains(fnErr.ErrorMessage, "sha256 is") {
+		t.Errorf("caller sees %s, want a Runtime.ModelLoadError naming the sha256 mismatch", body)
 	}
 	if out := p.out.String(); !strings.Contains(out, "sha256 is") || !strings.Contains(out, "manifest says") {
 		t.Errorf("cold start failure does not name the sha256 mismatch:\n%s", out)

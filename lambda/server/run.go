@@ -1,12 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/costguard-ml/costguard/lambda/model"
@@ -29,8 +34,16 @@ func Run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	log := NewLogger(cfg, stdout)
 	m, err := model.Load(cfg.ModelDir, model.Options{Engine: cfg.Engine})
 	if err != nil {
+		err = fmt.Errorf("load model from MODEL_DIR=%q: %w", cfg.ModelDir, err)
 		log.Error("model load failed", "model_dir", cfg.ModelDir, "error", err.Error())
-		return fmt.Errorf("load model from MODEL_DIR=%q: %w", cfg.ModelDir, err)
+		if cfg.Face == FaceLambda {
+			// Tell the Lambda service why init failed, so the caller and
+			// the console see the reason, not only "Runtime exited".
+			if rerr := reportInitError(os.Getenv("AWS_LAMBDA_RUNTIME_API"), err); rerr != nil {
+				log.Error("reporting the init error failed", "error", rerr.Error())
+			}
+		}
+		return err
 	}
 	var metrics *EMF
 	if cfg.Metrics {
@@ -52,4 +65,28 @@ func Run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	err = s.Serve(ctx, ln)
 	log.Info("stopped", "face", string(cfg.Face), "error", fmt.Sprint(err))
 	return err
+}
+
+// InitErrorType is the error type reported to the Lambda Runtime API when
+// the model cannot be loaded.
+const InitErrorType = "Runtime.ModelLoadError"
+
+// reportInitError posts err to the Runtime API's init/error endpoint.
+func reportInitError(runtimeAPI string, err error) error {
+	body, _ := json.Marshal(map[string]any{"errorMessage": err.Error(), "errorType": InitErrorType})
+	req, rerr := http.NewRequest(http.MethodPost, "http://"+runtimeAPI+"/2018-06-01/runtime/init/error", bytes.NewReader(body))
+	if rerr != nil {
+		return rerr
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Lambda-Runtime-Function-Error-Type", InitErrorType)
+	resp, rerr := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	if rerr != nil {
+		return rerr
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("runtime API answered %s", resp.Status)
+	}
+	return nil
 }
