@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strconv"
@@ -61,12 +62,23 @@ var EnvVars = []EnvVar{
 	{"LOG_LEVEL", "info", "debug, info, warn, error", "slog level"},
 	{"LOG_FORMAT", "json", "json, text", "slog handler"},
 	{"HOST", "0.0.0.0", "an IP address or host name", "address the HTTP faces listen on"},
-	{"PORT", "8080", "1-65535", "HTTP face port (SageMaker uses SAGEMAKER_BIND_TO_PORT or 8080)"},
+	{"PORT", "8080", "1-65535", "HTTP face port"},
+	{"SAGEMAKER_BIND_TO_PORT", "8080", "1-65535", "SageMaker face port"},
 	{"MAX_BODY_BYTES", "6291456", "1-104857600", "largest request body; larger gets 413"},
 	{"MAX_INSTANCES", "64", "1-10000", "most instances per request; more gets 400"},
 	{"DEADLINE_MARGIN_MS", "50", "0-60000", "answer 503 when less than this is left before the invocation deadline"},
 	{"REQUEST_TIMEOUT_MS", "0 (none)", "0-3600000", "deadline given to each request on the HTTP faces"},
 	{"METRICS", "emf", "emf, off", "CloudWatch Embedded Metric Format lines on stdout"},
+	{"ONNXRUNTIME_LIB", "none", "path of libonnxruntime.so", "only for ENGINE=onnxruntime"},
+}
+
+// Usage writes the command line and the environment variables to w.
+func Usage(w io.Writer, name string) {
+	fmt.Fprintf(w, "usage: %s [serve]\n\nServes a model as an AWS Lambda function (when AWS_LAMBDA_RUNTIME_API is set),\n"+
+		"a SageMaker container (argument serve) or an HTTP server (otherwise).\n\nenvironment:\n", name)
+	for _, v := range EnvVars {
+		fmt.Fprintf(w, "  %-22s %s\n  %-22s default: %s; allowed: %s\n", v.Name, v.Doc, "", v.Default, v.Allowed)
+	}
 }
 
 // ConfigFromEnv reads the configuration. getenv is os.Getenv in production;

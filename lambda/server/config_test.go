@@ -116,3 +116,30 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestEnvVarsDocumented keeps EnvVars (printed by bootstrap -h and copied
+// into docs/model-server.md) in step with what ConfigFromEnv reads.
+func TestEnvVarsDocumented(t *testing.T) {
+	read := map[string]bool{}
+	getenv := func(k string) string { read[k] = true; return "" }
+	for _, args := range [][]string{nil, {"serve"}} {
+		if _, err := server.ConfigFromEnv(getenv, args, "/var/task"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	delete(read, "AWS_LAMBDA_RUNTIME_API") // set by Lambda, not by users
+	documented := map[string]bool{}
+	for _, v := range server.EnvVars {
+		documented[v.Name] = true
+	}
+	for k := range read {
+		if !documented[k] {
+			t.Errorf("%s is read but missing from EnvVars", k)
+		}
+	}
+	for k := range documented {
+		if !read[k] && k != "ONNXRUNTIME_LIB" {
+			t.Errorf("%s is documented but never read", k)
+		}
+	}
+}

@@ -28,6 +28,10 @@ func run() int {
 		}
 		exeDir = filepath.Dir(exe)
 	}
+	if len(os.Args) > 1 && (os.Args[1] == "-h" || os.Args[1] == "-help" || os.Args[1] == "--help") {
+		server.Usage(os.Stdout, filepath.Base(os.Args[0]))
+		return 0
+	}
 	cfg, err := server.ConfigFromEnv(os.Getenv, os.Args[1:], exeDir)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
