@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/pricing"
@@ -118,6 +119,10 @@ func TestPropsValidation(t *testing.T) {
 		{"architecture", InferenceServiceProps{Profile: textModel, Architecture: "riscv"}, []string{
 			`Architecture: "riscv" is not one of arm64, x86_64`}},
 		{"price region", InferenceServiceProps{Profile: textModel, PriceRegion: "mars-1"}, []string{"PriceRegion: "}},
+		{"guard without a budget", InferenceServiceProps{Profile: textModel, Guard: &guard.CostGuardProps{Stage: "dev"}}, []string{
+			"MonthlyBudgetUSD: required with Guard"}},
+		{"no tier fits", InferenceServiceProps{Profile: Profile{PeakMemoryMB: 200_000, P99LatencyMs: 10}}, []string{
+			"Profile: no tier can serve this model"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
