@@ -21,12 +21,12 @@ model: $(MODEL_DATA)/file_list.json ## Retrain the spam model reproducibly into 
 SERVE_MODEL ?= spam
 
 .PHONY: serve
-serve: ## Serve a committed model (SERVE_MODEL=spam|digits) on http://127.0.0.1:$${PORT:-8080}: POST /predict, GET /health.
+serve: ## Serve a committed model (SERVE_MODEL=spam|digits) on 127.0.0.1:PORT (default 8080): POST /predict, GET /health.
 	go build -o $(ROOT)/build/bootstrap ./lambda/cmd/bootstrap
 	MODEL_DIR=$(ROOT)/lambda/models/$(SERVE_MODEL) HOST=$${HOST:-127.0.0.1} SERVER_MODE=http LOG_FORMAT=$${LOG_FORMAT:-text} $(ROOT)/build/bootstrap
 
-.PHONY: bootstrap
-bootstrap: ## Build the Lambda asset (bootstrap + model/) and its zip for arm64 into build/lambda.
+.PHONY: lambda-asset
+lambda-asset: ## Build the Lambda asset (bootstrap + model/) and its zip for GOARCH (default arm64) into build/lambda.
 	rm -rf build/lambda && mkdir -p build/lambda/asset/model
 	GOOS=linux GOARCH=$${GOARCH:-arm64} $(GOBUILD_LAMBDA) -o build/lambda/asset/bootstrap ./lambda/cmd/bootstrap
 	cp $(MODEL_DIR_SPAM)/model.onnx $(MODEL_DIR_SPAM)/manifest.json build/lambda/asset/model/
@@ -40,7 +40,7 @@ bench: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat ## Model-server benchm
 	benchstat $(BENCH_OUT)/bench.txt
 
 .PHONY: fuzz
-fuzz: ## Fuzz request decoding for $${FUZZTIME:-2m}; crashers land in lambda/server/testdata/fuzz.
+fuzz: ## Fuzz request decoding (FUZZTIME each, default 2m); crashers land in lambda/server/testdata/fuzz.
 	go test -run '^$$' -fuzz FuzzDecodePredict -fuzztime $${FUZZTIME:-2m} ./lambda/server
 	go test -run '^$$' -fuzz FuzzHandleLambda -fuzztime $${FUZZTIME:-2m} ./lambda/server
 
