@@ -6,7 +6,7 @@
 // protobuf types gonnx exports).
 //
 // Training is deterministic: fixed seeds, a fixed message order and a fixed
-// order of floating-point operations (explicit conversions stop the compiler
-// fusing multiply-adds), so `make model` writes the same bytes every time on
-// a given GOARCH.
+// order of floating-point operations, so `make model` writes the same bytes
+// every time on a given GOARCH (checked on amd64; arm64 may fuse
+// multiply-adds differently and round otherwise).
 package train
