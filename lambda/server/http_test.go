@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/costguard-ml/costguard/lambda/server"
 )
@@ -92,5 +93,30 @@ func TestHTTPHeaders(t *testing.T) {
 	resp2.Body.Close()
 	if resp2.StatusCode != 200 || len(resp2.Header.Get("X-Request-Id")) != 32 {
 		t.Errorf("ping: status %d, generated request id %q", resp2.StatusCode, resp2.Header.Get("X-Request-Id"))
+	}
+}
+
+// TestHTTPRequestTimeout: with REQUEST_TIMEOUT_MS shorter than the deadline
+// margin, the HTTP face refuses predictions with 503 rather than starting
+// work it cannot finish in time.
+func TestHTTPRequestTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(server.FaceHTTP)
+	cfg.RequestTimeout = 10 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- server.New(spamModel(t), cfg, nil, nil).Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	resp, err := http.Post("http://"+ln.Addr().String()+"/predict", "application/json", strings.NewReader(`{"instances": ["hi"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(b), `"field":""`) {
+		t.Errorf("got %d %s, want 503 with an error body", resp.StatusCode, b)
 	}
 }
