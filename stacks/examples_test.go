@@ -80,3 +80,16 @@ func TestExamples(t *testing.T) {
 	})
 	_ = awscdk.App(app)
 }
+
+// TestExampleInfeasibleOverride proves a bad example fails as a
+// configuration error naming the limit, not as a panic with a stack trace.
+func TestExampleInfeasibleOverride(t *testing.T) {
+	app := cdktest.NewApp(t)
+	bad := Examples[1] // the GPU model
+	bad.Tier = workload.TierLambda
+	_, err := newExampleStack(app, bad, ModelServerImage(cdktest.ModuleRoot(t)))
+	want := "costguard-example-gpu/Inference: Tier: lambda cannot serve this model: needs a GPU; Lambda has none"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
