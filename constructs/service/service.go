@@ -74,7 +74,7 @@ type InferenceServiceProps struct {
 	PriceRegion string
 
 	// LambdaCode is the Lambda tier's deployment package (bootstrap and
-	// model/). Required when the tier is lambda.
+	// model/), built for Architecture. Required when the tier is lambda.
 	LambdaCode awslambda.Code
 	// ContainerImage creates the container image of the Fargate and
 	// SageMaker tiers. Required when the tier is one of them.
@@ -343,6 +343,9 @@ func (s *InferenceService) annotate(p InferenceServiceProps) {
 		d.Tier, how, d.Option.Config, d.Option.MonthlyUSD, p.Traffic.RequestsPerMonth, strings.Join(d.Reasons, "; "))
 	if len(costs) > 0 {
 		msg += " (feasible tiers: " + strings.Join(costs, ", ") + ")"
+	}
+	if len(d.Option.Notes) > 0 {
+		msg += "; note: " + strings.Join(d.Option.Notes, "; ")
 	}
 	awscdk.Annotations_Of(s).AddInfo(jsii.String(msg))
 	if p.MonthlyBudgetUSD > 0 && d.Option.MonthlyUSD > p.MonthlyBudgetUSD {
