@@ -190,3 +190,30 @@ func TestParseConfigRejectsGarbage(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordedTraffic(t *testing.T) {
+	tests := []struct {
+		name  string
+		props InferenceServiceProps
+		want  workload.Traffic
+	}{
+		{"profile fills what the traffic leaves out",
+			InferenceServiceProps{Profile: Profile{PeakMemoryMB: 100, P99LatencyMs: 80, AvgLatencyMs: 30, PayloadBytes: 1000},
+				Traffic: workload.Traffic{RequestsPerMonth: 5}},
+			workload.Traffic{RequestsPerMonth: 5, AvgDurationMs: 30, P99DurationMs: 80, PayloadBytes: 1000}},
+		{"the traffic's own figures win",
+			InferenceServiceProps{Profile: Profile{PeakMemoryMB: 100, P99LatencyMs: 80, AvgLatencyMs: 30, PayloadBytes: 1000},
+				Traffic: workload.Traffic{RequestsPerMonth: 5, AvgDurationMs: 20, P99DurationMs: 60, PayloadBytes: 10}},
+			workload.Traffic{RequestsPerMonth: 5, AvgDurationMs: 20, P99DurationMs: 60, PayloadBytes: 10}},
+		{"no average anywhere: half the p99, as placement assumes",
+			InferenceServiceProps{Profile: Profile{PeakMemoryMB: 100, P99LatencyMs: 80}},
+			workload.Traffic{AvgDurationMs: 40, P99DurationMs: 80}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.props.traffic(); got != tc.want {
+				t.Errorf("traffic() = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
