@@ -17,7 +17,8 @@ const invokePath = "/2015-03-31/functions/function/invocations"
 func rie(tb testing.TB, bin string, env ...string) (string, *proc) {
 	tb.Helper()
 	needRIE(tb)
-	api, emu := freePort(tb), freePort(tb)
+	ports := freePorts(tb, 2)
+	api, emu := ports[0], ports[1]
 	p := start(tb, filepath.Dir(bin), env, rieBin,
 		"--runtime-interface-emulator-address", addr(emu),
 		"--runtime-api-address", addr(api),
