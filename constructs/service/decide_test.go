@@ -139,55 +139,42 @@ func TestPropsValidation(t *testing.T) {
 	}
 }
 
-// TestParseConfigFollowsPlacement reads placement's sizing of every tier
-// for several models, so a change of placement's format fails here.
-func TestParseConfigFollowsPlacement(t *testing.T) {
+// TestPlacementSizingIsBuildable checks that placement's typed sizing of
+// every feasible tier, for several models, is something the tier's
+// construct accepts.
+func TestPlacementSizingIsBuildable(t *testing.T) {
 	prices := pricing.Default()
 	for name, prof := range map[string]Profile{"text": textModel, "big": bigModel, "gpu": gpuModel, "batch": batchJob} {
 		m := InferenceServiceProps{Profile: prof, Traffic: workload.Traffic{RequestsPerMonth: 5e6}}.model()
 		for _, tier := range workload.Tiers {
-			o := placement.Evaluate(m, tier, prices)
-			if !o.Feasible {
+			z := placement.Evaluate(m, tier, prices)
+			if !z.Feasible {
 				continue
 			}
 			t.Run(name+"/"+string(tier), func(t *testing.T) {
-				z, err := parseConfig(tier, o.Config)
-				if err != nil {
-					t.Fatal(err)
-				}
 				switch tier {
 				case workload.TierLambda:
-					if z.memoryMiB < limits.LambdaMinMemoryMiB || z.memoryMiB > limits.LambdaMaxMemoryMiB {
-						t.Errorf("lambda memory %d from %q", z.memoryMiB, o.Config)
+					if z.MemoryMiB < limits.LambdaMinMemoryMiB || z.MemoryMiB > limits.LambdaMaxMemoryMiB {
+						t.Errorf("lambda memory %d (%q)", z.MemoryMiB, z.Config)
 					}
 				case workload.TierFargate:
-					if !limits.FargateMemoryValid(z.cpu, z.memoryMiB) || z.tasks < 1 {
-						t.Errorf("fargate %d CPU / %d MiB × %d from %q", z.cpu, z.memoryMiB, z.tasks, o.Config)
+					if !limits.FargateMemoryValid(z.CPU, z.MemoryMiB) || z.Count < 1 {
+						t.Errorf("fargate %d CPU / %d MiB × %d (%q)", z.CPU, z.MemoryMiB, z.Count, z.Config)
 					}
 				case workload.TierSageMakerServerless:
-					if z.memoryMiB < prices.SageMaker.ServerlessMinMiB || z.memoryMiB > prices.SageMaker.ServerlessMaxMiB {
-						t.Errorf("serverless memory %d from %q", z.memoryMiB, o.Config)
+					if z.MemoryMiB < prices.SageMaker.ServerlessMinMiB || z.MemoryMiB > prices.SageMaker.ServerlessMaxMiB {
+						t.Errorf("serverless memory %d (%q)", z.MemoryMiB, z.Config)
 					}
 				case workload.TierSageMakerRealtime, workload.TierSageMakerAsync:
-					if _, ok := prices.SageMaker.Instances[z.instanceType]; !ok {
-						t.Errorf("instance %q from %q", z.instanceType, o.Config)
+					if _, ok := prices.SageMaker.Instances[z.InstanceType]; !ok {
+						t.Errorf("instance %q (%q)", z.InstanceType, z.Config)
 					}
-					if tier == workload.TierSageMakerRealtime && z.tasks < 1 {
-						t.Errorf("instances %d from %q", z.tasks, o.Config)
+					if tier == workload.TierSageMakerRealtime && z.Count < 1 {
+						t.Errorf("instances %d (%q)", z.Count, z.Config)
 					}
 				}
 			})
 		}
-	}
-}
-
-func TestParseConfigRejectsGarbage(t *testing.T) {
-	for _, tier := range workload.Tiers {
-		t.Run(string(tier), func(t *testing.T) {
-			if _, err := parseConfig(tier, "something else"); err == nil {
-				t.Errorf("parseConfig(%s, garbage) = nil error", tier)
-			}
-		})
 	}
 }
 

@@ -298,17 +298,13 @@ func NewInferenceService(scope constructs.Construct, id string, props *Inference
 		fail(err)
 	}
 	s.decision = d
-	size, err := parseConfig(d.Tier, d.Option.Config)
-	if err != nil {
-		fail(err)
-	}
 	switch d.Tier {
 	case workload.TierLambda:
-		s.buildLambda(p, size)
+		s.buildLambda(p, d.Option)
 	case workload.TierFargate:
-		s.buildFargate(p, size)
+		s.buildFargate(p, d.Option)
 	default:
-		s.buildSageMaker(p, size)
+		s.buildSageMaker(p, d.Option)
 	}
 	s.annotate(p)
 	return s

@@ -1,8 +1,6 @@
 package service
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -12,54 +10,10 @@ import (
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
-
-// size is placement's sizing of one tier.
-type size struct {
-	memoryMiB    int     // lambda, sagemaker-serverless
-	cpu          int     // fargate, ECS units
-	tasks        int     // fargate, instances for sagemaker-realtime
-	instanceType string  // sagemaker-realtime, sagemaker-async
-	vcpu, gb     float64 // fargate, as placement prints them
-}
-
-// parseConfig reads the sized configuration out of placement's
-// Option.Config, the one place that sizing lives.
-//
-// TODO(costguard): placement should export the sizing as fields
-// (memory, CPU, task or instance count, instance type) so this parser and
-// its format dependency go away; TestParseConfigFollowsPlacement fails if
-// placement's format drifts.
-func parseConfig(t workload.Tier, cfg string) (size, error) {
-	var s size
-	var arch string
-	var n int
-	var err error
-	var tasks float64
-	switch t {
-	case workload.TierLambda:
-		n, err = fmt.Sscanf(cfg, "%d MB %s", &s.memoryMiB, &arch)
-	case workload.TierFargate:
-		n, err = fmt.Sscanf(cfg, "%g vCPU / %g GB × %g task(s) %s", &s.vcpu, &s.gb, &tasks, &arch)
-		s.cpu, s.memoryMiB, s.tasks = int(s.vcpu*1024), int(s.gb*1024), int(tasks)
-	case workload.TierSageMakerServerless:
-		n, err = fmt.Sscanf(cfg, "%d MB serverless", &s.memoryMiB)
-	case workload.TierSageMakerRealtime:
-		n, err = fmt.Sscanf(cfg, "%s × %g", &s.instanceType, &tasks)
-		s.tasks = int(tasks)
-	case workload.TierSageMakerAsync:
-		s.instanceType, n = strings.TrimSuffix(cfg, ", scales to zero"), 1
-		if s.instanceType == cfg || s.instanceType == "" {
-			err = fmt.Errorf("no instance type")
-		}
-	}
-	if err != nil || n == 0 {
-		return size{}, fmt.Errorf("placement sizing of %s: cannot read %q: %v", t, cfg, err)
-	}
-	return s, nil
-}
 
 func (s *InferenceService) reasons() []string {
 	return append([]string(nil), s.decision.Reasons...)
@@ -67,13 +21,13 @@ func (s *InferenceService) reasons() []string {
 
 func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
-func (s *InferenceService) buildLambda(p InferenceServiceProps, z size) {
+func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Option) {
 	lp := p.Lambda
 	if lp.Code == nil {
 		lp.Code = p.LambdaCode
 	}
 	if lp.MemoryMiB == 0 && lp.MemoryProfile == nil {
-		lp.MemoryMiB = z.memoryMiB
+		lp.MemoryMiB = z.MemoryMiB
 	}
 	if lp.Architecture == nil && p.arch() == workload.ArchX86_64 {
 		lp.Architecture = awslambda.Architecture_X86_64()
@@ -113,7 +67,7 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z size) {
 	s.costs = guard.NewCostGuard(s, "CostGuard", &gp)
 }
 
-func (s *InferenceService) buildFargate(p InferenceServiceProps, z size) {
+func (s *InferenceService) buildFargate(p InferenceServiceProps, z placement.Option) {
 	fp := p.Fargate
 	if fp.Architecture == "" {
 		fp.Architecture = p.arch()
@@ -122,10 +76,10 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z size) {
 		fp.Image = fargateImage(p.ContainerImage(s, "Image", fp.Architecture))
 	}
 	if fp.CPU == 0 && fp.MemoryMiB == 0 {
-		fp.CPU, fp.MemoryMiB = z.cpu, z.memoryMiB
+		fp.CPU, fp.MemoryMiB = z.CPU, z.MemoryMiB
 	}
 	if fp.MinTasks == 0 && !fp.ScaleToZero {
-		fp.MinTasks = max(1, z.tasks)
+		fp.MinTasks = max(1, z.Count)
 	}
 	if fp.MaxTasks == 0 {
 		fp.MaxTasks = max(fargatetier.DefaultMaxTasks, 2*fp.MinTasks)
@@ -139,7 +93,7 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z size) {
 	s.attachTierGuard(p)
 }
 
-func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z size) {
+func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.Option) {
 	sp := p.SageMaker
 	switch s.decision.Tier {
 	case workload.TierSageMakerRealtime:
@@ -159,14 +113,14 @@ func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z size) {
 	switch sp.Variant {
 	case sagemakertier.VariantServerless:
 		if sp.MemoryMiB == 0 {
-			sp.MemoryMiB = z.memoryMiB
+			sp.MemoryMiB = z.MemoryMiB
 		}
 	default:
 		if sp.InstanceType == "" {
-			sp.InstanceType = z.instanceType
+			sp.InstanceType = z.InstanceType
 		}
 		if sp.MinInstances == 0 && sp.Variant == sagemakertier.VariantRealtime {
-			sp.MinInstances = max(1, z.tasks)
+			sp.MinInstances = max(1, z.Count)
 		}
 		if sp.MaxInstances == 0 {
 			sp.MaxInstances = max(sagemakertier.DefaultMaxInstances, 2*sp.MinInstances)

@@ -95,8 +95,22 @@ type Option struct {
 	Feasible bool `json:"feasible"`
 	// Limits lists every hard limit the model hits on this tier.
 	Limits []string `json:"limits,omitempty"`
-	// Config describes the sized configuration.
+	// Config describes the sized configuration, for people; the fields
+	// below carry the same sizing for code.
 	Config string `json:"config,omitempty"`
+	// MemoryMiB is the Lambda function's memory, the Fargate task's memory
+	// or the SageMaker serverless endpoint's memory; 0 on instance tiers.
+	MemoryMiB int `json:"memoryMiB,omitempty"`
+	// CPU is the Fargate task's CPU in ECS units (1024 = 1 vCPU); 0 on
+	// other tiers.
+	CPU int `json:"cpu,omitempty"`
+	// Count is the number of Fargate tasks or real-time instances that
+	// serve the expected traffic; 0 where the tier scales to zero
+	// (Lambda, SageMaker serverless and asynchronous).
+	Count int `json:"count,omitempty"`
+	// InstanceType is the SageMaker instance type of the real-time and
+	// asynchronous tiers; "" on other tiers.
+	InstanceType string `json:"instanceType,omitempty"`
 	// AlwaysOn is true for tiers that bill while idle.
 	AlwaysOn   bool               `json:"alwaysOn"`
 	MonthlyUSD float64            `json:"monthly_usd"`
@@ -313,6 +327,7 @@ func lambdaOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, erro
 		return estimate.Estimate{}, nil
 	}
 	o.Config = fmt.Sprintf("%d MB %s", mem, m.Arch)
+	o.MemoryMiB = mem
 	return estimate.EstimateLambda(estimate.Lambda{
 		Requests: m.RequestsPerMonth, DurationMs: m.AvgMs, MemoryMiB: mem, Arch: m.Arch,
 		FrontDoor: m.FrontDoor, PayloadBytes: m.PayloadBytes,
@@ -354,6 +369,7 @@ func fargateOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, err
 	}
 	tasks := tasksFor(m, float64(cpu)/1024)
 	o.Config = fmt.Sprintf("%g vCPU / %g GB × %g task(s) %s", float64(cpu)/1024, float64(mem)/1024, tasks, m.Arch)
+	o.CPU, o.MemoryMiB, o.Count = cpu, mem, int(tasks)
 	return estimate.EstimateFargate(estimate.Fargate{
 		CPU: cpu, MemoryMiB: mem, Arch: m.Arch, Tasks: tasks, ALB: m.FrontDoor != estimate.FrontDoorNone,
 		FrontDoor: m.FrontDoor, Requests: m.RequestsPerMonth, PayloadBytes: m.PayloadBytes,
@@ -387,6 +403,7 @@ func serverlessOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, 
 		return estimate.Estimate{}, nil
 	}
 	o.Config = fmt.Sprintf("%d MB serverless", mem)
+	o.MemoryMiB = mem
 	return estimate.EstimateSageMaker(estimate.SageMaker{
 		Mode: estimate.SageMakerServerless, Requests: m.RequestsPerMonth, DurationMs: m.AvgMs,
 		PayloadBytes: m.PayloadBytes, MemoryMiB: mem, FrontDoor: m.FrontDoor,
@@ -443,11 +460,13 @@ func instanceOption(m Model, t workload.Tier, p pricing.Prices, o *Option) (esti
 	}
 	mode, instances := estimate.SageMakerRealtime, tasksFor(m, perInstance)
 	o.Config = fmt.Sprintf("%s × %g", name, instances)
+	o.InstanceType, o.Count = name, int(instances)
 	fd := m.FrontDoor
 	if t == workload.TierSageMakerAsync {
 		// Scales to zero between jobs; the caller polls or is notified.
 		mode, instances, fd = estimate.SageMakerAsync, 0, estimate.FrontDoorNone
 		o.Config = name + ", scales to zero"
+		o.Count = 0
 	}
 	return estimate.EstimateSageMaker(estimate.SageMaker{
 		Mode: mode, Requests: m.RequestsPerMonth, DurationMs: m.AvgMs, PayloadBytes: m.PayloadBytes,

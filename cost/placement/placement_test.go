@@ -172,3 +172,31 @@ func TestPlaceValidate(t *testing.T) {
 		t.Errorf("huge model error = %v", err)
 	}
 }
+
+func TestOptionSizingFields(t *testing.T) {
+	p := pricing.Default()
+	tests := []struct {
+		name  string
+		model Model
+		tier  workload.Tier
+		want  Option // only the sizing fields are compared
+	}{
+		{"lambda memory", tinyText, workload.TierLambda, Option{MemoryMiB: 1769}},
+		{"fargate task", bigModel, workload.TierFargate, Option{CPU: 2048, MemoryMiB: 15360, Count: 1}},
+		{"serverless memory", tinyText, workload.TierSageMakerServerless, Option{MemoryMiB: 2048}},
+		{"real-time gpu instances", gpuModel, workload.TierSageMakerRealtime, Option{InstanceType: "ml.g4dn.xlarge", Count: 1}},
+		{"async scales to zero", withAPI(batchJob, estimate.FrontDoorNone), workload.TierSageMakerAsync, Option{InstanceType: "ml.t2.medium"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Evaluate(tc.model, tc.tier, p)
+			if !o.Feasible {
+				t.Fatalf("%s infeasible: %q", tc.tier, o.Limits)
+			}
+			got := Option{MemoryMiB: o.MemoryMiB, CPU: o.CPU, Count: o.Count, InstanceType: o.InstanceType}
+			if got.MemoryMiB != tc.want.MemoryMiB || got.CPU != tc.want.CPU || got.Count != tc.want.Count || got.InstanceType != tc.want.InstanceType {
+				t.Errorf("sizing = %+v, want %+v (config %q)", got, tc.want, o.Config)
+			}
+		})
+	}
+}
