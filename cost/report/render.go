@@ -77,6 +77,8 @@ func WriteReport(w io.Writer, r Report, format string, summary bool) error {
 			}
 			rows = append(rows, textfmt.Rule, []string{"TOTAL " + s.Name, "", "", money(s.TotalUSD)})
 			textfmt.Table(w, []string{"RESOURCE / ITEM", "QUANTITY", "UNIT", "MONTHLY"}, "lrlr", rows)
+			writePlacementText(w, s)
+			writeGuardText(w, s.Guard)
 			for _, n := range s.Notes {
 				fmt.Fprintf(w, "note: %s\n", n)
 			}
@@ -141,6 +143,8 @@ func writeReportMarkdown(w io.Writer, r Report, summary bool) {
 				}
 			}
 			textfmt.MarkdownTable(w, []string{"Resource", "Item", "Quantity", "Unit", "Monthly"}, "llrlr", rows)
+			writePlacementMarkdown(w, s)
+			writeGuardMarkdown(w, s.Guard)
 		}
 	}
 	if len(r.Notes) > 0 {

@@ -49,7 +49,12 @@ type Stack struct {
 	BudgetUSD float64    `json:"budget_usd,omitempty"`
 	TotalUSD  float64    `json:"total_usd"`
 	Resources []Resource `json:"resources"`
-	Notes     []string   `json:"notes,omitempty"`
+	// Placements are the placement decisions of the stack's workloads that
+	// record one (tier chosen by placement or by override), with reasons.
+	Placements []Placement `json:"placements,omitempty"`
+	// Guard is the stack's cost guard (costguard:guard record), if any.
+	Guard *Guard   `json:"guard,omitempty"`
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OverBudget reports whether the estimate exceeds a set budget.
@@ -123,6 +128,14 @@ func buildStack(s assembly.Stack, o Options, free *freeTiers) (Stack, error) {
 		return Stack{}, fmt.Errorf("stack %s: %w", s.Name, err)
 	}
 	t := s.Template
+	if raw, ok := t.Metadata[GuardMetadataKey]; ok {
+		g, err := parseGuard(raw)
+		if err != nil {
+			return Stack{}, fmt.Errorf("stack %s: %w", s.Name, err)
+		}
+		g.Applied = appliedCaps(t)
+		out.Guard = &g
+	}
 	ctx := stackContext{frontDoorRequests: frontDoorRequests(t)}
 	for _, id := range t.LogicalIDs() {
 		res := t.Resources[id]
@@ -135,6 +148,9 @@ func buildStack(s assembly.Stack, o Options, free *freeTiers) (Stack, error) {
 		}
 		out.Resources = append(out.Resources, rr)
 		out.TotalUSD += rr.TotalUSD
+		if w := rr.Workload; w != nil && len(w.Placement) > 0 {
+			out.Placements = append(out.Placements, Placement{LogicalID: id, Tier: w.Tier, Reasons: w.Placement})
+		}
 	}
 	out.TotalUSD = pricing.RoundCents(out.TotalUSD)
 	return out, nil
