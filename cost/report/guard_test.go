@@ -1,0 +1,75 @@
+package report
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/costguard-ml/costguard/cost/assembly"
+)
+
+func TestParseGuardErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"newer version", map[string]any{"version": 2}, "guard metadata version: 2 is not supported (want 1 to 1)"},
+		{"no version", map[string]any{"stage": "dev"}, "guard metadata version: 0 is not supported"},
+		{"not an object", []any{1}, "guard metadata: json: cannot unmarshal array"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := parseGuard(tt.v); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("parseGuard() error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildRejectsABadGuardRecord(t *testing.T) {
+	s := assembly.Stack{Name: "s", Template: assembly.Template{
+		Metadata:  map[string]any{GuardMetadataKey: map[string]any{"version": 9}},
+		Resources: map[string]assembly.Resource{},
+	}}
+	if _, err := Build([]assembly.Stack{s}, Options{}); err == nil || !strings.Contains(err.Error(), "stack s: guard metadata version: 9") {
+		t.Errorf("Build() error = %v, want the stack and the version", err)
+	}
+}
+
+func TestAppliedCaps(t *testing.T) {
+	lambda := func(reserved any) assembly.Resource {
+		return assembly.Resource{Type: "AWS::Lambda::Function", Properties: map[string]any{"ReservedConcurrentExecutions": reserved},
+			Metadata: map[string]any{"costguard:workload": map[string]any{"version": 1.0, "tier": "lambda", "lambda": map[string]any{"memoryMiB": 512.0}}}}
+	}
+	for _, tt := range []struct {
+		name string
+		res  map[string]assembly.Resource
+		want *Caps
+	}{
+		{"none", map[string]assembly.Resource{"Topic": {Type: "AWS::SNS::Topic"}}, nil},
+		{"rest stage, usage plan, function", map[string]assembly.Resource{
+			"Plan": {Type: "AWS::ApiGateway::UsagePlan", Properties: map[string]any{"Quota": map[string]any{"Limit": 1000.0, "Period": "MONTH"}}},
+			"Stage": {Type: "AWS::ApiGateway::Stage", Properties: map[string]any{"MethodSettings": []any{
+				map[string]any{"HttpMethod": "GET", "ResourcePath": "/~1health", "ThrottlingRateLimit": 99.0},
+				map[string]any{"HttpMethod": "*", "ResourcePath": "/*", "ThrottlingRateLimit": 2.5, "ThrottlingBurstLimit": 5.0},
+			}}},
+			"Fn": lambda(3.0),
+		}, &Caps{MonthlyQuota: 1000, RateLimit: 2.5, BurstLimit: 5, ReservedConcurrency: 3}},
+		{"http stage", map[string]assembly.Resource{
+			"Stage": {Type: "AWS::ApiGatewayV2::Stage", Properties: map[string]any{"DefaultRouteSettings": map[string]any{"ThrottlingRateLimit": 7.0, "ThrottlingBurstLimit": 14.0}}},
+		}, &Caps{RateLimit: 7, BurstLimit: 14}},
+		{"daily quota and token values are not monthly caps", map[string]assembly.Resource{
+			"Plan": {Type: "AWS::ApiGateway::UsagePlan", Properties: map[string]any{"Quota": map[string]any{"Limit": 10.0, "Period": "DAY"}}},
+			"Fn":   lambda(map[string]any{"Ref": "Reserved"}),
+		}, nil},
+		{"a function without a workload record is not the inference function", map[string]assembly.Resource{
+			"KillSwitch": {Type: "AWS::Lambda::Function", Properties: map[string]any{"ReservedConcurrentExecutions": 1.0}},
+		}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := appliedCaps(assembly.Template{Resources: tt.res}); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("appliedCaps() = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
