@@ -25,6 +25,14 @@
 //     kill switch, custom resources) and log groups, listed at $0.00 with the
 //     reason, so a reader sees they were considered.
 //
+// Beside the prices, each [Stack] carries the placement decisions its
+// workloads record ([Placement]: tier and reasons) and, when the template
+// has a costguard:guard record ([GuardMetadataKey]), the cost guard
+// ([Guard]): its own monthly cost, itemised (already part of the stack's
+// total), and its caps as the budget pays for them next to the caps the
+// template applies. The record is read as JSON, so this package imports
+// nothing from constructs/.
+//
 // Free tiers are per account. By default none is applied, so the report is
 // an upper bound for an account that already uses them elsewhere. With
 // [Options.FreeTier], the assembly is taken as the whole account: the free
