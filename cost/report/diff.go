@@ -160,7 +160,13 @@ func changes(o, n Resource) []string {
 		}
 		var out []string
 		for _, k := range sortedKeys(keys) {
-			if a[k] != b[k] {
+			switch {
+			case a[k] == b[k]:
+			case k == "placement":
+				// The reasons quote prices and limits; both lists in a
+				// table cell would drown the change, the report has them.
+				out = append(out, "placement reasons changed")
+			default:
 				out = append(out, fmt.Sprintf("%s: %s → %s", k, orNone(a[k]), orNone(b[k])))
 			}
 		}

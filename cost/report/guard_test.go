@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/costguard-ml/costguard/cost/assembly"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 func TestParseGuardErrors(t *testing.T) {
@@ -71,5 +72,17 @@ func TestAppliedCaps(t *testing.T) {
 				t.Errorf("appliedCaps() = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestDiffSummarisesPlacementReasons(t *testing.T) {
+	res := func(reason string, tasks float64) Resource {
+		return Resource{LogicalID: "Svc", Type: "AWS::ECS::Service", Workload: &workload.Workload{Version: 1, Tier: workload.TierFargate,
+			Fargate: &workload.Fargate{CPU: 1024, MemoryMiB: 2048, MinTasks: 1, AvgTasks: tasks}, Placement: []string{reason, "not lambda: needs a GPU"}}}
+	}
+	got := changes(res("fargate is the cheapest at $10.00", 1), res("fargate is the cheapest at $12.00", 2))
+	want := []string{"fargate.avgTasks: 1 → 2", "placement reasons changed"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("changes() = %q, want %q", got, want)
 	}
 }
