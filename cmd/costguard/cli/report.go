@@ -39,7 +39,9 @@ func buildReport(path string, o report.Options) (report.Report, error) {
 func runReport(env Env, args []string) error {
 	f := NewFlags("report", "costguard report [CDK_OUT|TEMPLATE.json] [flags]\n\n"+
 		"Prices every stack of a synthesized cloud assembly (default cdk.out) at the\n"+
-		"traffic each stage records, resource by resource, fixed costs included.")
+		"traffic each stage records, resource by resource, fixed costs included.\n"+
+		"Below each stack: the placement decision and its reasons, and the cost\n"+
+		"guard's own monthly cost and its caps (from the budget, in the template).")
 	summary := f.Bool("summary", false, "one line per stack")
 	freeTier, logBytes := reportFlags(f)
 	failOver := f.Bool("fail-over-budget", false, "exit 3 when a stack's estimate exceeds its budget")
