@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+
+	"github.com/costguard-ml/costguard/cost/limits"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // The operational alarms' names, which are also their construct ids and
@@ -37,6 +40,7 @@ const (
 	needAPI
 	needProvisioned // an alias with provisioned concurrency
 	needReserved    // a reserved-concurrency cap
+	needTier        // a container tier's own alarm (Tier.Alarms)
 )
 
 // AlarmSpec is one operational alarm, as data: the guard turns each spec
@@ -151,6 +155,13 @@ func (r resolved) applies(s AlarmSpec) bool {
 	switch s.needs {
 	case needAPI:
 		return r.API != nil
+	case needTier:
+		return true
+	}
+	if l == nil {
+		return false
+	}
+	switch s.needs {
 	case needProvisioned:
 		return r.Alias != nil && l.ProvisionedConcurrency > 0
 	case needReserved:
@@ -173,6 +184,9 @@ func (g *CostGuard) metric(s AlarmSpec) awscloudwatch.IMetric {
 			Label:        ptr(label),
 			Period:       period,
 		})
+	}
+	if s.needs == needTier {
+		return g.cfg.tierMetric[s.Name]
 	}
 	switch s.Name {
 	case AlarmLambdaErrorRate:
@@ -215,7 +229,20 @@ func (g *CostGuard) metric(s AlarmSpec) awscloudwatch.IMetric {
 // threshold resolves thresholds that depend on the props.
 func (g *CostGuard) threshold(s AlarmSpec) float64 {
 	if s.Name == AlarmAPILatencyP99 && s.Threshold == 0 {
-		return float64(g.cfg.Timeout.Milliseconds()) * 0.8
+		return float64(g.cfg.latencyBudget().Milliseconds()) * 0.8
 	}
 	return s.Threshold
+}
+
+// latencyBudget is what the API latency alarm measures against: the
+// function's timeout, or for a container tier its Timeout or else the
+// front door's integration timeout.
+func (r resolved) latencyBudget() time.Duration {
+	if r.Timeout > 0 {
+		return r.Timeout
+	}
+	if r.Workload.FrontDoor == workload.FrontDoorHTTP {
+		return limits.HTTPIntegrationTimeout
+	}
+	return limits.RESTIntegrationTimeout
 }

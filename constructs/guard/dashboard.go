@@ -50,12 +50,17 @@ func (g *CostGuard) newDashboard() {
 		}),
 	}
 
-	traffic := []awscloudwatch.IMetric{fn.MetricInvocations(labeled("Sum", "Invocations"))}
-	errs := []awscloudwatch.IMetric{fn.MetricErrors(labeled("Sum", "Errors")), fn.MetricThrottles(labeled("Sum", "Throttles"))}
-	latency := []awscloudwatch.IMetric{
-		fn.MetricDuration(labeled("p50", "Duration p50")),
-		fn.MetricDuration(labeled("p90", "Duration p90")),
-		fn.MetricDuration(labeled("p99", "Duration p99")),
+	var traffic, errs, latency []awscloudwatch.IMetric
+	if t := c.Tier; t != nil {
+		traffic, errs, latency = append(traffic, t.Traffic...), append(errs, t.Errors...), append(latency, t.Latency...)
+	} else {
+		traffic = []awscloudwatch.IMetric{fn.MetricInvocations(labeled("Sum", "Invocations"))}
+		errs = []awscloudwatch.IMetric{fn.MetricErrors(labeled("Sum", "Errors")), fn.MetricThrottles(labeled("Sum", "Throttles"))}
+		latency = []awscloudwatch.IMetric{
+			fn.MetricDuration(labeled("p50", "Duration p50")),
+			fn.MetricDuration(labeled("p90", "Duration p90")),
+			fn.MetricDuration(labeled("p99", "Duration p99")),
+		}
 	}
 	if api := c.API; api != nil {
 		traffic = append(traffic, api.MetricAPIRequests(labeled("Sum", "API requests")))
@@ -67,8 +72,16 @@ func (g *CostGuard) newDashboard() {
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: ptr("Errors and throttles (per 5 minutes)"), Width: ptr(8.0), Height: ptr(6.0), Left: &errs}),
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
 			Title: ptr("Latency percentiles (ms)"), Width: ptr(8.0), Height: ptr(6.0), Left: &latency,
-			LeftAnnotations: &[]*awscloudwatch.HorizontalAnnotation{line(float64(c.Timeout.Milliseconds()), "timeout")},
+			LeftAnnotations: &[]*awscloudwatch.HorizontalAnnotation{line(float64(c.latencyBudget().Milliseconds()), "timeout")},
 		}),
+	}
+	if c.Tier != nil {
+		g.addDashboard(spendRow, healthRow, []awscloudwatch.IWidget{
+			awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
+				Title: ptr("Capacity (" + string(c.Workload.Tier) + ")"), Width: ptr(24.0), Height: ptr(6.0), Left: &c.Tier.Capacity,
+			}),
+		})
+		return
 	}
 
 	conc := []awscloudwatch.IMetric{fn.Metric(ptr("ConcurrentExecutions"), labeled("Maximum", "Concurrent executions"))}
@@ -102,6 +115,12 @@ func (g *CostGuard) newDashboard() {
 		}))
 	}
 
+	g.addDashboard(spendRow, healthRow, lastRow)
+}
+
+// addDashboard creates the dashboard from its rows, with every alarm's
+// state last.
+func (g *CostGuard) addDashboard(spendRow, healthRow, lastRow []awscloudwatch.IWidget) {
 	var alarms []interfacesawscloudwatch.IAlarmRef
 	for _, a := range g.Alarms() {
 		alarms = append(alarms, a)

@@ -65,6 +65,14 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if !cfg.DisableDashboard {
 		g.newDashboard()
 	}
+	if cfg.Tier != nil {
+		if floor := cfg.tierModel.FloorPerHour(cfg.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
+			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-floor-over-budget"), ptr(fmt.Sprintf(
+				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer), over the $%g budget: "+
+					"SpendRate stays in ALARM, and RunawaySpend trips the kill switch (if on) once deployed; raise the budget or scale to zero",
+				cfg.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
+		}
+	}
 	g.stack().AddMetadata(ptr(guardmeta.MetadataKey), g.Record().Map())
 	return g
 }
@@ -208,9 +216,16 @@ func (g *CostGuard) newBudget() {
 func (g *CostGuard) spendMetrics() map[string]awscloudwatch.IMetric {
 	period := duration(spend.DefaultPeriod)
 	sum := &awscloudwatch.MetricOptions{Statistic: ptr("Sum"), Period: period}
-	m := map[string]awscloudwatch.IMetric{
-		spend.IDInvocations: g.cfg.Function.MetricInvocations(sum),
-		spend.IDDuration:    g.cfg.Function.MetricDuration(sum),
+	m := map[string]awscloudwatch.IMetric{}
+	if t := g.cfg.Tier; t != nil {
+		for _, id := range g.cfg.tierModel.MetricIDs() {
+			if id != spend.IDRequests {
+				m[id] = t.SpendMetrics[id]
+			}
+		}
+	} else {
+		m[spend.IDInvocations] = g.cfg.Function.MetricInvocations(sum)
+		m[spend.IDDuration] = g.cfg.Function.MetricDuration(sum)
 	}
 	if g.cfg.API != nil {
 		m[spend.IDRequests] = g.cfg.API.MetricAPIRequests(sum)
@@ -223,7 +238,7 @@ func (g *CostGuard) spendMetrics() map[string]awscloudwatch.IMetric {
 func (g *CostGuard) MetricSpendPerHour() awscloudwatch.MathExpression {
 	using := g.spendMetrics()
 	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression:   ptr(g.cfg.model.USDPerHourExpression()),
+		Expression:   ptr(g.cfg.dollars().USDPerHourExpression()),
 		UsingMetrics: &using,
 		Label:        ptr("Spend (USD/hour)"),
 		Period:       duration(spend.DefaultPeriod),
@@ -235,7 +250,7 @@ func (g *CostGuard) MetricSpendPerHour() awscloudwatch.MathExpression {
 func (g *CostGuard) MetricProjectedMonthlySpend() awscloudwatch.MathExpression {
 	using := g.spendMetrics()
 	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression:   ptr(g.cfg.model.ProjectedMonthlyExpression()),
+		Expression:   ptr(g.cfg.dollars().ProjectedMonthlyExpression()),
 		UsingMetrics: &using,
 		Label:        ptr("Projected month (USD)"),
 		Period:       duration(spend.DefaultPeriod),
@@ -398,8 +413,17 @@ func (g *CostGuard) TriggerTopic() awssns.ITopic {
 // (whether or not it is on, the name `costguard restore` looks at).
 func (g *CostGuard) StateParameterName() string { return g.cfg.stateParameterName() }
 
-// Model is the dollar model the expressions come from.
+// Model is the dollar model the expressions come from on the Lambda tier
+// (the zero Model on a container tier; see TierModel).
 func (g *CostGuard) Model() spend.Model { return g.cfg.model }
+
+// TierModel is the dollar model of a container tier (the zero TierModel
+// on the Lambda tier).
+func (g *CostGuard) TierModel() spend.TierModel { return g.cfg.tierModel }
+
+// SpendExpression is the projected-month expression the dollar alarms
+// use, whatever the tier.
+func (g *CostGuard) SpendExpression() string { return g.cfg.dollars().ProjectedMonthlyExpression() }
 
 // MonthlyCost itemises the guard's own monthly cost at list prices, free
 // tiers left out: the alarms (per metric they query), the dashboard, the
@@ -425,10 +449,11 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 
 // Caps are the static caps the budget pays for at the stage's expected
 // duration (see package caps); ok is false when the workload has no
-// expected duration or the budget cannot pay for the fixed cost.
+// expected duration, the budget cannot pay for the fixed cost, or the
+// guarded tier is not Lambda (the caps are Lambda's and the REST API's).
 func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
 	tr := g.cfg.Workload.Traffic
-	if tr.AvgDurationMs <= 0 {
+	if tr.AvgDurationMs <= 0 || g.cfg.Tier != nil {
 		return caps.Caps{}, false
 	}
 	p99 := tr.P99DurationMs

@@ -62,7 +62,12 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 		Resources: &[]*string{ks.logs.LogGroupArn()},
 	}))
 
-	targets := []Target{LambdaTarget(c.Function)}
+	var targets []Target
+	if c.Function != nil {
+		targets = append(targets, LambdaTarget(c.Function))
+	} else {
+		targets = append(targets, c.Tier.Targets...)
+	}
 	targets = append(targets, o.Targets...)
 	var bound []interface{}
 	for _, t := range targets {
@@ -73,8 +78,12 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 	if arch == nil {
 		arch = awslambda.Architecture_ARM_64()
 	}
+	desc := fmt.Sprintf("costguard %s kill switch: sets the guarded function's reserved concurrency to 0 on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Stage)
+	if c.Tier != nil {
+		desc = fmt.Sprintf("costguard %s kill switch: scales the %s tier to its minimum on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Workload.Tier, c.Stage)
+	}
 	ks.fn = awslambda.NewFunction(g, ptr("KillSwitch"), &awslambda.FunctionProps{
-		Description:                  ptr(fmt.Sprintf("costguard %s kill switch: sets the guarded function's reserved concurrency to 0 on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Stage)),
+		Description:                  ptr(desc),
 		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
 		Handler:                      ptr("bootstrap"),
 		Code:                         o.Code,

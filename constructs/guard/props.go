@@ -109,6 +109,38 @@ type KillSwitchOptions struct {
 	LogRetention awslogs.RetentionDays
 }
 
+// Tier describes a guarded tier other than Lambda (a Fargate service, a
+// SageMaker endpoint): the metrics its dollar model prices, its
+// operational alarms as data, what the kill switch stops, and what the
+// dashboard draws. constructs/service builds one for each container tier
+// (service.FargateGuardTier, service.SageMakerGuardTier).
+type Tier struct {
+	// SpendMetrics are the metrics of the tier's dollar model
+	// (spend.TierModel for the Workload), by id: spend.TierModel.MetricIDs
+	// without spend.IDRequests, which comes from API. Required.
+	SpendMetrics map[string]awscloudwatch.IMetric
+	// Alarms are the tier's operational alarms, created after the API's
+	// alarms and overridable by name through CostGuardProps.Alarms.
+	// Default: none.
+	Alarms []TierAlarm
+	// Targets are what the kill switch stops (service.FargateTarget,
+	// service.SageMakerTarget). Required with KillSwitch, unless
+	// KillSwitchOptions.Targets has one.
+	Targets []Target
+	// Traffic, Errors, Latency and Capacity are drawn on the dashboard
+	// (with the API's metrics). Default: none (the widget shows the API's
+	// metrics only, or is left out).
+	Traffic, Errors, Latency, Capacity []awscloudwatch.IMetric
+}
+
+// TierAlarm is one operational alarm of a [Tier], as data: the spec
+// (Name, Description, Threshold, EvaluationPeriods, DatapointsToAlarm,
+// Below) and the metric or metric-math expression it watches.
+type TierAlarm struct {
+	AlarmSpec
+	Metric awscloudwatch.IMetric
+}
+
 // CostGuardProps configures a [CostGuard]. The zero value of every optional
 // field means its documented default.
 type CostGuardProps struct {
@@ -116,14 +148,21 @@ type CostGuardProps struct {
 	Stage string
 	// MonthlyBudgetUSD is the stage's monthly budget in US dollars. Required.
 	MonthlyBudgetUSD float64
-	// Function is the guarded inference function. Required.
+	// Function is the guarded inference function. Required unless Tier is
+	// set; not with Tier.
 	Function awslambda.IFunction
-	// Workload describes the function as it bills (tier lambda: memory,
-	// architecture, reserved and provisioned concurrency, expected traffic);
-	// inference.LambdaAPI.Workload() returns it. Required.
+	// Tier is the guarded container tier, instead of Function. Default:
+	// none (the Lambda tier).
+	Tier *Tier
+	// Workload describes what is guarded as it bills: with Function, tier
+	// lambda (memory, architecture, reserved and provisioned concurrency,
+	// expected traffic; inference.LambdaAPI.Workload()); with Tier, the
+	// Fargate or SageMaker record (fargatetier.Service.Workload(),
+	// sagemakertier.Endpoint.Workload()). Required.
 	Workload workload.Workload
 	// Timeout is the function's timeout, for the p99-duration alarm.
-	// Required.
+	// Required with Function; with Tier it defaults to the front door's
+	// integration timeout (REST 29 s, HTTP 30 s) for the API latency alarm.
 	Timeout time.Duration
 	// Alias is the alias the API invokes, for the provisioned-concurrency
 	// alarms. Default: none (those alarms are left out).
@@ -175,6 +214,8 @@ type CostGuardProps struct {
 type resolved struct {
 	CostGuardProps
 	model      spend.Model
+	tierModel  spend.TierModel
+	tierMetric map[string]awscloudwatch.IMetric
 	tags       []tagPair
 	thresholds []BudgetThreshold
 	alarms     []AlarmSpec
@@ -185,6 +226,8 @@ type tagPair struct{ Key, Value string }
 var (
 	stageRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
 	paramRe = regexp.MustCompile(`^(/[a-zA-Z0-9_.\-]+)+$`)
+	// alarmNameRe is a construct id and the suffix of an alarm's name.
+	alarmNameRe = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{0,63}$`)
 )
 
 // resolve applies the defaults on a copy and gathers every problem.
@@ -199,16 +242,63 @@ func (p CostGuardProps) resolve() (resolved, error) {
 	if !(p.MonthlyBudgetUSD > 0) || math.IsInf(p.MonthlyBudgetUSD, 0) {
 		bad("MonthlyBudgetUSD: %g is not a positive amount of dollars", p.MonthlyBudgetUSD)
 	}
-	if p.Function == nil {
-		bad("Function: missing (the guarded inference function is required)")
+	tier := p.Tier != nil
+	switch {
+	case tier && p.Function != nil:
+		bad("Function: set together with Tier (guard either a Lambda function or a container tier)")
+	case !tier && p.Function == nil:
+		bad("Function: missing (the guarded inference function is required, or Tier for a container tier)")
 	}
-	if p.Workload.Tier != workload.TierLambda || p.Workload.Lambda == nil {
-		bad("Workload: tier %q is not %q with its lambda configuration (pass inference.LambdaAPI.Workload())", p.Workload.Tier, workload.TierLambda)
-	} else if err := p.Workload.Validate(); err != nil {
-		bad("Workload: %v", err)
-	}
-	if p.Timeout < time.Second || p.Timeout > 900*time.Second {
-		bad("Timeout: %s is outside 1s to 15m0s (the function's timeout is required)", p.Timeout)
+	if !tier {
+		if p.Workload.Tier != workload.TierLambda || p.Workload.Lambda == nil {
+			bad("Workload: tier %q is not %q with its lambda configuration (pass inference.LambdaAPI.Workload())", p.Workload.Tier, workload.TierLambda)
+		} else if err := p.Workload.Validate(); err != nil {
+			bad("Workload: %v", err)
+		}
+		if p.Timeout < time.Second || p.Timeout > 900*time.Second {
+			bad("Timeout: %s is outside 1s to 15m0s (the function's timeout is required)", p.Timeout)
+		}
+	} else {
+		if p.Workload.Tier == workload.TierLambda || (p.Workload.Fargate == nil && p.Workload.SageMaker == nil) {
+			bad("Workload: tier %q is not fargate, sagemaker-serverless, sagemaker-realtime or sagemaker-async with its configuration (pass the tier construct's Workload())", p.Workload.Tier)
+		} else if err := p.Workload.Validate(); err != nil {
+			bad("Workload: %v", err)
+		}
+		if p.Timeout != 0 && (p.Timeout < time.Second || p.Timeout > 900*time.Second) {
+			bad("Timeout: %s is outside 1s to 15m0s", p.Timeout)
+		}
+		if p.Alias != nil || p.FunctionLogGroup != nil {
+			bad("Alias, FunctionLogGroup: set with Tier (they describe a Lambda function)")
+		}
+		for id, m := range p.Tier.SpendMetrics {
+			if m == nil {
+				bad("Tier.SpendMetrics[%q]: nil", id)
+			}
+		}
+		names := map[string]bool{}
+		for _, a := range DefaultAlarms() {
+			names[a.Name] = true
+		}
+		for i, a := range p.Tier.Alarms {
+			switch {
+			case a.Name == "" || !alarmNameRe.MatchString(a.Name):
+				bad("Tier.Alarms[%d].Name: %q is not an alarm name (letters and digits, starting with a capital)", i, a.Name)
+			case names[a.Name]:
+				bad("Tier.Alarms[%d].Name: %q is given twice (or is a default alarm's name)", i, a.Name)
+			}
+			names[a.Name] = true
+			if a.Metric == nil {
+				bad("Tier.Alarms[%d].Metric: missing for alarm %q", i, a.Name)
+			}
+			if a.EvaluationPeriods < 1 || a.DatapointsToAlarm < 1 || a.DatapointsToAlarm > a.EvaluationPeriods {
+				bad("Tier.Alarms[%d]: alarm %q needs 1 <= DatapointsToAlarm (%d) <= EvaluationPeriods (%d)", i, a.Name, a.DatapointsToAlarm, a.EvaluationPeriods)
+			}
+		}
+		for i, t := range p.Tier.Targets {
+			if t == nil {
+				bad("Tier.Targets[%d]: nil", i)
+			}
+		}
 	}
 	if p.Topic != nil && len(p.EmailSubscribers) > 0 {
 		bad("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(p.EmailSubscribers))
@@ -302,10 +392,13 @@ func (p CostGuardProps) resolve() (resolved, error) {
 				bad("KillSwitch.Targets[%d]: nil", i)
 			}
 		}
+		if tier && len(p.Tier.Targets)+len(ks.Targets) == 0 {
+			bad("KillSwitch: tier %s has no target the kill switch can stop (set Tier.Targets, or leave the kill switch off)", p.Workload.Tier)
+		}
 	}
 
 	// The dollar model.
-	if len(errs) == 0 {
+	if len(errs) == 0 && !tier {
 		prices, _ := pricing.ForRegion(p.PriceRegion)
 		l := p.Workload.Lambda
 		rates, err := spend.RatesFor(prices, l.Architecture, p.Workload.FrontDoor)
@@ -328,11 +421,64 @@ func (p CostGuardProps) resolve() (resolved, error) {
 		}
 	}
 
+	if len(errs) == 0 && tier {
+		prices, _ := pricing.ForRegion(p.PriceRegion)
+		m, err := spend.TierModelFor(prices, p.Workload, p.API != nil)
+		if err != nil {
+			bad("Workload: %v", err)
+		}
+		r.tierModel = m
+		r.tierMetric = map[string]awscloudwatch.IMetric{}
+		for _, id := range m.MetricIDs() {
+			if id == spend.IDRequests {
+				continue
+			}
+			if p.Tier.SpendMetrics[id] == nil {
+				bad("Tier.SpendMetrics: no metric %q (the %s tier's dollar model needs %s)", id, p.Workload.Tier, strings.Join(m.MetricIDs(), ", "))
+			}
+		}
+		for _, a := range p.Tier.Alarms {
+			r.tierMetric[a.Name] = a.Metric
+		}
+	}
+
 	// Alarms, with overrides.
-	alarms, aerrs := applyOverrides(DefaultAlarms(), p.Alarms)
+	specs := DefaultAlarms()
+	if tier {
+		// A container tier has no function: the API's alarms, then its own.
+		specs = specs[:0:0]
+		for _, s := range DefaultAlarms() {
+			if s.needs == needAPI {
+				specs = append(specs, s)
+			}
+		}
+		for _, a := range p.Tier.Alarms {
+			s := a.AlarmSpec
+			s.needs = needTier
+			if s.Period == 0 {
+				s.Period = spend.DefaultPeriod
+			}
+			specs = append(specs, s)
+		}
+	}
+	alarms, aerrs := applyOverrides(specs, p.Alarms)
 	errs = append(errs, aerrs...)
 	r.alarms = alarms
 	return r, errors.Join(errs...)
+}
+
+// dollarModel is the spend expressions of either tier.
+type dollarModel interface {
+	USDPerHourExpression() string
+	ProjectedMonthlyExpression() string
+}
+
+// dollars is the guarded tier's dollar model.
+func (r resolved) dollars() dollarModel {
+	if r.Tier != nil {
+		return r.tierModel
+	}
+	return r.model
 }
 
 // stateParameterName is the kill switch's parameter.

@@ -10,22 +10,17 @@ import (
 	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
 	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
-// Kill-switch target kinds of the container tiers. The kill switch's
-// drivers of these kinds (internal/killswitch) are still to be written:
-//
-//   - KindECSService, name "CLUSTER/SERVICE": record the scalable target's
-//     minimum and maximum and the desired count, then register the target
-//     with minimum and maximum 0 and update the service to 0 tasks;
-//     restore registers the recorded bounds and desired count.
-//   - KindSageMakerEndpoint, name "ENDPOINT": for instance variants, record
-//     the scalable target's bounds and the variant's instance count, then
-//     hold both at the minimum (0 for asynchronous endpoints, which then
-//     queue); restore puts them back.
+// Kill-switch target kinds of the container tiers, served by the drivers
+// of internal/killswitch: KindECSService (name "CLUSTER/SERVICE") holds the
+// service's scalable target at 0..0 and sets the desired count to 0;
+// KindSageMakerEndpoint (name "ENDPOINT") holds every instance variant's
+// scalable target at its minimum. Restore puts back what was recorded.
 const (
-	KindECSService        = "ecs-service"
-	KindSageMakerEndpoint = "sagemaker-endpoint"
+	KindECSService        = killswitch.KindECSService
+	KindSageMakerEndpoint = killswitch.KindSageMakerEndpoint
 )
 
 // FargateTarget is the kill-switch target of a Fargate tier: scale the

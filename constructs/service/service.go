@@ -91,10 +91,15 @@ type InferenceServiceProps struct {
 	Fargate   fargatetier.ServiceProps
 	SageMaker sagemakertier.EndpointProps
 
-	// Guard configures the cost guard attached to the Lambda tier (stage,
-	// subscribers, kill switch, alarms); InferenceService fills the
-	// function, its workload, timeout, alias, API metrics, log group and
-	// MonthlyBudgetUSD. Default: no guard.
+	// Guard configures the cost guard attached to whichever tier is built
+	// (stage, subscribers, tags, kill switch, alarms); InferenceService
+	// fills the rest: on Lambda the function, its workload, timeout, alias,
+	// API metrics and log group; on a container tier the guard.Tier
+	// (FargateGuardTier, SageMakerGuardTier: dollar metrics, alarms,
+	// kill-switch target), its workload and API metrics; and
+	// MonthlyBudgetUSD where zero. On sagemaker-serverless, which has no
+	// instances to hold, the kill switch is left out with a warning.
+	// Default: no guard.
 	Guard *guard.CostGuardProps
 }
 
@@ -102,14 +107,13 @@ type InferenceServiceProps struct {
 // of Lambda, Fargate and SageMaker is non-nil.
 type InferenceService struct {
 	constructs.Construct
-	decision  Decision
-	lambda    *inference.LambdaAPI
-	fargate   *fargatetier.Service
-	endpoint  *sagemakertier.Endpoint
-	costs     *guard.CostGuard
-	tierGuard *TierGuard
-	url       *string
-	workload  workload.Workload
+	decision Decision
+	lambda   *inference.LambdaAPI
+	fargate  *fargatetier.Service
+	endpoint *sagemakertier.Endpoint
+	costs    *guard.CostGuard
+	url      *string
+	workload workload.Workload
 }
 
 // Decision is where the model went and why.
@@ -367,9 +371,6 @@ func (s *InferenceService) SageMaker() *sagemakertier.Endpoint { return s.endpoi
 
 // CostGuard returns the cost guard, or nil when none is attached.
 func (s *InferenceService) CostGuard() *guard.CostGuard { return s.costs }
-
-// TierGuard returns the guard of a container tier, or nil (see [TierGuard]).
-func (s *InferenceService) TierGuard() *TierGuard { return s.tierGuard }
 
 // URL returns the API's base URL; clients POST to URL + "predict".
 func (s *InferenceService) URL() *string { return s.url }

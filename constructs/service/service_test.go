@@ -1,6 +1,8 @@
 package service
 
 import (
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -137,7 +139,8 @@ func TestFargateTier(t *testing.T) {
 		MonthlyBudgetUSD: 400,
 		LambdaCode:       testCode(),
 		ContainerImage:   testImage,
-		Guard:            &guard.CostGuardProps{Stage: "example", EmailSubscribers: []string{"ml@example.com"}},
+		Guard: &guard.CostGuardProps{Stage: "example", EmailSubscribers: []string{"ml@example.com"},
+			KillSwitch: &guard.KillSwitchOptions{Code: testCode()}},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 
@@ -149,7 +152,7 @@ func TestFargateTier(t *testing.T) {
 			"Cpu": "2048", "Memory": "15360",
 			"RuntimePlatform": match(map[string]any{"CpuArchitecture": "ARM64"}),
 		})
-		tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1)) // the VPC's default-SG custom resource only
+		tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2)) // the VPC's default-SG custom resource and the kill switch
 		tpl.HasResource(jsii.String("AWS::ECS::Service"), map[string]any{
 			"Metadata": map[string]any{workload.MetadataKey: match(map[string]any{
 				"tier":      "fargate",
@@ -162,32 +165,62 @@ func TestFargateTier(t *testing.T) {
 			t.Errorf("info annotations = %q", info)
 		}
 	})
-	t.Run("tier guard: dollar alarm on the tier's metrics and operational alarms", func(t *testing.T) {
-		if s.TierGuard() == nil || s.CostGuard() != nil {
-			t.Fatal("want a tier guard and no Lambda cost guard")
+	t.Run("full cost guard on the fargate tier", func(t *testing.T) {
+		g := s.CostGuard()
+		if g == nil {
+			t.Fatal("no cost guard on the fargate tier")
 		}
-		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
-			"Threshold": 400,
-			"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{
-				"Expression": "(tasks * 0.11816 + requests * 0.000012) * 730",
-			}), match(map[string]any{
-				"Id": "tasks", "MetricStat": match(map[string]any{"Metric": match(map[string]any{
-					"Namespace": "ECS/ContainerInsights", "MetricName": "RunningTaskCount"})}),
+		// The budget, scoped by the tags, with its notifications.
+		tpl.ResourceCountIs(jsii.String("AWS::Budgets::Budget"), jsii.Number(1))
+		tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
+			"Budget": match(map[string]any{
+				"BudgetLimit": map[string]any{"Amount": 400, "Unit": "USD"}, "BudgetType": "COST", "TimeUnit": "MONTHLY",
+				"FilterExpression": match(map[string]any{"Tags": match(map[string]any{"Key": "stage", "Values": []any{"example"}})}),
+			}),
+			"NotificationsWithSubscribers": assertions.Match_ArrayWith(&[]any{match(map[string]any{
+				"Notification": match(map[string]any{"Threshold": 100, "NotificationType": "ACTUAL"}),
+				"Subscribers":  assertions.Match_ArrayWith(&[]any{match(map[string]any{"SubscriptionType": "SNS", "Address": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String(".*KillSwitchTrigger.*"))}})}),
 			})}),
-			"AlarmActions": assertions.Match_AnyValue(), "OKActions": assertions.Match_AnyValue(),
 		})
-		for _, name := range []string{"HTTPCode_Target_5XX_Count", "UnHealthyHostCount", "TargetResponseTime", "CPUUtilization"} {
-			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"MetricName": name})
-		}
-		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(5))
+		// The encrypted, TLS-only topic with the subscriber.
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
 			"PolicyDocument": match(map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{match(map[string]any{
-				"Sid": "AllowCloudWatchAlarmsToPublish", "Action": "sns:Publish", "Effect": "Allow",
-				"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+				"Effect": "Deny", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
 			})})}),
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ml@example.com"})
+		// The dollar alarms price the tier's own metrics.
+		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0305) * 730"
+		if got := g.SpendExpression(); got != wantExpr {
+			t.Errorf("spend expression %q, want %q", got, wantExpr)
+		}
+		for _, threshold := range []float64{400, 800} {
+			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+				"Threshold": threshold,
+				"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{"Expression": wantExpr}), match(map[string]any{
+					"Id": "tasks", "MetricStat": match(map[string]any{"Metric": match(map[string]any{
+						"Namespace": "ECS/ContainerInsights", "MetricName": "RunningTaskCount"})}),
+				})}),
+				"AlarmActions": assertions.Match_AnyValue(), "OKActions": assertions.Match_AnyValue(),
+			})
+		}
+		// Operational alarms: the API's three and the tier's four.
+		want := []string{guard.AlarmAPIServerErrorRate, guard.AlarmAPIClientErrorRate, guard.AlarmAPILatencyP99,
+			AlarmFargateCPUHigh, AlarmFargateTarget5xxRate, AlarmFargateUnhealthy, AlarmFargateLatencyP99}
+		if got := g.AlarmNames(); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("alarms %q, want %q", got, want)
+		}
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(2+len(want))))
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Threshold": 24000}) // 80 % of the HTTP API's 30 s
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1))
+		// The kill switch stops the ECS service.
+		if targets := killSwitchTargets(t, stack); !strings.Contains(targets, `"kind":"ecs-service"`) || strings.Contains(targets, `"kind":"lambda"`) {
+			t.Errorf("kill switch targets %s, want the ecs-service only", targets)
+		}
+	})
+	t.Run("kill switch IAM names only the service", func(t *testing.T) {
+		checkKillSwitchIAM(t, tpl, map[string]string{"ecs:": "Service", "application-autoscaling:": "*"})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
 		if f := nagFindings(t, stack); len(f) > 0 {
@@ -208,7 +241,7 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 		Traffic:          workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 40},
 		MonthlyBudgetUSD: 1500,
 		ContainerImage:   testImage,
-		Guard:            &guard.CostGuardProps{Stage: "example"},
+		Guard:            &guard.CostGuardProps{Stage: "example", KillSwitch: &guard.KillSwitchOptions{Code: testCode()}},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 
@@ -226,16 +259,30 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 			})},
 		})
 	})
-	t.Run("tier guard watches the endpoint", func(t *testing.T) {
+	t.Run("full cost guard watches the endpoint", func(t *testing.T) {
+		g := s.CostGuard()
+		if g == nil {
+			t.Fatal("no cost guard on the sagemaker tier")
+		}
+		tpl.ResourceCountIs(jsii.String("AWS::Budgets::Budget"), jsii.Number(1))
+		wantExpr := "(FILL(instances, 0) / 5 * 0.7364 + FILL(req, 0) * 0.000042) * 730"
+		if got := g.SpendExpression(); got != wantExpr {
+			t.Errorf("spend expression %q, want %q", got, wantExpr)
+		}
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 			"Threshold": 1500,
-			"Metrics": assertions.Match_ArrayWith(&[]any{match(map[string]any{
-				"Expression": "(instanceSamples / 5 * 0.7364 + requests * 0.000042) * 730",
-			})}),
+			"Metrics":   assertions.Match_ArrayWith(&[]any{match(map[string]any{"Expression": wantExpr})}),
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 			"MetricName": "Invocation5XXErrors", "Namespace": "AWS/SageMaker",
 		})
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1))
+		if targets := killSwitchTargets(t, stack); !strings.Contains(targets, `"kind":"sagemaker-endpoint"`) || strings.Contains(targets, `"kind":"lambda"`) {
+			t.Errorf("kill switch targets %s, want the sagemaker-endpoint only", targets)
+		}
+	})
+	t.Run("kill switch IAM names only the endpoint", func(t *testing.T) {
+		checkKillSwitchIAM(t, tpl, map[string]string{"sagemaker:": ":endpoint/" + strings.ToLower(s.SageMaker().EndpointName()), "application-autoscaling:": "*"})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
 		if f := nagFindings(t, stack); len(f) > 0 {
@@ -339,4 +386,74 @@ func TestAsyncTier(t *testing.T) {
 	if f := nagFindings(t, stack); len(f) > 0 {
 		t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 	}
+}
+
+// checkKillSwitchIAM reads every statement of the kill switch role's
+// policies and fails unless each action of a guarded service (by prefix)
+// names only the resource whose logical id contains want (or "*", for
+// Application Auto Scaling, which has no resource-level permissions), and
+// no Lambda action is granted.
+func checkKillSwitchIAM(t *testing.T, tpl assertions.Template, want map[string]string) {
+	t.Helper()
+	policies := *tpl.FindResources(jsii.String("AWS::IAM::Policy"), map[string]any{
+		"Properties": match(map[string]any{"Roles": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String(".*KillSwitchRole.*"))}}}),
+	})
+	if len(policies) == 0 {
+		t.Fatal("no policy on the kill switch role")
+	}
+	seen := map[string]bool{}
+	for _, p := range policies {
+		doc := (*p)["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
+		for _, st := range doc["Statement"].([]any) {
+			st := st.(map[string]any)
+			var actions []string
+			switch a := st["Action"].(type) {
+			case string:
+				actions = []string{a}
+			case []any:
+				for _, x := range a {
+					actions = append(actions, x.(string))
+				}
+			}
+			res := fmt.Sprint(st["Resource"])
+			for _, a := range actions {
+				if strings.HasPrefix(a, "lambda:") {
+					t.Errorf("kill switch may %s on %s: a container tier has no function to guard", a, res)
+				}
+				for prefix, id := range want {
+					if !strings.HasPrefix(a, prefix) {
+						continue
+					}
+					seen[prefix] = true
+					if id == "*" && res != "*" || id != "*" && (!strings.Contains(res, id) || strings.Contains(res, "*")) {
+						t.Errorf("%s on %s, want only the resource %s", a, res, id)
+					}
+				}
+			}
+		}
+	}
+	for prefix := range want {
+		if !seen[prefix] {
+			t.Errorf("no %s* action granted", prefix)
+		}
+	}
+}
+
+// killSwitchTargets is the kill switch's COSTGUARD_TARGETS as synthesized
+// (a Fn::Join of the names' tokens), printed as JSON.
+func killSwitchTargets(t *testing.T, stack awscdk.Stack) string {
+	t.Helper()
+	for _, r := range cdktest.Template(t, stack)["Resources"].(map[string]any) {
+		r := r.(map[string]any)
+		if r["Type"] != "AWS::Lambda::Function" {
+			continue
+		}
+		env, _ := r["Properties"].(map[string]any)["Environment"].(map[string]any)
+		if vars, ok := env["Variables"].(map[string]any); ok && vars["COSTGUARD_TARGETS"] != nil {
+			b, _ := json.Marshal(vars["COSTGUARD_TARGETS"])
+			return strings.ReplaceAll(string(b), `\"`, `"`)
+		}
+	}
+	t.Fatal("no kill switch function")
+	return ""
 }

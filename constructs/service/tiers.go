@@ -90,7 +90,7 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z placement.Opt
 	fp.Placement = s.reasons()
 	s.fargate = fargatetier.NewService(s, "Fargate", &fp)
 	s.url, s.workload = s.fargate.URL(), s.fargate.Workload()
-	s.attachTierGuard(p)
+	s.attachGuard(p, FargateGuardTier(s.fargate), guard.HttpStageMetrics(s.fargate.Stage()))
 }
 
 func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.Option) {
@@ -132,5 +132,5 @@ func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.O
 	sp.Placement = s.reasons()
 	s.endpoint = sagemakertier.NewEndpoint(s, "SageMaker", &sp)
 	s.url, s.workload = s.endpoint.URL(), s.endpoint.Workload()
-	s.attachTierGuard(p)
+	s.attachGuard(p, SageMakerGuardTier(s.endpoint), guard.RestStageMetrics(s.endpoint.Stage()))
 }
