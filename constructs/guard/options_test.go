@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
@@ -214,6 +215,28 @@ func TestValidation(t *testing.T) {
 		}, []string{"KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true"}},
 		{"provisioned concurrency over budget", func(p *guard.CostGuardProps) { p.MonthlyBudgetUSD = 5; p.Workload.Lambda.ProvisionedConcurrency = 10 },
 			[]string{"MonthlyBudgetUSD: 5 is below the provisioned concurrency's fixed $87.60 a month"}},
+		{"function and tier", func(p *guard.CostGuardProps) { p.Tier = fargateTier() }, []string{"Function: set together with Tier"}},
+		{"tier with a lambda workload", func(p *guard.CostGuardProps) { toTier(p); p.Workload = f.workload(workload.FrontDoorREST) },
+			[]string{`Workload: tier "lambda" is not fargate, sagemaker-serverless, sagemaker-realtime or sagemaker-async`}},
+		{"tier with function props", func(p *guard.CostGuardProps) { toTier(p); p.FunctionLogGroup = f.logs },
+			[]string{"Alias, FunctionLogGroup: set with Tier"}},
+		{"tier spend metric missing", func(p *guard.CostGuardProps) { toTier(p); p.Tier.SpendMetrics = nil },
+			[]string{`Tier.SpendMetrics: no metric "tasks" (the fargate tier's dollar model needs tasks, req)`}},
+		{"tier alarms", func(p *guard.CostGuardProps) {
+			toTier(p)
+			m := p.Tier.SpendMetrics["tasks"]
+			p.Tier.Alarms = []guard.TierAlarm{
+				{AlarmSpec: guard.AlarmSpec{Name: "cpu", EvaluationPeriods: 3, DatapointsToAlarm: 3}, Metric: m},
+				{AlarmSpec: guard.AlarmSpec{Name: guard.AlarmAPILatencyP99, EvaluationPeriods: 3, DatapointsToAlarm: 3}, Metric: m},
+				{AlarmSpec: guard.AlarmSpec{Name: "NoMetric", EvaluationPeriods: 3, DatapointsToAlarm: 3}},
+				{AlarmSpec: guard.AlarmSpec{Name: "Datapoints", EvaluationPeriods: 2, DatapointsToAlarm: 3}, Metric: m},
+			}
+		}, []string{`Tier.Alarms[0].Name: "cpu" is not an alarm name`, `Tier.Alarms[1].Name: "ApiLatencyP99" is given twice`,
+			`Tier.Alarms[2].Metric: missing for alarm "NoMetric"`, `Tier.Alarms[3]: alarm "Datapoints" needs 1 <= DatapointsToAlarm (3) <= EvaluationPeriods (2)`}},
+		{"tier kill switch without a target", func(p *guard.CostGuardProps) {
+			toTier(p)
+			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "z"+p.Stage)}
+		}, []string{"KillSwitch: tier fargate has no target the kill switch can stop"}},
 		{"all together", func(p *guard.CostGuardProps) { p.Stage = ""; p.MonthlyBudgetUSD = 0; p.Timeout = 0 },
 			[]string{`Stage: ""`, "MonthlyBudgetUSD: 0", "Timeout: 0s"}},
 	}
@@ -254,4 +277,20 @@ func TestValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fargateTier is a guard.Tier with the Fargate dollar model's metric.
+func fargateTier() *guard.Tier {
+	return &guard.Tier{SpendMetrics: map[string]awscloudwatch.IMetric{"tasks": awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace: jsii.String("ECS/ContainerInsights"), MetricName: jsii.String("RunningTaskCount"),
+		DimensionsMap: &map[string]*string{"ClusterName": jsii.String("c"), "ServiceName": jsii.String("s")},
+	})}}
+}
+
+// toTier turns the fixture's Lambda props into a Fargate tier's.
+func toTier(p *guard.CostGuardProps) {
+	p.Function, p.Alias, p.FunctionLogGroup = nil, nil, nil
+	p.Tier = fargateTier()
+	p.Workload = workload.Workload{Version: workload.SchemaVersion, Tier: workload.TierFargate, FrontDoor: workload.FrontDoorHTTP,
+		Fargate: &workload.Fargate{CPU: 1024, MemoryMiB: 2048, Architecture: workload.ArchARM64, MinTasks: 1, MaxTasks: 2}}
 }
