@@ -19,6 +19,9 @@ type Engine interface {
 
 // EngineSpec tells an engine factory what to load.
 type EngineSpec struct {
+	// ONNX is the model file. It is valid only while the factory runs (it
+	// may be a read-only mapping of the file): an engine copies what it
+	// keeps and never writes to it.
 	ONNX   []byte
 	Input  string
 	Dims   int

@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 
 	"github.com/advancedclimatesystems/gonnx"
 	"gorgonia.org/tensor"
@@ -16,11 +18,23 @@ func init() { RegisterEngine("gonnx", newGonnxEngine) }
 type gonnxEngine struct {
 	m    *gonnx.Model
 	spec EngineSpec
+	// arena holds the initializers' float data (nil: on the heap); gonnx
+	// uses those slices as tensor backings.
+	arena *floatArena
 }
 
 func newGonnxEngine(spec EngineSpec) (Engine, error) {
-	mp, err := decodeONNX(spec.ONNX)
+	arena := newFloatArena(len(spec.ONNX))
+	var alloc floatAlloc
+	if arena != nil {
+		alloc = arena.floats
+	}
+	mp, err := decodeONNXInto(spec.ONNX, alloc)
 	if err != nil {
+		if arena != nil {
+			arena.release()
+			arena = nil
+		}
 		// Outside the fast decoder's subset, or malformed: let the
 		// protobuf runtime decide.
 		if mp, err = gonnx.ModelProtoFromBytes(spec.ONNX); err != nil {
@@ -29,9 +43,18 @@ func newGonnxEngine(spec EngineSpec) (Engine, error) {
 	}
 	m, err := gonnx.NewModel(mp)
 	if err != nil {
+		if arena != nil {
+			arena.release()
+		}
 		return nil, fmt.Errorf("gonnx: load model: %w", err)
 	}
-	return &gonnxEngine{m: m, spec: spec}, nil
+	spec.ONNX = nil // only valid during this call
+	e := &gonnxEngine{m: m, spec: spec, arena: arena}
+	if arena != nil {
+		// The weights are needed for as long as e can run.
+		runtime.AddCleanup(e, (*floatArena).release, arena)
+	}
+	return e, nil
 }
 
 func (e *gonnxEngine) Run(x []float32, n int) ([]float32, error) {
@@ -55,6 +78,10 @@ func (e *gonnxEngine) Run(x []float32, n int) ([]float32, error) {
 	if !ok {
 		return nil, fmt.Errorf("gonnx: output %q is %v, want float32", e.spec.Output, t.Dtype())
 	}
+	if e.arena != nil && len(v) > 0 && e.arena.contains(&v[0]) {
+		v = slices.Clone(v) // an initializer as the output: never hand out arena memory
+	}
+	runtime.KeepAlive(e) // the arena must outlive the run
 	return v, nil
 }
 

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -36,10 +37,13 @@ func Load(dir string, opts Options) (*Model, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, man.ONNX.File)
-	b, err := os.ReadFile(path)
+	b, release, err := readModelFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read model: %w", err)
 	}
+	// Engines copy what they keep (see EngineSpec.ONNX), so the file's
+	// bytes are released as soon as the engine is built.
+	defer release()
 	if got := SHA256Hex(b); got != man.ONNX.SHA256 {
 		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
 	}
@@ -167,3 +171,22 @@ func (m *Model) Predict(b *Batch) ([]Prediction, error) {
 
 // round6 keeps six decimals: float32 noise beyond that only bloats JSON.
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+// readAll reads f to the end into a buffer sized for size bytes, as
+// os.ReadFile does.
+func readAll(f *os.File, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size, 0)+512)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}

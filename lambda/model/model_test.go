@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -339,5 +340,40 @@ func TestCommittedDigitsModel(t *testing.T) {
 	}
 	if err := m.AddText(batch, "a text"); err == nil {
 		t.Error("a text instance was accepted by a vector model")
+	}
+}
+
+// TestModelsComeAndGo loads models, drops some and collects garbage while
+// a kept one keeps predicting: the weights' memory (an arena outside the Go
+// heap for large models) is released only with the model that uses it.
+func TestModelsComeAndGo(t *testing.T) {
+	kept, err := model.Load(spamDir, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := kept.NewBatch(1)
+	if err := kept.AddText(b, "WIN a FREE vacation! Click here now to claim your prize"); err != nil {
+		t.Fatal(err)
+	}
+	want, err := kept.Predict(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		m, err := model.Load(spamDir, model.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Predict(b); err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		got, err := kept.Predict(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0].Score != want[0].Score {
+			t.Fatalf("kept model's score changed from %v to %v", want[0].Score, got[0].Score)
+		}
 	}
 }

@@ -23,7 +23,15 @@ var errWireUnsupported = errors.New("onnx field outside the fast decoder's subse
 // graph-valued attributes, external or segmented tensor data, sparse
 // initializers, non-tensor types) returns errWireUnsupported, and the caller
 // falls back to proto.Unmarshal.
-func decodeONNX(b []byte) (*onnx.ModelProto, error) {
+func decodeONNX(b []byte) (*onnx.ModelProto, error) { return decodeONNXInto(b, nil) }
+
+// floatAlloc returns a float32 slice of length n for a tensor's data; nil
+// means make.
+type floatAlloc func(n int) []float32
+
+// decodeONNXInto is decodeONNX with the initializers' float data placed in
+// memory from alloc.
+func decodeONNXInto(b []byte, alloc floatAlloc) (*onnx.ModelProto, error) {
 	mp := &onnx.ModelProto{}
 	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch num {
@@ -34,7 +42,7 @@ func decodeONNX(b []byte) (*onnx.ModelProto, error) {
 		case 3:
 			mp.ProducerVersion = string(v)
 		case 7:
-			g, err := decodeGraph(v)
+			g, err := decodeGraph(v, alloc)
 			mp.Graph = g
 			return err
 		case 8:
@@ -61,7 +69,7 @@ func decodeONNX(b []byte) (*onnx.ModelProto, error) {
 	return mp, nil
 }
 
-func decodeGraph(b []byte) (*onnx.GraphProto, error) {
+func decodeGraph(b []byte, alloc floatAlloc) (*onnx.GraphProto, error) {
 	g := &onnx.GraphProto{}
 	err := fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 		switch num {
@@ -72,7 +80,7 @@ func decodeGraph(b []byte) (*onnx.GraphProto, error) {
 		case 2:
 			g.Name = string(v)
 		case 5:
-			t, err := decodeTensor(v)
+			t, err := decodeTensor(v, alloc)
 			g.Initializer = append(g.Initializer, t)
 			return err
 		case 11, 12:
@@ -128,7 +136,7 @@ func decodeAttribute(b []byte) (*onnx.AttributeProto, error) {
 		case 4:
 			a.S = append([]byte(nil), v...)
 		case 7:
-			return appendFloats(&a.Floats, typ, v, x)
+			return appendFloats(&a.Floats, typ, v, x, nil)
 		case 8:
 			return appendInt64s(&a.Ints, typ, v, x)
 		case 9:
@@ -145,7 +153,7 @@ func decodeAttribute(b []byte) (*onnx.AttributeProto, error) {
 	return a, err
 }
 
-func decodeTensor(b []byte) (*onnx.TensorProto, error) {
+func decodeTensor(b []byte, alloc floatAlloc) (*onnx.TensorProto, error) {
 	t := &onnx.TensorProto{}
 	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch num {
@@ -154,7 +162,7 @@ func decodeTensor(b []byte) (*onnx.TensorProto, error) {
 		case 2:
 			t.DataType = int32(x)
 		case 4:
-			return appendFloats(&t.FloatData, typ, v, x)
+			return appendFloats(&t.FloatData, typ, v, x, alloc)
 		case 5:
 			var vals []int64
 			if err := appendInt64s(&vals, typ, v, x); err != nil {
@@ -267,8 +275,9 @@ func fields(b []byte, f func(num protowire.Number, typ protowire.Type, v []byte,
 	return nil
 }
 
-// appendFloats reads a repeated float field, packed or not.
-func appendFloats(dst *[]float32, typ protowire.Type, v []byte, x uint64) error {
+// appendFloats reads a repeated float field, packed or not; packed runs go
+// into a new slice from alloc (nil: make).
+func appendFloats(dst *[]float32, typ protowire.Type, v []byte, x uint64, alloc floatAlloc) error {
 	if typ == protowire.Fixed32Type {
 		*dst = append(*dst, math.Float32frombits(uint32(x)))
 		return nil
@@ -276,7 +285,12 @@ func appendFloats(dst *[]float32, typ protowire.Type, v []byte, x uint64) error 
 	if typ != protowire.BytesType || len(v)%4 != 0 {
 		return errWireUnsupported
 	}
-	out := make([]float32, 0, len(*dst)+len(v)/4)
+	var out []float32
+	if n := len(*dst) + len(v)/4; alloc != nil {
+		out = alloc(n)[:0]
+	} else {
+		out = make([]float32, 0, n)
+	}
 	out = append(out, *dst...)
 	for len(v) > 0 {
 		u, _ := protowire.ConsumeFixed32(v)

@@ -76,6 +76,17 @@ func TestDecodeONNXMatchesProto(t *testing.T) {
 			if !proto.Equal(got, want) {
 				t.Errorf("fast decoder and proto.Unmarshal disagree")
 			}
+			// The serving path puts large models' weights in an arena.
+			if a := newFloatArena(len(b)); a != nil {
+				defer a.release()
+				got, err := decodeONNXInto(b, a.floats)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !proto.Equal(got, want) {
+					t.Errorf("with the weights in the arena, fast decoder and proto.Unmarshal disagree")
+				}
+			}
 		})
 	}
 }
