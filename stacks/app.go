@@ -13,6 +13,7 @@ import (
 
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
@@ -95,7 +96,7 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 				continue
 			}
 		}
-		s, err := newStackChecked(scope, stage, c, ks)
+		s, err := newStackChecked(scope, stage, c, ks, ModelServerImage(o.Root))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -106,7 +107,7 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 }
 
 // newStackChecked turns the constructs' validation panics into an error.
-func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code) (s *CostguardStack, err error) {
+func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code, image service.ImageFunc) (s *CostguardStack, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			var ve *inference.ValidationError
@@ -119,10 +120,14 @@ func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCo
 				err = ge
 				return
 			}
+			if e, ok := r.(error); ok && isValidationError(e) {
+				err = e
+				return
+			}
 			panic(r)
 		}
 	}()
-	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code, KillSwitchCode: killSwitchCode}), nil
+	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code, KillSwitchCode: killSwitchCode, Image: image}), nil
 }
 
 func prefixLines(prefix string, err error) error {

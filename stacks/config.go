@@ -64,6 +64,12 @@ type Stage struct {
 
 	// Traffic is what the stage expects in a month.
 	Traffic workload.Traffic
+
+	// Tier serves the stage on a container tier instead of Lambda: "" (or
+	// lambda) keeps the Lambda tier; fargate or a sagemaker-* tier builds
+	// service.InferenceService from Stage.ServiceProps, checked against the
+	// tier's limits (docs/tiers.md).
+	Tier workload.Tier
 }
 
 // Stages is the table of environments.

@@ -25,7 +25,7 @@ type Example struct {
 	Description string
 	Profile     service.Profile
 	Traffic     workload.Traffic
-	// MonthlyBudgetUSD is the example's budget, watched by the tier guard.
+	// MonthlyBudgetUSD is the example's budget, enforced by its cost guard.
 	MonthlyBudgetUSD float64
 	// Tier overrides placement; empty lets placement choose.
 	Tier workload.Tier

@@ -15,15 +15,24 @@ import (
 // scoped by the application and stage tags the stack puts on every
 // resource, and everything else read from the inference construct.
 func (s Stage) guardProps(api *inference.LambdaAPI, killSwitchCode awslambda.Code) *guard.CostGuardProps {
+	p := s.stageGuardProps(killSwitchCode)
+	p.Function = api.Function()
+	p.Alias = api.Alias()
+	p.Workload = api.Workload()
+	p.Timeout = functionTimeout(api.Function())
+	p.API = api
+	p.FunctionLogGroup = api.FunctionLogGroup()
+	return p
+}
+
+// stageGuardProps are what the stage decides of its guard, whatever the
+// tier: budget, alert e-mails, the tags that scope the budget, the price
+// region and the kill switch. A container tier's InferenceService fills
+// in the rest.
+func (s Stage) stageGuardProps(killSwitchCode awslambda.Code) *guard.CostGuardProps {
 	p := &guard.CostGuardProps{
 		Stage:              s.Name,
 		MonthlyBudgetUSD:   s.MonthlyBudgetUSD,
-		Function:           api.Function(),
-		Alias:              api.Alias(),
-		Workload:           api.Workload(),
-		Timeout:            functionTimeout(api.Function()),
-		API:                api,
-		FunctionLogGroup:   api.FunctionLogGroup(),
 		EmailSubscribers:   s.AlertEmails,
 		CostAllocationTags: map[string]string{"application": Application, "stage": s.Name},
 	}

@@ -56,6 +56,13 @@ func boolField(dst func(*Stage) *bool) func(*Stage, string) error {
 // Overrides are the context keys that override a stage's configuration,
 // applied to every stage the app builds (combine with -c stage=NAME).
 var overrides = map[string]override{
+	"tier": {"Tier", "lambda, fargate, sagemaker-serverless, sagemaker-realtime or sagemaker-async", func(s *Stage, v string) error {
+		if !slices.Contains(workload.Tiers, workload.Tier(v)) {
+			return errors.New("not a tier")
+		}
+		s.Tier = workload.Tier(v)
+		return nil
+	}},
 	"architecture": {"Architecture", "arm64 or x86_64", func(s *Stage, v string) error {
 		s.Architecture = workload.Architecture(v)
 		return nil

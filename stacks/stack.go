@@ -8,6 +8,7 @@ import (
 
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
@@ -22,6 +23,9 @@ type CostguardStackProps struct {
 	// KillSwitchCode is the cost guard's kill-switch package (see
 	// guard.KillSwitchCode). Required when the stage's KillSwitch is on.
 	KillSwitchCode awslambda.Code
+	// Image builds the model server image of a container tier (see
+	// ModelServerImage). Required when the stage's Tier is one.
+	Image service.ImageFunc
 }
 
 // CostguardStack is one environment's inference API.
@@ -29,8 +33,12 @@ type CostguardStack struct {
 	awscdk.Stack
 	// Inference is the Lambda tier with its front door.
 	Inference *inference.LambdaAPI
-	// Guard is the stage's cost guard (budget, alarms, dashboard, kill switch).
+	// Guard is the stage's cost guard (budget, alarms, dashboard, kill
+	// switch), on whichever tier serves the stage.
 	Guard *guard.CostGuard
+	// Service is the stage's container tier when its Tier is not lambda;
+	// Inference is nil then.
+	Service *service.InferenceService
 	// Stage is the configuration the stack was built from.
 	Stage Stage
 }
@@ -72,6 +80,19 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 			MonthlyBudgetUSD: stage.MonthlyBudgetUSD,
 		}.Map(),
 	})
+
+	if stage.Tier != "" && stage.Tier != workload.TierLambda {
+		// The same guard as on Lambda (budget, tags, alarms, kill switch),
+		// on the tier's own metrics and resources.
+		sp := stage.ServiceProps(stage.Tier, p.Image)
+		sp.Guard = stage.stageGuardProps(p.KillSwitchCode)
+		s.Service = service.NewInferenceService(stack, "Inference", sp)
+		s.Guard = s.Service.CostGuard()
+		awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+			Value: s.Service.URL(), Description: jsii.String("Invoke URL of the API (POST predict)"),
+		})
+		return s
+	}
 
 	props2 := stage.LambdaAPIProps()
 	props2.Code = p.Code

@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -23,7 +22,8 @@ func (s Stage) ModelProfile() service.Profile {
 // model on tier (a Fargate or SageMaker tier; the Lambda tier keeps its own
 // path through inference.NewLambdaAPI and the stage's CostGuard), with the
 // stage's traffic, budget, throttles, log retention and alert e-mails, and
-// the model server image from image. The override is checked against the
+// the model server image from image, and the stage's guard (without the
+// kill switch, whose code the stack adds). The override is checked against the
 // tier's limits like any other: an infeasible one fails synth naming the
 // limit.
 //
@@ -38,14 +38,14 @@ func (s Stage) ServiceProps(tier workload.Tier, image service.ImageFunc) *servic
 		Tier:             tier,
 		Architecture:     s.Architecture,
 		ContainerImage:   image,
-		Guard:            &guard.CostGuardProps{Stage: s.Name, EmailSubscribers: s.AlertEmails},
+		Guard:            s.stageGuardProps(nil),
 	}
+	p.Guard.KillSwitch = nil // needs the kill switch's code: NewCostguardStack adds it
 	retention := retentionDays[s.LogRetentionDays]
 	p.Fargate.ThrottleRateLimit, p.Fargate.ThrottleBurstLimit, p.Fargate.LogRetention = s.ThrottleRateLimit, s.ThrottleBurstLimit, retention
 	p.SageMaker.ThrottleRateLimit, p.SageMaker.ThrottleBurstLimit, p.SageMaker.LogRetention = s.ThrottleRateLimit, s.ThrottleBurstLimit, retention
 	if s.Region != "" {
 		p.PriceRegion = s.Region
-		p.Guard.PriceRegion = s.Region
 	}
 	return p
 }

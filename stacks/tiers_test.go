@@ -4,43 +4,66 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
-// TestStageOnFargate serves the dev stage's model on Fargate through
-// Stage.ServiceProps, the path a Tier field in the stage table takes.
+// TestStageOnFargate builds the dev stage with Tier: fargate, the one-line
+// switch: the stack serves the model on Fargate and keeps the stage's
+// guard, budget and kill switch.
 func TestStageOnFargate(t *testing.T) {
 	dev, err := LookupStage("dev")
 	if err != nil {
 		t.Fatal(err)
 	}
+	dev.Tier = workload.TierFargate
+	root := cdktest.ModuleRoot(t)
+	ks, err := guard.KillSwitchCode(root, dev.Architecture)
+	if err != nil {
+		t.Fatal(err)
+	}
 	app := cdktest.NewApp(t)
-	stack := awscdk.NewStack(app, jsii.String("costguard-dev-fargate"), nil)
+	s := NewCostguardStack(app, dev.StackName(), &CostguardStackProps{Stage: &dev, KillSwitchCode: ks, Image: ModelServerImage(root)})
 	AddChecks(app)
-	svc := service.NewInferenceService(stack, "Inference", dev.ServiceProps(workload.TierFargate, ModelServerImage(cdktest.ModuleRoot(t))))
-	tpl := assertions.Template_FromStack(stack, nil)
+	tpl := assertions.Template_FromStack(s.Stack, nil)
 
-	if svc.Tier() != workload.TierFargate || !svc.Decision().Overridden {
+	if s.Service == nil || s.Inference != nil || s.Guard == nil {
+		t.Fatalf("service %v, inference %v, guard %v: want the fargate service and its guard only", s.Service != nil, s.Inference != nil, s.Guard != nil)
+	}
+	if svc := s.Service; svc.Tier() != workload.TierFargate || !svc.Decision().Overridden {
 		t.Fatalf("tier %s (overridden %v), want fargate by override", svc.Tier(), svc.Decision().Overridden)
 	}
 	tpl.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), map[string]any{"Cpu": "1024", "Memory": "2048"})
 	tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
 		"DefaultRouteSettings": map[string]any{"ThrottlingRateLimit": dev.ThrottleRateLimit, "ThrottlingBurstLimit": dev.ThrottleBurstLimit},
 	})
-	tpl.ResourcePropertiesCountIs(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": dev.LogRetentionDays}, jsii.Number(2))
+	// The stage's budget, scoped by both tags, as on Lambda.
+	tpl.ResourceCountIs(jsii.String("AWS::Budgets::Budget"), jsii.Number(1))
+	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
+		"Budget": assertions.Match_ObjectLike(&map[string]any{
+			"BudgetLimit":      map[string]any{"Amount": dev.MonthlyBudgetUSD, "Unit": "USD"},
+			"FilterExpression": map[string]any{"And": assertions.Match_AnyValue()},
+		}),
+	})
+	// The kill switch scales the ECS service, and only it.
+	tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"Description": assertions.Match_StringLikeRegexp(jsii.String("costguard dev kill switch: scales the fargate tier.*")),
+	})
+	tpl.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), map[string]any{"Name": "/costguard/dev/killswitch"})
 	tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Threshold": dev.MonthlyBudgetUSD})
-	if f := cdktest.NagFindings(t, stack, "AwsSolutions-"); len(f) > 0 {
+	tpl.ResourcePropertiesCountIs(jsii.String("AWS::Lambda::Function"), map[string]any{"Runtime": "provided.al2023"}, jsii.Number(1))
+	if f := cdktest.NagFindings(t, s.Stack, "AwsSolutions-"); len(f) > 0 {
 		t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 	}
-	over := assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*over the .* budget.*")))
-	if len(*over) != 1 {
-		t.Errorf("want the over-budget warning: an always-on task costs more than dev's $%g", dev.MonthlyBudgetUSD)
+	for _, re := range []string{".*over the .* budget.*", ".*costs .* a month idle.*above the .* budget.*"} {
+		if w := assertions.Annotations_FromStack(s.Stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(re))); len(*w) != 1 {
+			t.Errorf("want one warning matching %q: an always-on task costs more than dev's $%g", re, dev.MonthlyBudgetUSD)
+		}
 	}
 }
 
