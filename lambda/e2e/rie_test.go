@@ -23,7 +23,10 @@ func rie(tb testing.TB, bin string, env ...string) (string, *proc) {
 		"--runtime-interface-emulator-address", addr(emu),
 		"--runtime-api-address", addr(api),
 		bin)
+	// Both listeners: an invoke that arrives before the runtime API is up
+	// starts a runtime that cannot fetch its event.
 	waitTCP(tb, p, addr(emu))
+	waitTCP(tb, p, addr(api))
 	return "http://" + addr(emu) + invokePath, p
 }
 
