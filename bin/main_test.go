@@ -103,3 +103,93 @@ func TestSynthOneStage(t *testing.T) {
 		t.Error("-c stage=dev synthesized the prod stack too")
 	}
 }
+
+// TestTierSwitch runs the one-line stage switch through the real CLI: a
+// table of `cdk synth` runs with a `-c tier=` override. Moving dev to
+// Fargate must synthesize a stack that keeps the stage's budget and kill
+// switch, and `cdk diff` against the committed golden must show the
+// template change; moving it to SageMaker serverless with a 10 GB model
+// must fail with one clean line naming the 6,144 MB limit.
+func TestTierSwitch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CDK CLI")
+	}
+	tests := []struct {
+		name    string
+		context []string
+		fail    bool
+		want    []string // in the synth output (failure) or the diff (success)
+	}{
+		{
+			name:    "dev on fargate keeps budget and kill switch",
+			context: []string{"-c", "stage=dev", "-c", "tier=fargate"},
+			want: []string{"[+] AWS::ECS::Service", "[+] AWS::ElasticLoadBalancingV2::LoadBalancer", "[-] AWS::Lambda::Function Inference/Function",
+				"[+] AWS::CloudWatch::Alarm CostGuard/FargateCpuHighAlarm", "[~] AWS::Lambda::Function CostGuard/KillSwitch"},
+		},
+		{
+			name:    "10 GB model on sagemaker serverless fails naming the limit",
+			context: []string{"-c", "stage=dev", "-c", "tier=sagemaker-serverless", "-c", "memoryMiB=10240"},
+			fail:    true,
+			want: []string{"costguard: invalid configuration:\ncostguard-dev/Inference: Tier: sagemaker-serverless cannot serve this model: " +
+				"needs 10240 MB, over SageMaker serverless's 6144 MB\n"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			outdir := t.TempDir()
+			out, err := cdk(t, append([]string{"synth", "--quiet", "--output", outdir}, tc.context...)...)
+			if tc.fail {
+				if err == nil {
+					t.Fatalf("cdk synth succeeded, want a failure:\n%s", out)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(out, w) {
+						t.Errorf("output lacks %q:\n%s", w, out)
+					}
+				}
+				for _, trace := range []string{"goroutine ", "panic:", "jsii", ".go:"} {
+					if strings.Contains(out, trace) {
+						t.Errorf("output holds a stack trace (%q):\n%s", trace, out)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("cdk synth: %v\n%s", err, out)
+			}
+			raw, err := os.ReadFile(filepath.Join(outdir, "costguard-dev.template.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tmpl struct {
+				Resources map[string]struct{ Type string }
+			}
+			if err := json.Unmarshal(raw, &tmpl); err != nil {
+				t.Fatal(err)
+			}
+			count := map[string]int{}
+			for _, r := range tmpl.Resources {
+				count[r.Type]++
+			}
+			for _, typ := range []string{"AWS::Budgets::Budget", "AWS::SSM::Parameter", "AWS::ECS::Service"} {
+				if count[typ] != 1 {
+					t.Errorf("%d %s in the fargate stage, want 1", count[typ], typ)
+				}
+			}
+			root := cdktest.ModuleRoot(t)
+			diff, _ := cdk(t, "diff", "--app", outdir, "--template", filepath.Join(root, "stacks", "testdata", "costguard-dev.template.json"), "costguard-dev")
+			for _, w := range tc.want {
+				if !strings.Contains(diff, w) {
+					t.Errorf("cdk diff lacks %q:\n%s", w, diff)
+				}
+			}
+			// The guard keeps its logical ids: the budget and the kill
+			// switch's state are updated in place, never replaced.
+			for _, gone := range []string{"[-] AWS::Budgets::Budget", "[-] AWS::SSM::Parameter", "[-] AWS::SNS::Topic CostGuard/Topic"} {
+				if strings.Contains(diff, gone) {
+					t.Errorf("cdk diff removes the guard's resource (%q):\n%s", gone, diff)
+				}
+			}
+		})
+	}
+}

@@ -84,10 +84,15 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 	if stage.Tier != "" && stage.Tier != workload.TierLambda {
 		// The same guard as on Lambda (budget, tags, alarms, kill switch),
 		// on the tier's own metrics and resources.
+		// The guard is created here, at the stack's root as on Lambda, so
+		// that the budget, topics, kill-switch state and dollar alarms keep
+		// their logical ids across the switch: CloudFormation updates them
+		// in place instead of creating a second budget, parameter or alarm
+		// of the same name (which it cannot) and deleting the first.
 		sp := stage.ServiceProps(stage.Tier, p.Image)
-		sp.Guard = stage.stageGuardProps(p.KillSwitchCode)
+		sp.Guard = nil
 		s.Service = service.NewInferenceService(stack, "Inference", sp)
-		s.Guard = s.Service.CostGuard()
+		s.Guard = guard.NewCostGuard(stack, "CostGuard", s.Service.GuardProps(*stage.stageGuardProps(p.KillSwitchCode)))
 		awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 			Value: s.Service.URL(), Description: jsii.String("Invoke URL of the API (POST predict)"),
 		})

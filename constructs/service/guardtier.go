@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
@@ -135,23 +136,52 @@ func SageMakerGuardTier(e *sagemakertier.Endpoint) *guard.Tier {
 	return t
 }
 
-// attachGuard attaches the full cost guard to a container tier: Guard's
-// stage, subscribers, alarms and kill switch, with the tier's workload,
-// dollar model, alarms, API and kill-switch target filled in.
-func (s *InferenceService) attachGuard(p InferenceServiceProps, tier *guard.Tier, api guard.API) {
+// attachGuard attaches the cost guard Guard asks for, under the service.
+func (s *InferenceService) attachGuard(p InferenceServiceProps) {
 	if p.Guard == nil {
 		return
 	}
-	gp := *p.Guard
-	if gp.MonthlyBudgetUSD == 0 {
-		gp.MonthlyBudgetUSD = p.MonthlyBudgetUSD
+	base := *p.Guard
+	if base.MonthlyBudgetUSD == 0 {
+		base.MonthlyBudgetUSD = p.MonthlyBudgetUSD
 	}
-	gp.Tier, gp.Workload, gp.API = tier, s.workload, api
-	if gp.KillSwitch != nil && len(tier.Targets) == 0 && len(gp.KillSwitch.Targets) == 0 {
+	s.costs = guard.NewCostGuard(s, "CostGuard", s.GuardProps(base))
+}
+
+// GuardProps completes base, the stage's choices for its cost guard
+// (stage, budget, subscribers, tags, alarms, kill switch), with what the
+// built tier decides: on Lambda the function, its workload, timeout,
+// alias, API and log group; on a container tier the guard.Tier
+// (FargateGuardTier or SageMakerGuardTier), its workload and API. On
+// sagemaker-serverless, which has no instances to hold, the kill switch is
+// left out with a warning. InferenceService calls it for Guard; call it
+// yourself (with Guard nil) to create the guard elsewhere, for example at
+// the stack's root so that its logical ids stay put when a stage moves
+// between tiers.
+func (s *InferenceService) GuardProps(base guard.CostGuardProps) *guard.CostGuardProps {
+	gp := base
+	gp.Workload = s.workload
+	switch {
+	case s.lambda != nil:
+		l := s.lambda
+		gp.Function, gp.API, gp.FunctionLogGroup = l.Function(), l, l.FunctionLogGroup()
+		if t := l.Function().Node().DefaultChild().(awslambda.CfnFunction).Timeout(); t != nil {
+			gp.Timeout = time.Duration(*t) * time.Second
+		}
+		if s.workload.Lambda.ProvisionedConcurrency > 0 {
+			gp.Alias = l.Alias()
+		}
+		return &gp
+	case s.fargate != nil:
+		gp.Tier, gp.API = FargateGuardTier(s.fargate), guard.HttpStageMetrics(s.fargate.Stage())
+	default:
+		gp.Tier, gp.API = SageMakerGuardTier(s.endpoint), guard.RestStageMetrics(s.endpoint.Stage())
+	}
+	if gp.KillSwitch != nil && len(gp.Tier.Targets) == 0 && len(gp.KillSwitch.Targets) == 0 {
 		awscdk.Annotations_Of(s).AddWarningV2(jsii.String("costguard:no-kill-switch"), jsii.String(
 			"tier "+string(s.decision.Tier)+" has nothing the kill switch can stop (no instances to hold at a minimum); "+
 				"the kill switch is left out: spend is bounded by the endpoint's MaxConcurrency and the API's throttle, and the dollar alarms still notify"), nil)
 		gp.KillSwitch = nil
 	}
-	s.costs = guard.NewCostGuard(s, "CostGuard", &gp)
+	return &gp
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
-	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/cost/placement"
@@ -49,22 +48,7 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Opti
 	fnCfn := l.Function().Node().DefaultChild().(awslambda.CfnFunction)
 	fnCfn.AddMetadata(jsii.String(workload.MetadataKey), s.workload.Map())
 
-	if p.Guard == nil {
-		return
-	}
-	gp := *p.Guard
-	if gp.MonthlyBudgetUSD == 0 {
-		gp.MonthlyBudgetUSD = p.MonthlyBudgetUSD
-	}
-	gp.Function = l.Function()
-	gp.Workload = s.workload
-	gp.Timeout = time.Duration(*fnCfn.Timeout()) * time.Second
-	gp.API = l
-	gp.FunctionLogGroup = l.FunctionLogGroup()
-	if s.workload.Lambda.ProvisionedConcurrency > 0 {
-		gp.Alias = l.Alias()
-	}
-	s.costs = guard.NewCostGuard(s, "CostGuard", &gp)
+	s.attachGuard(p)
 }
 
 func (s *InferenceService) buildFargate(p InferenceServiceProps, z placement.Option) {
@@ -90,7 +74,7 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z placement.Opt
 	fp.Placement = s.reasons()
 	s.fargate = fargatetier.NewService(s, "Fargate", &fp)
 	s.url, s.workload = s.fargate.URL(), s.fargate.Workload()
-	s.attachGuard(p, FargateGuardTier(s.fargate), guard.HttpStageMetrics(s.fargate.Stage()))
+	s.attachGuard(p)
 }
 
 func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.Option) {
@@ -132,5 +116,5 @@ func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.O
 	sp.Placement = s.reasons()
 	s.endpoint = sagemakertier.NewEndpoint(s, "SageMaker", &sp)
 	s.url, s.workload = s.endpoint.URL(), s.endpoint.Workload()
-	s.attachGuard(p, SageMakerGuardTier(s.endpoint), guard.RestStageMetrics(s.endpoint.Stage()))
+	s.attachGuard(p)
 }
