@@ -457,3 +457,36 @@ func killSwitchTargets(t *testing.T, stack awscdk.Stack) string {
 	t.Fatal("no kill switch function")
 	return ""
 }
+
+// TestServerlessTierGuard: a serverless endpoint gets the full guard on
+// its own metrics, but no kill switch (nothing to hold at a minimum), and
+// synth says so.
+func TestServerlessTierGuard(t *testing.T) {
+	stack := newStack(t, "ServiceServerless")
+	addNag(stack)
+	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
+		Profile:          textModel,
+		Traffic:          workload.Traffic{RequestsPerMonth: 1e6},
+		MonthlyBudgetUSD: 50,
+		Tier:             workload.TierSageMakerServerless,
+		ContainerImage:   testImage,
+		Guard:            &guard.CostGuardProps{Stage: "dev", KillSwitch: &guard.KillSwitchOptions{Code: testCode()}},
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	g := s.CostGuard()
+	if g == nil || g.KillSwitchFunction() != nil {
+		t.Fatalf("guard %v, kill switch %v: want the guard without a kill switch", g != nil, g != nil && g.KillSwitchFunction() != nil)
+	}
+	if e := g.SpendExpression(); !strings.HasPrefix(e, "((FILL(latency, 0) + FILL(setup, 0)) * ") {
+		t.Errorf("spend expression %q, want model latency and setup time priced", e)
+	}
+	tpl.ResourceCountIs(jsii.String("AWS::Budgets::Budget"), jsii.Number(1))
+	tpl.ResourceCountIs(jsii.String("AWS::SSM::Parameter"), jsii.Number(0))
+	w := assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*nothing the kill switch can stop.*")))
+	if len(*w) != 1 {
+		t.Errorf("want one warning that the kill switch is left out, got %d", len(*w))
+	}
+	if f := nagFindings(t, stack); len(f) > 0 {
+		t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
+	}
+}
