@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -42,6 +43,74 @@ func BenchmarkColdStart(b *testing.B) {
 			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/coldstart")
 		})
 	}
+}
+
+// BenchmarkColdStartPaired measures the ratio the issue's target is about:
+// each iteration cold-starts hello and the model server back to back (in
+// alternating order), so a neighbour's load that comes and goes hits both
+// sides of a pair. It reports the median of the per-pair ratios
+// (x-hello-median) and each side's median. COLDSTART_OTHER may name another
+// bootstrap binary (say, one built from an older commit, with model/ next
+// to it) to cold-start in the same rotation, reported as ms-other-median and
+// x-other-hello-median. Use -benchtime 100x or more: the medians are over
+// iterations.
+func BenchmarkColdStartPaired(b *testing.B) {
+	needRIE(b)
+	event, err := os.ReadFile(filepath.Join(root, "lambda", "server", "testdata", "events", "rest_v1_predict.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bins := []string{helloBin, bootstrap}
+	if other := os.Getenv("COLDSTART_OTHER"); other != "" {
+		bins = append(bins, other)
+	}
+	times := make([][]float64, len(bins))
+	coldStart := func(bin string) float64 {
+		url, p := rie(b, bin, "METRICS=off", "LOG_LEVEL=error")
+		t0 := time.Now()
+		status, body := do(b, http.MethodPost, url, "application/json", event)
+		d := time.Since(t0)
+		if status != 200 || !bytes.Contains(body, []byte(`"statusCode":200`)) {
+			b.Fatalf("%s: first answer %d %s\n%s", bin, status, body, p.out)
+		}
+		p.stop()
+		return float64(d.Microseconds()) / 1000
+	}
+	i := 0
+	for b.Loop() {
+		for k := range bins {
+			j := (k + i) % len(bins)
+			times[j] = append(times[j], coldStart(bins[j]))
+		}
+		i++
+	}
+	ratios := func(j int) []float64 {
+		r := make([]float64, len(times[0]))
+		for n := range r {
+			r[n] = times[j][n] / times[0][n]
+		}
+		return r
+	}
+	b.ReportMetric(median(times[0]), "ms-hello-median")
+	b.ReportMetric(median(times[1]), "ms-model-median")
+	b.ReportMetric(median(ratios(1)), "x-hello-median")
+	if len(bins) > 2 {
+		b.ReportMetric(median(times[2]), "ms-other-median")
+		b.ReportMetric(median(ratios(2)), "x-other-hello-median")
+	}
+	b.ReportMetric(0, "ns/op") // the wall time of a whole rotation means nothing
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 // BenchmarkWarmInvoke measures one warm invocation through the emulator
