@@ -81,7 +81,7 @@ func ModelServerImage(root string) service.ImageFunc {
 }
 
 // BuildExamples adds one stack per example to scope, each an
-// InferenceService with the tier guard, tagged and described like the
+// InferenceService with the full cost guard, tagged and described like the
 // stages' stacks. Every example's problems are reported together.
 func BuildExamples(scope constructs.Construct, root string) ([]awscdk.Stack, error) {
 	var built []awscdk.Stack

@@ -12,7 +12,7 @@
 //     unless an existing topic is passed;
 //   - two dollar alarms, SpendRate and RunawaySpend, on a metric-math
 //     projection of the month's bill from the last five minutes of the
-//     function's and the API's metrics, priced from cost/pricing (see package
+//     tier's and the API's metrics, priced from cost/pricing (see package
 //     [github.com/costguard-ml/costguard/constructs/guard/spend]);
 //   - the operational alarms of [DefaultAlarms], declared as data, all with
 //     ALARM and OK actions to the topic;
@@ -21,9 +21,17 @@
 //   - optionally the kill switch: a Go Lambda (cmd/killswitch) subscribed to
 //     a trigger topic that the RunawaySpend alarm and the budget's 100 %
 //     actual notification publish to; it sets the guarded function's
-//     reserved concurrency to 0, records what it changed in an SSM
-//     parameter, tells the stage's topic, and is restored by
+//     reserved concurrency to 0 (or scales the guarded ECS service to 0
+//     tasks, the endpoint to its minimum), records what it changed in an
+//     SSM parameter, tells the stage's topic, and is restored by
 //     `costguard restore --stage NAME` or by a monthly schedule.
+//
+// The guarded tier is a Lambda function (CostGuardProps.Function) or a
+// container tier described by a [Tier]: the metrics its dollar model
+// ([github.com/costguard-ml/costguard/constructs/guard/spend.TierModel])
+// prices, its operational alarms as data, the kill switch's targets and
+// the dashboard's metrics. constructs/service builds one for Fargate and
+// SageMaker.
 //
 // The static caps derived from the budget (throttles, quota, reserved
 // concurrency) are computed by package

@@ -8,7 +8,10 @@
 // sagemaker-async), or takes an explicit Tier override after checking that
 // the tier can serve the model at all. It then builds that tier with the
 // sizing placement chose (constructs/inference, constructs/fargate or
-// constructs/sagemaker), attaches the cost guard where one is configured,
+// constructs/sagemaker), attaches the full cost guard (constructs/guard:
+// budget, dollar and operational alarms on the tier's own metrics,
+// dashboard, kill switch) to whichever tier it built where one is
+// configured,
 // and records the decision twice: in the billing resource's
 // costguard:workload metadata (the placement field, which `costguard
 // report` prints) and as an info annotation, which `cdk synth` prints.
