@@ -39,6 +39,12 @@ bench: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat ## Model-server benchm
 	go test -run '^$$' -bench . -benchmem -count $${COUNT:-6} -benchtime $${BENCHTIME:-1s} ./lambda/... | tee $(BENCH_OUT)/bench.txt
 	benchstat $(BENCH_OUT)/bench.txt
 
+.PHONY: bench-coldstart
+bench-coldstart: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat ## Cold start vs hello under the emulator, paired (COUNT=6 x 120 pairs); COLDSTART_OTHER=<older bootstrap> adds it to the rotation.
+	mkdir -p $(BENCH_OUT)
+	go test -run '^$$' -bench 'ColdStartPaired' -benchtime $${PAIRS:-120}x -count $${COUNT:-6} ./lambda/e2e | tee $(BENCH_OUT)/coldstart.txt
+	benchstat $(BENCH_OUT)/coldstart.txt
+
 .PHONY: fuzz
 fuzz: ## Fuzz request decoding (FUZZTIME each, default 2m); crashers land in lambda/server/testdata/fuzz.
 	go test -run '^$$' -fuzz FuzzDecodePredict -fuzztime $${FUZZTIME:-2m} ./lambda/server
