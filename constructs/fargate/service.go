@@ -231,6 +231,9 @@ func NewService(scope constructs.Construct, id string, props *ServiceProps) *Ser
 	return s
 }
 
+// natGateways is how many NAT gateways the VPC the construct creates runs.
+const natGateways = 1
+
 func (s *Service) buildNetwork() {
 	if s.props.Vpc != nil {
 		s.vpc = s.props.Vpc
@@ -238,7 +241,7 @@ func (s *Service) buildNetwork() {
 	}
 	vpc := awsec2.NewVpc(s.Construct, jsii.String("Vpc"), &awsec2.VpcProps{
 		MaxAzs:      jsii.Number(2),
-		NatGateways: jsii.Number(1),
+		NatGateways: jsii.Number(natGateways),
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{
 			{Name: jsii.String("Public"), SubnetType: awsec2.SubnetType_PUBLIC, CidrMask: jsii.Number(24)},
 			{Name: jsii.String("Private"), SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS, CidrMask: jsii.Number(22)},
@@ -498,6 +501,16 @@ func (s *Service) recordWorkload() {
 
 // Vpc returns the network the service runs in.
 func (s *Service) Vpc() awsec2.IVpc { return s.vpc }
+
+// NATGateways returns how many NAT gateways the construct created (with
+// the VPC it creates when Vpc is not given): they bill by the hour whatever
+// the traffic. 0 when Vpc was given.
+func (s *Service) NATGateways() int {
+	if s.props.Vpc != nil {
+		return 0
+	}
+	return natGateways
+}
 
 // Cluster returns the ECS cluster (Container Insights on).
 func (s *Service) Cluster() awsecs.ICluster { return s.cluster }

@@ -68,7 +68,7 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if cfg.Tier != nil {
 		if floor := cfg.tierModel.FloorPerHour(cfg.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
 			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-floor-over-budget"), ptr(fmt.Sprintf(
-				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer), above the $%g budget: "+
+				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways), above the $%g budget: "+
 					"SpendRate stays in ALARM, and RunawaySpend trips the kill switch (if on) once deployed; raise the budget or scale to zero",
 				cfg.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
 		}

@@ -233,6 +233,7 @@ func TestValidation(t *testing.T) {
 			}
 		}, []string{`Tier.Alarms[0].Name: "cpu" is not an alarm name`, `Tier.Alarms[1].Name: "ApiLatencyP99" is given twice`,
 			`Tier.Alarms[2].Metric: missing for alarm "NoMetric"`, `Tier.Alarms[3]: alarm "Datapoints" needs 1 <= DatapointsToAlarm (3) <= EvaluationPeriods (2)`}},
+		{"tier nat gateways", func(p *guard.CostGuardProps) { toTier(p); p.Tier.NATGateways = -1 }, []string{"Tier.NATGateways: -1 is negative"}},
 		{"tier kill switch without a target", func(p *guard.CostGuardProps) {
 			toTier(p)
 			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "z"+p.Stage)}

@@ -127,6 +127,10 @@ type Tier struct {
 	// service.SageMakerTarget). Required with KillSwitch, unless
 	// KillSwitchOptions.Targets has one.
 	Targets []Target
+	// NATGateways is how many NAT gateways the tier's network runs; they
+	// bill by the hour whatever the traffic, so the dollar expression adds
+	// their hourly price. Default: 0.
+	NATGateways int
 	// Traffic, Errors, Latency and Capacity are drawn on the dashboard
 	// (with the API's metrics). Default: none (the widget shows the API's
 	// metrics only, or is left out).
@@ -299,6 +303,9 @@ func (p CostGuardProps) resolve() (resolved, error) {
 				bad("Tier.Targets[%d]: nil", i)
 			}
 		}
+		if p.Tier.NATGateways < 0 {
+			bad("Tier.NATGateways: %d is negative", p.Tier.NATGateways)
+		}
 	}
 	if p.Topic != nil && len(p.EmailSubscribers) > 0 {
 		bad("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(p.EmailSubscribers))
@@ -427,6 +434,7 @@ func (p CostGuardProps) resolve() (resolved, error) {
 		if err != nil {
 			bad("Workload: %v", err)
 		}
+		m.FixedPerHour += float64(max(p.Tier.NATGateways, 0)) * prices.Network.NATGatewayHour
 		r.tierModel = m
 		r.tierMetric = map[string]awscloudwatch.IMetric{}
 		for _, id := range m.MetricIDs() {

@@ -50,7 +50,8 @@ func alarm(name, description string, threshold float64, n int, m awscloudwatch.I
 }
 
 // FargateGuardTier describes a Fargate tier to the cost guard: running
-// tasks (Container Insights' RunningTaskCount) for the dollar model, the
+// tasks (Container Insights' RunningTaskCount) and the NAT gateways the
+// construct created for the dollar model, the
 // service's CPU, the model server's 5XX, unhealthy targets and p99
 // response time as alarms, and [FargateTarget] for the kill switch. Pass
 // it as guard.CostGuardProps.Tier with f.Workload() and
@@ -77,11 +78,12 @@ func FargateGuardTier(f *fargatetier.Service) *guard.Tier {
 			alarm(AlarmFargateLatencyP99, "The model server's p99 response time passed 25 seconds for 15 minutes: the HTTP API gives up at 30.",
 				25, 3, f.MetricTargetResponseTime(stat("p99"))),
 		},
-		Targets:  []guard.Target{FargateTarget(f)},
-		Traffic:  []awscloudwatch.IMetric{f.MetricRequestCount(labeled("Sum", "Load balancer requests"))},
-		Errors:   []awscloudwatch.IMetric{tg.HttpCodeTarget(elb.HttpCodeTarget_TARGET_5XX_COUNT, labeled("Sum", "Model server 5XX"))},
-		Latency:  []awscloudwatch.IMetric{f.MetricTargetResponseTime(labeled("p50", "Target p50 (s)")), f.MetricTargetResponseTime(labeled("p99", "Target p99 (s)"))},
-		Capacity: []awscloudwatch.IMetric{tasks(labeled("Average", "Running tasks")), f.MetricCPUUtilization(labeled("Average", "CPU %"))},
+		Targets:     []guard.Target{FargateTarget(f)},
+		NATGateways: f.NATGateways(),
+		Traffic:     []awscloudwatch.IMetric{f.MetricRequestCount(labeled("Sum", "Load balancer requests"))},
+		Errors:      []awscloudwatch.IMetric{tg.HttpCodeTarget(elb.HttpCodeTarget_TARGET_5XX_COUNT, labeled("Sum", "Model server 5XX"))},
+		Latency:     []awscloudwatch.IMetric{f.MetricTargetResponseTime(labeled("p50", "Target p50 (s)")), f.MetricTargetResponseTime(labeled("p99", "Target p99 (s)"))},
+		Capacity:    []awscloudwatch.IMetric{tasks(labeled("Average", "Running tasks")), f.MetricCPUUtilization(labeled("Average", "CPU %"))},
 	}
 }
 

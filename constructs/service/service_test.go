@@ -191,7 +191,7 @@ func TestFargateTier(t *testing.T) {
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ml@example.com"})
 		// The dollar alarms price the tier's own metrics.
-		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0305) * 730"
+		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0755) * 730" // load balancer 0.0305 + NAT gateway 0.045
 		if got := g.SpendExpression(); got != wantExpr {
 			t.Errorf("spend expression %q, want %q", got, wantExpr)
 		}

@@ -29,7 +29,7 @@ const (
 // TierModel is the dollar model of a container tier (Fargate or a
 // SageMaker endpoint) and its API, priced like [Model]:
 //
-//	fargate:   tasks × task-hour + req × perRequest × periodsPerHour + load balancer per hour
+//	fargate:   tasks × task-hour + req × perRequest × periodsPerHour + load balancer (and NAT) per hour
 //	serverless: (latency + setup) µs × memory GB × per-GB-second × periodsPerHour + req × …
 //	instances: instances ÷ minutes per period × instance-hour + req × …
 //
@@ -47,7 +47,8 @@ type TierModel struct {
 	// endpoint's memory.
 	PerMicrosecond float64
 	// FixedPerHour is what bills whatever the traffic: the Fargate tier's
-	// load balancer (an hour and the one LCU cost/estimate assumes).
+	// load balancer (an hour and the one LCU cost/estimate assumes), and
+	// whatever the caller adds (the guard adds the tier's NAT gateways).
 	FixedPerHour float64
 	// APIPerRequest is USD per API request; 0 without an API.
 	APIPerRequest float64
