@@ -12,7 +12,6 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
-	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
@@ -110,16 +109,6 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code, image service.ImageFunc) (s *CostguardStack, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			var ve *inference.ValidationError
-			var ge *guard.ValidationError
-			if e, ok := r.(error); ok && errors.As(e, &ve) {
-				err = ve
-				return
-			}
-			if e, ok := r.(error); ok && errors.As(e, &ge) {
-				err = ge
-				return
-			}
 			if e, ok := r.(error); ok && isValidationError(e) {
 				err = e
 				return

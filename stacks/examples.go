@@ -9,11 +9,10 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
-	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Example is a model that outgrows Lambda, served by an InferenceService
@@ -136,11 +135,10 @@ func newExampleStack(scope constructs.Construct, e Example, image service.ImageF
 }
 
 // isValidationError reports whether err is one of the constructs'
-// configuration errors (as opposed to a bug).
+// configuration errors (as opposed to a bug): the cost guard's, or the one
+// every other construct panics with.
 func isValidationError(err error) bool {
-	var se *service.ValidationError
-	var fe *fargatetier.ValidationError
-	var me *sagemakertier.ValidationError
+	var ve *validation.Error
 	var ge *guard.ValidationError
-	return errors.As(err, &se) || errors.As(err, &fe) || errors.As(err, &me) || errors.As(err, &ge)
+	return errors.As(err, &ve) || errors.As(err, &ge)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Defaults applied to a zero [ServiceProps] field.
@@ -169,13 +170,13 @@ func (p ServiceProps) withDefaults() ServiceProps {
 func (p ServiceProps) validate() error {
 	var errs []error
 	if p.Image == nil {
-		errs = append(errs, problem("Image", "is required (the model server's container image)"))
+		errs = append(errs, validation.Problem("Image", "is required (the model server's container image)"))
 	}
 	if err := ValidateTaskSize(p.CPU, p.MemoryMiB); err != nil {
 		errs = append(errs, err)
 	}
 	if p.Architecture != workload.ArchARM64 && p.Architecture != workload.ArchX86_64 {
-		errs = append(errs, problem("Architecture", fmt.Sprintf("%q is not one of arm64, x86_64", p.Architecture)))
+		errs = append(errs, validation.Problem("Architecture", fmt.Sprintf("%q is not one of arm64, x86_64", p.Architecture)))
 	}
 	if p.MinTasks < 0 {
 		errs = append(errs, fmt.Errorf("MinTasks: %d is negative (want 0 with ScaleToZero, or at least 1)", p.MinTasks))
@@ -198,7 +199,7 @@ func (p ServiceProps) validate() error {
 		errs = append(errs, fmt.Errorf("ContainerPort: %d is not a port from 1 to 65535 other than %d", p.ContainerPort, listenerPort))
 	}
 	if _, ok := p.Environment["PORT"]; ok {
-		errs = append(errs, problem("Environment", "PORT is set by the construct from ContainerPort"))
+		errs = append(errs, validation.Problem("Environment", "PORT is set by the construct from ContainerPort"))
 	}
 	if p.ThrottleRateLimit < 0 {
 		errs = append(errs, fmt.Errorf("ThrottleRateLimit: %g is negative (want a positive rate per second)", p.ThrottleRateLimit))
@@ -219,7 +220,7 @@ func NewService(scope constructs.Construct, id string, props *ServiceProps) *Ser
 	p = p.withDefaults()
 	this := constructs.NewConstruct(scope, jsii.String(id))
 	if err := p.validate(); err != nil {
-		panic(newValidationError(*this.Node().Path(), err))
+		panic(validation.New(*this.Node().Path(), err))
 	}
 	s := &Service{Construct: this, props: p}
 	s.buildNetwork()

@@ -18,6 +18,7 @@ import (
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 
 	// Time zones of provisioned-concurrency schedules are checked against
 	// the embedded database, so validation does not depend on the machine.
@@ -211,26 +212,9 @@ func (s Schedule) cronDays() string {
 }
 
 // ValidationError is the panic value of [NewLambdaAPI] for a bad
-// configuration: every problem, each naming the field, the bad value and
-// what is allowed.
-type ValidationError struct {
-	// Path is the construct path.
-	Path string
-	// Problems are the individual problems, in field order.
-	Problems []error
-}
-
-// Error prints one problem per line, each prefixed with the construct path.
-func (e *ValidationError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = e.Path + ": " + p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Unwrap returns the problems, so errors.Is and errors.As see them.
-func (e *ValidationError) Unwrap() []error { return e.Problems }
+// configuration: the construct path (Path) and every problem (Problems), in
+// field order, each naming the field, the bad value and what is allowed.
+type ValidationError = validation.Error
 
 // resolved is the configuration after defaults, on a copy of the props.
 type resolved struct {
@@ -301,7 +285,7 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 		}
 		rec, err := sizing.Recommend(*p.MemoryProfile, r.MemoryStrategy, sizing.Options{Arch: pricing.Arch(r.arch)})
 		if err != nil {
-			for _, e := range splitJoined(err) {
+			for _, e := range validation.Split(err) {
 				add("MemoryProfile: %v", e)
 			}
 		}
@@ -327,7 +311,7 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	case p.LatencyProfile != nil:
 		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)
 		if err != nil {
-			for _, e := range splitJoined(err) {
+			for _, e := range validation.Split(err) {
 				add("LatencyProfile: %v", e)
 			}
 		}
@@ -563,14 +547,6 @@ func validStageName(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// splitJoined returns the errors inside an errors.Join, or err itself.
-func splitJoined(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // workload returns the cost record of the resolved configuration.

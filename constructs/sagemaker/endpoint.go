@@ -24,6 +24,7 @@ import (
 
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Variant is the kind of SageMaker endpoint.
@@ -232,7 +233,7 @@ func (p EndpointProps) validate() error {
 	var errs []error
 	sm := pricing.Default().SageMaker
 	if p.Image == nil {
-		errs = append(errs, problem("Image", "is required (the model server's container image in ECR)"))
+		errs = append(errs, validation.Problem("Image", "is required (the model server's container image in ECR)"))
 	}
 	switch p.Variant {
 	case VariantServerless:
@@ -282,7 +283,7 @@ func (p EndpointProps) validate() error {
 	}
 	for _, k := range []string{"MODEL_DIR", "SERVER_MODE", "PORT"} {
 		if _, ok := p.Environment[k]; ok {
-			errs = append(errs, problem("Environment", k+" is set by the construct"))
+			errs = append(errs, validation.Problem("Environment", k+" is set by the construct"))
 		}
 	}
 	if p.ThrottleRateLimit < 0 {
@@ -311,7 +312,7 @@ func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *E
 	p = p.withDefaults()
 	this := constructs.NewConstruct(scope, jsii.String(id))
 	if err := p.validate(); err != nil {
-		panic(newValidationError(*this.Node().Path(), err))
+		panic(validation.New(*this.Node().Path(), err))
 	}
 	e := &Endpoint{Construct: this, props: p}
 	// A fixed name (unique in the account, stable across deployments, made

@@ -22,6 +22,7 @@ import (
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Profile is what InferenceService knows about a model, as measured on
@@ -134,7 +135,7 @@ type Decision struct {
 
 // ValidationError is the panic value of [NewInferenceService]: the
 // construct path and every problem.
-type ValidationError = inference.ValidationError
+type ValidationError = validation.Error
 
 // validate reports the problems of the props themselves, before placement.
 func (p InferenceServiceProps) validate() []error {
@@ -285,15 +286,7 @@ func NewInferenceService(scope constructs.Construct, id string, props *Inference
 	s := &InferenceService{}
 	constructs.NewConstruct_Override(s, scope, &id)
 	path := *s.Node().Path()
-	fail := func(err error) {
-		var problems []error
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			problems = j.Unwrap()
-		} else {
-			problems = []error{err}
-		}
-		panic(&ValidationError{Path: path, Problems: problems})
-	}
+	fail := func(err error) { panic(validation.New(path, err)) }
 	d, err := Decide(p)
 	if err != nil {
 		fail(err)
