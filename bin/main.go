@@ -11,11 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/costguard-ml/costguard/internal/modroot"
 	"github.com/costguard-ml/costguard/stacks"
 )
 
@@ -98,18 +98,9 @@ func contextString(app awscdk.App, key string) string {
 // moduleRoot finds go.mod above the working directory (cdk runs the app
 // from the directory holding cdk.json).
 func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+	root, err := modroot.Find()
+	if errors.Is(err, modroot.ErrNotFound) {
+		return "", fmt.Errorf("%w; run cdk from the repository root", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory; run cdk from the repository root")
-		}
-		dir = parent
-	}
+	return root, err
 }

@@ -2,7 +2,6 @@ package cdktest
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+
+	"github.com/costguard-ml/costguard/internal/modroot"
 )
 
 // Update is set by the -update flag: golden files are rewritten instead of
@@ -36,28 +37,11 @@ var (
 // walking up from the test's working directory.
 func ModuleRoot(t testing.TB) string {
 	t.Helper()
-	rootOnce.Do(func() { root, rootErr = findModuleRoot() })
+	rootOnce.Do(func() { root, rootErr = modroot.Find() })
 	if rootErr != nil {
 		t.Fatalf("cdktest: %v", rootErr)
 	}
 	return root
-}
-
-func findModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // cdkJSON is the part of cdk.json the CLI turns into app context.
