@@ -30,7 +30,7 @@ func newStack(t *testing.T, id string) awscdk.Stack {
 func TestServiceDefaults(t *testing.T) {
 	// GIVEN a stack with a service of default props and the AWS Solutions checks
 	stack := newStack(t, "FargateDefaults")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	NewService(stack, "Inference", &ServiceProps{
 		Image:   testImage(),
 		Traffic: workload.Traffic{RequestsPerMonth: 5e6, AvgDurationMs: 40},
@@ -129,7 +129,7 @@ func TestServiceDefaults(t *testing.T) {
 		}
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
 		}
 	})
@@ -141,7 +141,7 @@ func TestServiceDefaults(t *testing.T) {
 func TestServiceOptions(t *testing.T) {
 	t.Run("scale to zero wakes on load balancer 503s", func(t *testing.T) {
 		stack := newStack(t, "FargateScaleToZero")
-		addNag(stack)
+		cdktest.AddNagChecks(stack)
 		s := NewService(stack, "Inference", &ServiceProps{Image: testImage(), ScaleToZero: true, MaxTasks: 3})
 		tpl := assertions.Template_FromStack(stack, nil)
 		tpl.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]any{"DesiredCount": 0})
@@ -157,7 +157,7 @@ func TestServiceOptions(t *testing.T) {
 		if got := s.Workload().Fargate.MinTasks; got != 0 {
 			t.Errorf("workload MinTasks = %d, want 0", got)
 		}
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 		}
 		cdktest.Golden(t, filepath.Join("testdata", "scale-to-zero.template.json"), cdktest.Template(t, stack))

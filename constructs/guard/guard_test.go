@@ -166,7 +166,7 @@ func TestCostGuardFull(t *testing.T) {
 	// GIVEN a REST API over an alias with provisioned concurrency, WHEN the
 	// guard is attached with the kill switch, e-mails and two tags
 	f := newFixture(t, "Full", workload.FrontDoorREST, true)
-	awscdk.Aspects_Of(f.stack).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	cdktest.AddNagChecks(f.stack)
 	p := f.props(workload.FrontDoorREST)
 	p.EmailSubscribers = []string{"oncall@example.com", "ml@example.com"}
 	p.CostAllocationTags = map[string]string{"application": "costguard", "stage": "dev"}

@@ -33,7 +33,7 @@ func match(m map[string]any) assertions.Matcher { return assertions.Match_Object
 func TestServerless(t *testing.T) {
 	// GIVEN a serverless endpoint with default props and the AWS Solutions checks
 	stack := newStack(t, "SageMakerServerless")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	e := NewEndpoint(stack, "Inference", &EndpointProps{
 		Image:   testImage(stack),
 		Traffic: workload.Traffic{RequestsPerMonth: 1e5, AvgDurationMs: 80},
@@ -105,7 +105,7 @@ func TestServerless(t *testing.T) {
 		})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
 		}
 	})
@@ -117,7 +117,7 @@ func TestServerless(t *testing.T) {
 func TestRealtime(t *testing.T) {
 	t.Run("gpu instances with autoscaling and model data", func(t *testing.T) {
 		stack := newStack(t, "SageMakerRealtimeGPU")
-		addNag(stack)
+		cdktest.AddNagChecks(stack)
 		data := awss3assets.NewAsset(stack, jsii.String("ModelData"), &awss3assets.AssetProps{
 			Path: jsii.String(filepath.Join("testdata", "model.tar.gz")),
 		})
@@ -160,7 +160,7 @@ func TestRealtime(t *testing.T) {
 				"placement": []any{"needs a GPU"},
 			})},
 		})
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 		}
 		cdktest.Golden(t, filepath.Join("testdata", "realtime-gpu.template.json"), cdktest.Template(t, stack))
@@ -182,7 +182,7 @@ func TestRealtime(t *testing.T) {
 
 func TestAsync(t *testing.T) {
 	stack := newStack(t, "SageMakerAsync")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	e := NewEndpoint(stack, "Inference", &EndpointProps{Image: testImage(stack), Variant: VariantAsync, InstanceType: "ml.m5.xlarge"})
 	tpl := assertions.Template_FromStack(stack, nil)
 
@@ -243,7 +243,7 @@ func TestAsync(t *testing.T) {
 		})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
 		}
 	})

@@ -70,7 +70,7 @@ func toString(v any) string {
 func TestLambdaTierWithGuard(t *testing.T) {
 	// GIVEN a light text model, a budget and a guard
 	stack := newStack(t, "ServiceLambda")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
 		Profile:          textModel,
 		Traffic:          workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 40, P99DurationMs: 120, InitDurationMs: 300},
@@ -120,7 +120,7 @@ func TestLambdaTierWithGuard(t *testing.T) {
 		}
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
 		}
 	})
@@ -132,7 +132,7 @@ func TestLambdaTierWithGuard(t *testing.T) {
 func TestFargateTier(t *testing.T) {
 	// GIVEN a 12 GB model
 	stack := newStack(t, "ServiceFargate")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
 		Profile:          bigModel,
 		Traffic:          workload.Traffic{RequestsPerMonth: 3e6, AvgDurationMs: 150},
@@ -223,7 +223,7 @@ func TestFargateTier(t *testing.T) {
 		checkKillSwitchIAM(t, tpl, map[string]string{"ecs:": "Service", "application-autoscaling:": "*"})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
 		}
 	})
@@ -235,7 +235,7 @@ func TestFargateTier(t *testing.T) {
 func TestSageMakerRealtimeTier(t *testing.T) {
 	// GIVEN a GPU model
 	stack := newStack(t, "ServiceGPU")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
 		Profile:          gpuModel,
 		Traffic:          workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 40},
@@ -285,7 +285,7 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 		checkKillSwitchIAM(t, tpl, map[string]string{"sagemaker:": ":endpoint/" + strings.ToLower(s.SageMaker().EndpointName()), "application-autoscaling:": "*"})
 	})
 	t.Run("cdk-nag clean", func(t *testing.T) {
-		if f := nagFindings(t, stack); len(f) > 0 {
+		if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 			t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(f), strings.Join(f, "\n"))
 		}
 	})
@@ -367,7 +367,7 @@ func TestKillSwitchTargets(t *testing.T) {
 // long behind a REST API, so it goes to SageMaker asynchronous inference.
 func TestAsyncTier(t *testing.T) {
 	stack := newStack(t, "ServiceAsync")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
 		Profile:          batchJob,
 		Traffic:          workload.Traffic{RequestsPerMonth: 1000},
@@ -383,7 +383,7 @@ func TestAsyncTier(t *testing.T) {
 	tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 		"MetricName": "HasBacklogWithoutCapacity", "AlarmActions": assertions.Match_AnyValue(),
 	})
-	if f := nagFindings(t, stack); len(f) > 0 {
+	if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 		t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 	}
 }
@@ -463,7 +463,7 @@ func killSwitchTargets(t *testing.T, stack awscdk.Stack) string {
 // synth says so.
 func TestServerlessTierGuard(t *testing.T) {
 	stack := newStack(t, "ServiceServerless")
-	addNag(stack)
+	cdktest.AddNagChecks(stack)
 	s := NewInferenceService(stack, "Inference", &InferenceServiceProps{
 		Profile:          textModel,
 		Traffic:          workload.Traffic{RequestsPerMonth: 1e6},
@@ -486,7 +486,7 @@ func TestServerlessTierGuard(t *testing.T) {
 	if len(*w) != 1 {
 		t.Errorf("want one warning that the kill switch is left out, got %d", len(*w))
 	}
-	if f := nagFindings(t, stack); len(f) > 0 {
+	if f := cdktest.AwsSolutionsFindings(t, stack); len(f) > 0 {
 		t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 	}
 }

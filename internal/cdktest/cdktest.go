@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/internal/modroot"
 )
@@ -284,4 +286,30 @@ func Diff(want, got string) string {
 		b.WriteString("+ " + l + "\n")
 	}
 	return b.String()
+}
+
+// AddNagChecks applies cdk-nag's AWS Solutions rules, verbose, to scope
+// (a stack, usually); call it before the stack is synthesized.
+func AddNagChecks(scope constructs.IConstruct) {
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: ptr(true)}), nil)
+}
+
+// AwsSolutionsFindings is [NagFindings] for the "AwsSolutions-" rules that
+// also reports a failed synth: cdk-nag fails synthesis when errors remain,
+// and that failure comes back as one finding holding the validation
+// report, so the caller sees the rule ids.
+func AwsSolutionsFindings(t testing.TB, stack awscdk.Stack) (out []string) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if i := strings.Index(msg, "found in: "); i >= 0 {
+				if b, err := os.ReadFile(strings.TrimSpace(msg[i+len("found in: "):])); err == nil {
+					msg += "\n" + string(b)
+				}
+			}
+			out = append(out, msg)
+		}
+	}()
+	return NagFindings(t, stack, "AwsSolutions-")
 }

@@ -1,8 +1,12 @@
 package cdktest
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 )
 
 func TestContextCarriesCDKJSON(t *testing.T) {
@@ -61,5 +65,17 @@ func TestNewAppSkipsBundling(t *testing.T) {
 	v := app.Node().TryGetContext(ptr(BundlingStacksContext))
 	if s, ok := v.([]any); !ok || len(s) != 0 {
 		t.Errorf("context %s = %#v, want an empty list", BundlingStacksContext, v)
+	}
+}
+
+// TestAwsSolutionsFindings proves the helper reports an unsuppressed
+// finding, so a clean result in a construct's test means something.
+func TestAwsSolutionsFindings(t *testing.T) {
+	stack := awscdk.NewStack(NewApp(t), ptr("NagHarness"), nil)
+	AddNagChecks(stack)
+	awsec2.NewVpc(stack, ptr("Bare"), &awsec2.VpcProps{MaxAzs: ptr(1.0), NatGateways: ptr(0.0)})
+	f := AwsSolutionsFindings(t, stack)
+	if !slices.ContainsFunc(f, func(s string) bool { return strings.Contains(s, "AwsSolutions-VPC7") }) {
+		t.Errorf("AwsSolutionsFindings = %q, want an AwsSolutions-VPC7 finding for a VPC without flow logs", f)
 	}
 }
