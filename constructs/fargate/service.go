@@ -1,6 +1,7 @@
 package fargatetier
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/validation"
 )
@@ -128,39 +130,19 @@ type Service struct {
 
 // withDefaults returns a copy of p with every zero field resolved.
 func (p ServiceProps) withDefaults() ServiceProps {
-	if p.CPU == 0 {
-		p.CPU = DefaultCPU
-	}
-	if p.MemoryMiB == 0 {
-		p.MemoryMiB = DefaultMemoryMiB
-	}
-	if p.Architecture == "" {
-		p.Architecture = workload.ArchARM64
-	}
+	p.CPU = cmp.Or(p.CPU, DefaultCPU)
+	p.MemoryMiB = cmp.Or(p.MemoryMiB, DefaultMemoryMiB)
+	p.Architecture = cmp.Or(p.Architecture, workload.ArchARM64)
 	if p.MinTasks == 0 && !p.ScaleToZero {
 		p.MinTasks = DefaultMinTasks
 	}
-	if p.MaxTasks == 0 {
-		p.MaxTasks = max(DefaultMaxTasks, p.MinTasks)
-	}
-	if p.TargetCPUPercent == 0 {
-		p.TargetCPUPercent = DefaultTargetCPUPercent
-	}
-	if p.RequestsPerTargetMinute == 0 {
-		p.RequestsPerTargetMinute = DefaultRequestsPerTargetMinute
-	}
-	if p.ContainerPort == 0 {
-		p.ContainerPort = DefaultContainerPort
-	}
-	if p.LogRetention == "" {
-		p.LogRetention = DefaultLogRetention
-	}
-	if p.ThrottleRateLimit == 0 {
-		p.ThrottleRateLimit = DefaultThrottleRateLimit
-	}
-	if p.ThrottleBurstLimit == 0 {
-		p.ThrottleBurstLimit = DefaultThrottleBurstLimit
-	}
+	p.MaxTasks = cmp.Or(p.MaxTasks, max(DefaultMaxTasks, p.MinTasks))
+	p.TargetCPUPercent = cmp.Or(p.TargetCPUPercent, DefaultTargetCPUPercent)
+	p.RequestsPerTargetMinute = cmp.Or(p.RequestsPerTargetMinute, DefaultRequestsPerTargetMinute)
+	p.ContainerPort = cmp.Or(p.ContainerPort, DefaultContainerPort)
+	p.LogRetention = cmp.Or(p.LogRetention, DefaultLogRetention)
+	p.ThrottleRateLimit = cmp.Or(p.ThrottleRateLimit, DefaultThrottleRateLimit)
+	p.ThrottleBurstLimit = cmp.Or(p.ThrottleBurstLimit, DefaultThrottleBurstLimit)
 	p.Environment = maps.Clone(p.Environment)
 	p.Placement = slices.Clone(p.Placement)
 	return p
@@ -201,12 +183,7 @@ func (p ServiceProps) validate() error {
 	if _, ok := p.Environment["PORT"]; ok {
 		errs = append(errs, validation.Problem("Environment", "PORT is set by the construct from ContainerPort"))
 	}
-	if p.ThrottleRateLimit < 0 {
-		errs = append(errs, fmt.Errorf("ThrottleRateLimit: %g is negative (want a positive rate per second)", p.ThrottleRateLimit))
-	}
-	if p.ThrottleBurstLimit < 0 {
-		errs = append(errs, fmt.Errorf("ThrottleBurstLimit: %d is negative (want a positive burst)", p.ThrottleBurstLimit))
-	}
+	errs = append(errs, frontdoor.ThrottleProblems(p.ThrottleRateLimit, p.ThrottleBurstLimit)...)
 	return errors.Join(errs...)
 }
 
@@ -457,10 +434,7 @@ func (s *Service) buildAPI() {
 				"stage throttles and the cost guard's alarms and kill switch. Set Authorizer to require callers to sign in."),
 		}}, jsii.Bool(true))
 	}
-	s.accessLogs = awslogs.NewLogGroup(s.Construct, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
-		Retention:     p.LogRetention,
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
+	s.accessLogs = frontdoor.NewAccessLogGroup(s.Construct, p.LogRetention)
 	s.stage = awsapigatewayv2.NewHttpStage(s.Construct, jsii.String("Stage"), &awsapigatewayv2.HttpStageProps{
 		HttpApi:    s.api,
 		StageName:  jsii.String("$default"),
@@ -470,12 +444,8 @@ func (s *Service) buildAPI() {
 			BurstLimit: jsii.Number(float64(p.ThrottleBurstLimit)),
 		},
 		AccessLogSettings: &accessLogSettings{
-			dest: awsapigatewayv2.NewLogGroupLogDestination(s.accessLogs),
-			format: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
-				Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
-				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
-				Status: jsii.Bool(true), User: jsii.Bool(false),
-			}),
+			dest:   awsapigatewayv2.NewLogGroupLogDestination(s.accessLogs),
+			format: frontdoor.AccessLogFormat(),
 		},
 	})
 }

@@ -1,6 +1,7 @@
 package sagemakertier
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -22,6 +23,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/validation"
@@ -180,49 +182,25 @@ type Endpoint struct {
 
 // withDefaults returns a copy of p with every zero field resolved.
 func (p EndpointProps) withDefaults() EndpointProps {
-	if p.Variant == "" {
-		p.Variant = VariantServerless
-	}
+	p.Variant = cmp.Or(p.Variant, VariantServerless)
 	switch p.Variant {
 	case VariantServerless:
-		if p.MemoryMiB == 0 {
-			p.MemoryMiB = DefaultServerlessMemoryMiB
-		}
-		if p.MaxConcurrency == 0 {
-			p.MaxConcurrency = DefaultMaxConcurrency
-		}
+		p.MemoryMiB = cmp.Or(p.MemoryMiB, DefaultServerlessMemoryMiB)
+		p.MaxConcurrency = cmp.Or(p.MaxConcurrency, DefaultMaxConcurrency)
 	case VariantRealtime, VariantAsync:
-		if p.InstanceType == "" {
-			p.InstanceType = DefaultInstanceType
-		}
+		p.InstanceType = cmp.Or(p.InstanceType, DefaultInstanceType)
 		if p.MinInstances == 0 && p.Variant == VariantRealtime {
 			p.MinInstances = 1
 		}
-		if p.MaxInstances == 0 {
-			p.MaxInstances = max(DefaultMaxInstances, p.MinInstances)
-		}
-		if p.InvocationsPerInstance == 0 {
-			p.InvocationsPerInstance = DefaultInvocationsPerInstance
-		}
-		if p.BacklogPerInstance == 0 {
-			p.BacklogPerInstance = DefaultBacklogPerInstance
-		}
-		if p.MaxConcurrentInvocationsPerInstance == 0 {
-			p.MaxConcurrentInvocationsPerInstance = DefaultAsyncInvocationsPerInst
-		}
-		if p.ResultExpirationDays == 0 {
-			p.ResultExpirationDays = DefaultAsyncResultExpirationDays
-		}
+		p.MaxInstances = cmp.Or(p.MaxInstances, max(DefaultMaxInstances, p.MinInstances))
+		p.InvocationsPerInstance = cmp.Or(p.InvocationsPerInstance, DefaultInvocationsPerInstance)
+		p.BacklogPerInstance = cmp.Or(p.BacklogPerInstance, DefaultBacklogPerInstance)
+		p.MaxConcurrentInvocationsPerInstance = cmp.Or(p.MaxConcurrentInvocationsPerInstance, DefaultAsyncInvocationsPerInst)
+		p.ResultExpirationDays = cmp.Or(p.ResultExpirationDays, DefaultAsyncResultExpirationDays)
 	}
-	if p.LogRetention == "" {
-		p.LogRetention = DefaultLogRetention
-	}
-	if p.ThrottleRateLimit == 0 {
-		p.ThrottleRateLimit = DefaultThrottleRateLimit
-	}
-	if p.ThrottleBurstLimit == 0 {
-		p.ThrottleBurstLimit = DefaultThrottleBurstLimit
-	}
+	p.LogRetention = cmp.Or(p.LogRetention, DefaultLogRetention)
+	p.ThrottleRateLimit = cmp.Or(p.ThrottleRateLimit, DefaultThrottleRateLimit)
+	p.ThrottleBurstLimit = cmp.Or(p.ThrottleBurstLimit, DefaultThrottleBurstLimit)
 	p.Environment = maps.Clone(p.Environment)
 	p.Placement = slices.Clone(p.Placement)
 	return p
@@ -286,12 +264,7 @@ func (p EndpointProps) validate() error {
 			errs = append(errs, validation.Problem("Environment", k+" is set by the construct"))
 		}
 	}
-	if p.ThrottleRateLimit < 0 {
-		errs = append(errs, fmt.Errorf("ThrottleRateLimit: %g is negative (want a positive rate per second)", p.ThrottleRateLimit))
-	}
-	if p.ThrottleBurstLimit < 0 {
-		errs = append(errs, fmt.Errorf("ThrottleBurstLimit: %d is negative (want a positive burst)", p.ThrottleBurstLimit))
-	}
+	errs = append(errs, frontdoor.ThrottleProblems(p.ThrottleRateLimit, p.ThrottleBurstLimit)...)
 	return errors.Join(errs...)
 }
 

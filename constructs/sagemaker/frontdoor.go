@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 )
 
 // submitSource is the asynchronous variant's submit function. It is inline
@@ -31,10 +33,7 @@ var predictSchema = &awsapigateway.JsonSchema{
 
 func (e *Endpoint) buildAPI() {
 	p := e.props
-	e.accessLogs = awslogs.NewLogGroup(e.Construct, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
-		Retention:     p.LogRetention,
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
+	e.accessLogs = frontdoor.NewAccessLogGroup(e.Construct, p.LogRetention)
 	e.api = awsapigateway.NewRestApi(e.Construct, jsii.String("Api"), &awsapigateway.RestApiProps{
 		Description:    jsii.String("costguard inference API (SageMaker " + string(p.Variant) + " tier)"),
 		EndpointTypes:  &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
@@ -44,11 +43,7 @@ func (e *Endpoint) buildAPI() {
 			ThrottlingRateLimit:  jsii.Number(p.ThrottleRateLimit),
 			ThrottlingBurstLimit: jsii.Number(float64(p.ThrottleBurstLimit)),
 			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(e.accessLogs),
-			AccessLogFormat: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
-				Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
-				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
-				Status: jsii.Bool(true), User: jsii.Bool(false),
-			}),
+			AccessLogFormat:      frontdoor.AccessLogFormat(),
 		},
 	})
 	validator := e.api.AddRequestValidator(jsii.String("BodyValidator"), &awsapigateway.RequestValidatorOptions{
