@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
@@ -387,15 +386,6 @@ func (s *Service) buildScaling() {
 	}
 }
 
-// accessLogSettings implements awsapigatewayv2.IAccessLogSettings.
-type accessLogSettings struct {
-	dest   awsapigatewayv2.IAccessLogDestination
-	format awsapigateway.AccessLogFormat
-}
-
-func (a *accessLogSettings) Destination() awsapigatewayv2.IAccessLogDestination { return a.dest }
-func (a *accessLogSettings) Format() awsapigateway.AccessLogFormat              { return a.format }
-
 func (s *Service) buildAPI() {
 	p := s.props
 	linkSG := awsec2.NewSecurityGroup(s.Construct, jsii.String("VpcLinkSecurityGroup"), &awsec2.SecurityGroupProps{
@@ -443,10 +433,7 @@ func (s *Service) buildAPI() {
 			RateLimit:  jsii.Number(p.ThrottleRateLimit),
 			BurstLimit: jsii.Number(float64(p.ThrottleBurstLimit)),
 		},
-		AccessLogSettings: &accessLogSettings{
-			dest:   awsapigatewayv2.NewLogGroupLogDestination(s.accessLogs),
-			format: frontdoor.AccessLogFormat(),
-		},
+		AccessLogSettings: frontdoor.HTTPAccessLogs(s.accessLogs, frontdoor.AccessLogFormat()),
 	})
 }
 

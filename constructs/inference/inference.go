@@ -20,6 +20,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
@@ -403,10 +404,7 @@ func (a *LambdaAPI) newHTTPAPI() {
 			RateLimit:  jsii.Number(c.ThrottleRateLimit),
 			BurstLimit: jsii.Number(c.ThrottleBurstLimit),
 		},
-		AccessLogSettings: &accessLogSettings{
-			destination: awsapigatewayv2.NewLogGroupLogDestination(a.accessLogs),
-			format:      accessLogFormat(httpAccessLogFields),
-		},
+		AccessLogSettings: frontdoor.HTTPAccessLogs(a.accessLogs, accessLogFormat(httpAccessLogFields)),
 	})
 	for _, route := range []struct {
 		id, path string
@@ -430,15 +428,6 @@ func (a *LambdaAPI) newHTTPAPI() {
 		}
 	}
 }
-
-// accessLogSettings implements awsapigatewayv2.IAccessLogSettings.
-type accessLogSettings struct {
-	destination awsapigatewayv2.IAccessLogDestination
-	format      awsapigateway.AccessLogFormat
-}
-
-func (s *accessLogSettings) Destination() awsapigatewayv2.IAccessLogDestination { return s.destination }
-func (s *accessLogSettings) Format() awsapigateway.AccessLogFormat              { return s.format }
 
 // Function returns the function.
 func (a *LambdaAPI) Function() awslambda.IFunction { return a.fn }

@@ -1,6 +1,7 @@
-// Package frontdoor holds what the container tiers' API front doors (the
-// Fargate tier's HTTP API, the SageMaker tier's REST API) share: the
-// stage's throttle checks, its access log group and its log line format.
+// Package frontdoor holds what the tiers' API front doors share: the
+// container tiers' (the Fargate tier's HTTP API, the SageMaker tier's REST
+// API) throttle checks, access log group and log line format, and the
+// access log settings of every HTTP API stage.
 package frontdoor
 
 import (
@@ -8,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -44,3 +46,18 @@ func AccessLogFormat() awsapigateway.AccessLogFormat {
 		Status: jsii.Bool(true), User: jsii.Bool(false),
 	})
 }
+
+// HTTPAccessLogs returns an HTTP API stage's access log settings: lines in
+// format, written to group.
+func HTTPAccessLogs(group awslogs.ILogGroup, format awsapigateway.AccessLogFormat) awsapigatewayv2.IAccessLogSettings {
+	return &accessLogSettings{dest: awsapigatewayv2.NewLogGroupLogDestination(group), format: format}
+}
+
+// accessLogSettings implements awsapigatewayv2.IAccessLogSettings.
+type accessLogSettings struct {
+	dest   awsapigatewayv2.IAccessLogDestination
+	format awsapigateway.AccessLogFormat
+}
+
+func (a *accessLogSettings) Destination() awsapigatewayv2.IAccessLogDestination { return a.dest }
+func (a *accessLogSettings) Format() awsapigateway.AccessLogFormat              { return a.format }
