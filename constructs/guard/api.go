@@ -7,37 +7,30 @@ import (
 )
 
 // RestStageMetrics adapts a REST API stage to [API].
-func RestStageMetrics(stage awsapigateway.Stage) API { return restStage{stage} }
-
-type restStage struct{ s awsapigateway.Stage }
-
-func (r restStage) MetricAPIRequests(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return r.s.MetricCount(p)
-}
-func (r restStage) MetricAPIClientErrors(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return r.s.MetricClientError(p)
-}
-func (r restStage) MetricAPIServerErrors(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return r.s.MetricServerError(p)
-}
-func (r restStage) MetricAPILatency(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return r.s.MetricLatency(p)
-}
+func RestStageMetrics(stage awsapigateway.Stage) API { return stageAPI{stage} }
 
 // HttpStageMetrics adapts an HTTP API stage to [API].
-func HttpStageMetrics(stage awsapigatewayv2.IHttpStage) API { return httpStage{stage} }
+func HttpStageMetrics(stage awsapigatewayv2.IHttpStage) API { return stageAPI{stage} }
 
-type httpStage struct{ s awsapigatewayv2.IHttpStage }
+// stageMetrics is what a REST stage and an HTTP stage both offer.
+type stageMetrics interface {
+	MetricCount(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricClientError(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricServerError(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricLatency(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+}
 
-func (h httpStage) MetricAPIRequests(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return h.s.MetricCount(p)
+type stageAPI struct{ s stageMetrics }
+
+func (a stageAPI) MetricAPIRequests(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.s.MetricCount(p)
 }
-func (h httpStage) MetricAPIClientErrors(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return h.s.MetricClientError(p)
+func (a stageAPI) MetricAPIClientErrors(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.s.MetricClientError(p)
 }
-func (h httpStage) MetricAPIServerErrors(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return h.s.MetricServerError(p)
+func (a stageAPI) MetricAPIServerErrors(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.s.MetricServerError(p)
 }
-func (h httpStage) MetricAPILatency(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	return h.s.MetricLatency(p)
+func (a stageAPI) MetricAPILatency(p *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.s.MetricLatency(p)
 }
