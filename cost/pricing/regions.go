@@ -110,7 +110,8 @@ func usEast1() Prices {
 				"ml.c5.large":  {Hourly: 0.102, VCPUs: 2, MemoryGiB: 4},
 				"ml.m5.large":  {Hourly: 0.115, VCPUs: 2, MemoryGiB: 8},
 				// Larger CPU instances, beyond the issue's list, so a model of
-				// more than 8 GB has a CPU instance to go to.
+				// more than 8 GB has a CPU instance to go to. List prices not
+				// re-read from a stored copy of the page; re-check them.
 				"ml.m5.xlarge":   {Hourly: 0.23, VCPUs: 4, MemoryGiB: 16},
 				"ml.m5.2xlarge":  {Hourly: 0.461, VCPUs: 8, MemoryGiB: 32},
 				"ml.g4dn.xlarge": {Hourly: 0.7364, VCPUs: 4, MemoryGiB: 16, GPUs: 1, GPU: "NVIDIA T4"},
@@ -149,7 +150,10 @@ func usEast1() Prices {
 		// ("Application Load Balancer", "Network Load Balancer"),
 		// https://aws.amazon.com/vpc/pricing/ ("NAT Gateway") and
 		// https://aws.amazon.com/privatelink/pricing/ ("Interface
-		// Endpoint"); read 2026-11-27.
+		// Endpoint"); read 2026-11-27. No stored copy of these AWS pages was
+		// at hand: the values are the published us-east-1 list prices,
+		// cross-checked against third-party 2026 pricing guides (NAT gateway
+		// $0.045/h and $0.045/GB). Re-check them against the pages above.
 		Network: Network{
 			Source:          Source{URL: "https://aws.amazon.com/elasticloadbalancing/pricing/", Read: "2026-11-27"},
 			ALBHour:         0.0225,
@@ -166,7 +170,8 @@ func usEast1() Prices {
 		// keys"), https://aws.amazon.com/waf/pricing/,
 		// https://aws.amazon.com/secrets-manager/pricing/ and
 		// https://aws.amazon.com/systems-manager/pricing/ ("Parameter
-		// Store"); read 2026-11-27.
+		// Store"); read 2026-11-27. As for Network: published list prices
+		// not re-read from a stored copy of these pages; re-check them.
 		Other: Other{
 			Source:                    Source{URL: "https://aws.amazon.com/kms/pricing/", Read: "2026-11-27"},
 			KMSKeyMonth:               1.00,
