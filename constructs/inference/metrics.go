@@ -3,6 +3,8 @@ package inference
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 )
 
 // MetricInvocations is the function's invocations (sum), all versions.
@@ -46,35 +48,31 @@ func (a *LambdaAPI) MetricProvisionedConcurrencySpilloverInvocations(props *awsc
 // Count is the sample count, the same number under another statistic).
 func (a *LambdaAPI) MetricAPIRequests(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
 	props = withStatistic(props, "Sum")
-	if a.restAPI != nil {
-		return a.restAPI.DeploymentStage().MetricCount(props)
-	}
-	return a.httpStage.MetricCount(props)
+	return a.stageMetrics().MetricCount(props)
 }
 
 // MetricAPIClientErrors is the stage's 4XX responses (sum), throttled and
 // rejected requests included.
 func (a *LambdaAPI) MetricAPIClientErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	if a.restAPI != nil {
-		return a.restAPI.DeploymentStage().MetricClientError(props)
-	}
-	return a.httpStage.MetricClientError(props)
+	return a.stageMetrics().MetricClientError(props)
 }
 
 // MetricAPIServerErrors is the stage's 5XX responses (sum).
 func (a *LambdaAPI) MetricAPIServerErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
-	if a.restAPI != nil {
-		return a.restAPI.DeploymentStage().MetricServerError(props)
-	}
-	return a.httpStage.MetricServerError(props)
+	return a.stageMetrics().MetricServerError(props)
 }
 
 // MetricAPILatency is the stage's end-to-end latency (average).
 func (a *LambdaAPI) MetricAPILatency(props *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	return a.stageMetrics().MetricLatency(props)
+}
+
+// stageMetrics returns the front door's stage.
+func (a *LambdaAPI) stageMetrics() frontdoor.StageMetrics {
 	if a.restAPI != nil {
-		return a.restAPI.DeploymentStage().MetricLatency(props)
+		return a.restAPI.DeploymentStage()
 	}
-	return a.httpStage.MetricLatency(props)
+	return a.httpStage
 }
 
 // withStatistic returns a copy of props with the statistic set if unset.

@@ -1,7 +1,8 @@
 // Package frontdoor holds what the tiers' API front doors share: the
 // container tiers' (the Fargate tier's HTTP API, the SageMaker tier's REST
 // API) throttle checks, access log group and log line format, and the
-// access log settings of every HTTP API stage.
+// access log settings of every HTTP API stage, and the metrics every stage
+// offers.
 package frontdoor
 
 import (
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -61,3 +63,12 @@ type accessLogSettings struct {
 
 func (a *accessLogSettings) Destination() awsapigatewayv2.IAccessLogDestination { return a.dest }
 func (a *accessLogSettings) Format() awsapigateway.AccessLogFormat              { return a.format }
+
+// StageMetrics is what a REST API stage (awsapigateway.Stage) and an HTTP
+// API stage (awsapigatewayv2.IHttpStage) both offer.
+type StageMetrics interface {
+	MetricCount(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricClientError(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricServerError(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+	MetricLatency(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
+}
