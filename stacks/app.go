@@ -107,15 +107,7 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 
 // newStackChecked turns the constructs' validation panics into an error.
 func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code, image service.ImageFunc) (s *CostguardStack, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok && isValidationError(e) {
-				err = e
-				return
-			}
-			panic(r)
-		}
-	}()
+	defer recoverValidation(&err)
 	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code, KillSwitchCode: killSwitchCode, Image: image}), nil
 }
 

@@ -99,15 +99,7 @@ func BuildExamples(scope constructs.Construct, root string) ([]awscdk.Stack, err
 // newExampleStack builds one example, turning the constructs' validation
 // panics into an error.
 func newExampleStack(scope constructs.Construct, e Example, image service.ImageFunc) (stack awscdk.Stack, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if ve, ok := r.(error); ok && isValidationError(ve) {
-				err = ve
-				return
-			}
-			panic(r)
-		}
-	}()
+	defer recoverValidation(&err)
 	stack = awscdk.NewStack(scope, jsii.String(e.StackName()), &awscdk.StackProps{
 		Description: jsii.String(fmt.Sprintf("costguard example: %s", e.Description)),
 	})
@@ -132,6 +124,18 @@ func newExampleStack(scope constructs.Construct, e Example, image service.ImageF
 		Value: jsii.String(string(svc.Tier())), Description: jsii.String("Where placement put the model"),
 	})
 	return stack, nil
+}
+
+// recoverValidation, deferred, turns a panic with one of the constructs'
+// configuration errors into *err; any other panic (a bug) goes on.
+func recoverValidation(err *error) {
+	if r := recover(); r != nil {
+		if e, ok := r.(error); ok && isValidationError(e) {
+			*err = e
+			return
+		}
+		panic(r)
+	}
 }
 
 // isValidationError reports whether err is one of the constructs'
