@@ -108,8 +108,9 @@ func TestSynthOneStage(t *testing.T) {
 // table of `cdk synth` runs with a `-c tier=` override. Moving dev to
 // Fargate must synthesize a stack that keeps the stage's budget and kill
 // switch, and `cdk diff` against the committed golden must show the
-// template change; moving it to SageMaker serverless with a 10 GB model
-// must fail with one clean line naming the 6,144 MB limit.
+// template change; a 12 GB model, too big for Lambda, must synthesize on
+// Fargate with a 12 GB task; moving it to SageMaker serverless with a 10 GB
+// model must fail with one clean line naming the 6,144 MB limit.
 func TestTierSwitch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the CDK CLI")
@@ -119,12 +120,21 @@ func TestTierSwitch(t *testing.T) {
 		context []string
 		fail    bool
 		want    []string // in the synth output (failure) or the diff (success)
+		// taskMemory, if set, is the Fargate task's memory (MiB) the
+		// stage's MemoryMiB maps to (success).
+		taskMemory string
 	}{
 		{
 			name:    "dev on fargate keeps budget and kill switch",
 			context: []string{"-c", "stage=dev", "-c", "tier=fargate"},
 			want: []string{"[+] AWS::ECS::Service", "[+] AWS::ElasticLoadBalancingV2::LoadBalancer", "[-] AWS::Lambda::Function Inference/Function",
 				"[+] AWS::CloudWatch::Alarm CostGuard/FargateCpuHighAlarm", "[~] AWS::Lambda::Function CostGuard/KillSwitch"},
+		},
+		{
+			name:       "12 GB model too big for lambda synthesizes on fargate",
+			context:    []string{"-c", "stage=dev", "-c", "tier=fargate", "-c", "memoryMiB=12288"},
+			want:       []string{"[+] AWS::ECS::Service", "[-] AWS::Lambda::Function Inference/Function"},
+			taskMemory: "12288",
 		},
 		{
 			name:    "10 GB model on sagemaker serverless fails naming the limit",
@@ -162,7 +172,10 @@ func TestTierSwitch(t *testing.T) {
 				t.Fatal(err)
 			}
 			var tmpl struct {
-				Resources map[string]struct{ Type string }
+				Resources map[string]struct {
+					Type       string
+					Properties struct{ Memory any }
+				}
 			}
 			if err := json.Unmarshal(raw, &tmpl); err != nil {
 				t.Fatal(err)
@@ -170,6 +183,9 @@ func TestTierSwitch(t *testing.T) {
 			count := map[string]int{}
 			for _, r := range tmpl.Resources {
 				count[r.Type]++
+				if r.Type == "AWS::ECS::TaskDefinition" && tc.taskMemory != "" && r.Properties.Memory != tc.taskMemory {
+					t.Errorf("task memory %v, want %s", r.Properties.Memory, tc.taskMemory)
+				}
 			}
 			for _, typ := range []string{"AWS::Budgets::Budget", "AWS::SSM::Parameter", "AWS::ECS::Service"} {
 				if count[typ] != 1 {

@@ -50,6 +50,21 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 			want:      []string{"costguard-dev/Inference: MemoryMiB: 20000", "costguard-staging/Inference: MemoryMiB: 20000", "costguard-prod/Inference: MemoryMiB: 20000"},
 		},
 		{
+			name: "lambda stage keeps lambda's memory maximum", stage: "dev",
+			overrides: map[string]string{"memoryMiB": "12288"},
+			want:      []string{"costguard-dev/Inference: MemoryMiB: 12288 is outside the allowed 128 to 10240"},
+		},
+		{
+			name: "explicit lambda tier keeps lambda's memory maximum", stage: "dev",
+			overrides: map[string]string{"tier": "lambda", "memoryMiB": "12288"},
+			want:      []string{"costguard-dev/Inference: MemoryMiB: 12288 is outside the allowed 128 to 10240"},
+		},
+		{
+			name: "sagemaker serverless names its own memory limit", stage: "dev",
+			overrides: map[string]string{"tier": "sagemaker-serverless", "memoryMiB": "10240"},
+			want:      []string{"costguard-dev/Inference: Tier: sagemaker-serverless cannot serve this model: needs 10240 MB, over SageMaker serverless's 6144 MB"},
+		},
+		{
 			name: "unparsable override", stage: "dev",
 			overrides: map[string]string{"memoryMiB": "lots"},
 			want:      []string{"stage dev: -c memoryMiB=lots: MemoryMiB: not an integer (want 128 to 10240)"},

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +77,61 @@ func TestStageOverrideInfeasible(t *testing.T) {
 	_, err := service.Decide(*props)
 	if err == nil || !strings.Contains(err.Error(), "over SageMaker serverless's 6144 MB") {
 		t.Errorf("Decide() error = %v, want the 6144 MB limit named", err)
+	}
+}
+
+// TestContainerStageSkipsLambdaRules proves a stage on a container tier is
+// checked against that tier only: a model too big for Lambda, or
+// Lambda-only fields out of Lambda's range, synthesize on Fargate, and the
+// task is sized from the stage's memory as Stage.ModelProfile maps it
+// (peak = MemoryMiB / placement.MemoryHeadroom, sized back up by the same
+// headroom).
+func TestContainerStageSkipsLambdaRules(t *testing.T) {
+	tests := []struct {
+		name      string
+		overrides map[string]string
+		memoryMiB int // the Fargate task's memory
+	}{
+		{
+			name:      "fargate holds a model over lambda's 10240 MiB",
+			overrides: map[string]string{"tier": "fargate", "memoryMiB": "12288"},
+			memoryMiB: 12288,
+		},
+		{
+			name: "fargate ignores lambda-only timeout and concurrency",
+			overrides: map[string]string{"tier": "fargate", "memoryMiB": "12288",
+				"timeoutSeconds": "60", "provisionedConcurrency": "10", "reservedConcurrency": "5"},
+			memoryMiB: 12288,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dev, _ := LookupStage("dev")
+			stage, err := ApplyOverrides(dev, tc.overrides)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := stage.Validate(); err != nil {
+				t.Fatalf("Validate() = %v, want nil for a %s stage", err, stage.Tier)
+			}
+			app := cdktest.NewApp(t)
+			built, err := BuildApp(app, AppOptions{Root: cdktest.ModuleRoot(t), Stage: "dev", Overrides: tc.overrides, Code: stubCode})
+			if err != nil {
+				t.Fatalf("BuildApp() = %v, want the fargate stage built", err)
+			}
+			if len(built) != 1 || built[0].Service == nil || built[0].Inference != nil {
+				t.Fatalf("built %d stacks, want dev on its container tier only", len(built))
+			}
+			tpl := assertions.Template_FromStack(built[0].Stack, nil)
+			// The kill switch is the only function built from the stage.
+			tpl.ResourcePropertiesCountIs(jsii.String("AWS::Lambda::Function"), map[string]any{"Runtime": "provided.al2023"}, jsii.Number(1))
+			tpl.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), map[string]any{"Memory": strconv.Itoa(tc.memoryMiB)})
+			tpl.HasResource(jsii.String("AWS::ECS::Service"), map[string]any{
+				"Metadata": map[string]any{workload.MetadataKey: assertions.Match_ObjectLike(&map[string]any{
+					"tier":    "fargate",
+					"fargate": assertions.Match_ObjectLike(&map[string]any{"memoryMiB": tc.memoryMiB}),
+				})},
+			})
+		})
 	}
 }
