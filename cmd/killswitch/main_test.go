@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/costguard-ml/costguard/internal/killswitch"
 	"github.com/costguard-ml/costguard/internal/killswitch/fakeaws"
+	"github.com/costguard-ml/costguard/internal/testproc"
 )
 
 // TestUnderEmulator runs the real kill-switch binary under the Lambda
@@ -25,7 +22,7 @@ import (
 // AWS_ENDPOINT_URL) at the loopback fake: the alarm's SNS delivery stops
 // the function, the scheduled restore's event puts it back.
 func TestUnderEmulator(t *testing.T) {
-	rie := findRIE(t)
+	rie := testproc.RIE(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bootstrap")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", bin, ".")
@@ -47,15 +44,16 @@ func TestUnderEmulator(t *testing.T) {
 		"AWS_MAX_ATTEMPTS=1", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
 	}
-	emu, api := freePort(t), freePort(t)
-	p := start(t, dir, env, rie, "--runtime-interface-emulator-address", addr(emu), "--runtime-api-address", addr(api), bin)
-	waitTCP(t, p, addr(emu))
+	ports := testproc.FreePorts(t, 2)
+	emu, api := testproc.Addr(ports[0]), testproc.Addr(ports[1])
+	p := testproc.Start(t, dir, env, rie, "--runtime-interface-emulator-address", emu, "--runtime-api-address", api, bin)
+	testproc.WaitTCP(t, p, emu)
 	invoke := func(event any) (int, []byte) {
 		t.Helper()
 		b, _ := json.Marshal(event)
-		resp, err := (&http.Client{Timeout: 30 * time.Second}).Post("http://"+addr(emu)+"/2015-03-31/functions/function/invocations", "application/json", bytes.NewReader(b))
+		resp, err := (&http.Client{Timeout: 30 * time.Second}).Post("http://"+emu+"/2015-03-31/functions/function/invocations", "application/json", bytes.NewReader(b))
 		if err != nil {
-			t.Fatalf("invoke: %v\n%s", err, p.out)
+			t.Fatalf("invoke: %v\n%s", err, p.Out)
 		}
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
@@ -68,7 +66,7 @@ func TestUnderEmulator(t *testing.T) {
 	}}})
 	var r killswitch.Report
 	if code != http.StatusOK || json.Unmarshal(body, &r) != nil || r.Action != "trip" || len(r.Changes) != 1 {
-		t.Fatalf("trip: %d %s\n%s", code, body, p.out)
+		t.Fatalf("trip: %d %s\n%s", code, body, p.Out)
 	}
 	if rc := fake.Reserved["infer-dev"]; rc == nil || *rc != 0 {
 		t.Errorf("infer-dev reserved concurrency %v after the trip, want 0", rc)
@@ -82,7 +80,7 @@ func TestUnderEmulator(t *testing.T) {
 
 	code, body = invoke(map[string]any{"action": "restore", "reason": "scheduled monthly restore"})
 	if code != http.StatusOK || json.Unmarshal(body, &r) != nil || r.Action != "restore" {
-		t.Fatalf("restore: %d %s\n%s", code, body, p.out)
+		t.Fatalf("restore: %d %s\n%s", code, body, p.Out)
 	}
 	if rc := fake.Reserved["infer-dev"]; rc == nil || *rc != 10 {
 		t.Errorf("infer-dev reserved concurrency %v after the restore, want 10", rc)
@@ -92,95 +90,4 @@ func TestUnderEmulator(t *testing.T) {
 	if !strings.Contains(string(body), `command action: \"explode\" is not one of trip, restore, status`) {
 		t.Errorf("bad command answered %s", body)
 	}
-}
-
-func findRIE(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p
-	}
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err == nil {
-		p := filepath.Join(filepath.Dir(strings.TrimSpace(string(out))), ".tools", "bin", "aws-lambda-rie")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	// make deps installs it; CI runs make test, which depends on deps.
-	t.Fatal("aws-lambda-rie not found on PATH or in .tools/bin: run `make deps`")
-	return ""
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func addr(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-type proc struct {
-	out  *syncBuffer
-	done chan struct{}
-	err  error
-}
-
-// start runs the emulator in its own process group; cleanup kills that
-// group by the PID it started.
-func start(t *testing.T, dir string, env []string, name string, args ...string) *proc {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	p := &proc{out: &syncBuffer{}, done: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = p.out, p.out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-p.done
-	})
-	return p
-}
-
-func waitTCP(t *testing.T, p *proc, a string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-p.done:
-			t.Fatalf("emulator exited: %v\n%s", p.err, p.out)
-		default:
-		}
-		if c, err := net.DialTimeout("tcp", a, 100*time.Millisecond); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("nothing listening on %s\n%s", a, p.out)
 }

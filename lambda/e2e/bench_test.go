@@ -35,9 +35,9 @@ func BenchmarkColdStart(b *testing.B) {
 				total += time.Since(t0)
 				b.StopTimer()
 				if status != 200 || !bytes.Contains(body, []byte(`"statusCode":200`)) {
-					b.Fatalf("first answer %d %s\n%s", status, body, p.out)
+					b.Fatalf("first answer %d %s\n%s", status, body, p.Out)
 				}
-				p.stop()
+				p.Stop()
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/coldstart")
@@ -71,9 +71,9 @@ func BenchmarkColdStartPaired(b *testing.B) {
 		status, body := do(b, http.MethodPost, url, "application/json", event)
 		d := time.Since(t0)
 		if status != 200 || !bytes.Contains(body, []byte(`"statusCode":200`)) {
-			b.Fatalf("%s: first answer %d %s\n%s", bin, status, body, p.out)
+			b.Fatalf("%s: first answer %d %s\n%s", bin, status, body, p.Out)
 		}
-		p.stop()
+		p.Stop()
 		return float64(d.Microseconds()) / 1000
 	}
 	i := 0

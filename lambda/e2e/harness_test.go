@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/costguard-ml/costguard/internal/testproc"
 )
 
 // Paths set up once by TestMain.
@@ -57,7 +55,7 @@ func setup(dir string) error {
 	if err := buildLambda(helloBin, "./lambda/e2e/testdata/hello"); err != nil {
 		return err
 	}
-	rieBin = findRIE()
+	rieBin = testproc.LookupRIE()
 	return nil
 }
 
@@ -92,18 +90,6 @@ func copyDir(src, dst string) error {
 	return nil
 }
 
-// findRIE looks for aws-lambda-rie on PATH, then in .tools/bin.
-func findRIE() string {
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p
-	}
-	p := filepath.Join(root, ".tools", "bin", "aws-lambda-rie")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	return ""
-}
-
 func needSetup(tb testing.TB) {
 	tb.Helper()
 	if setupError != nil {
@@ -122,112 +108,20 @@ func needRIE(tb testing.TB) {
 	}
 }
 
+// The process helpers are shared with the kill switch's emulator test.
+type proc = testproc.Proc
+
+var (
+	start     = testproc.Start
+	waitTCP   = testproc.WaitTCP
+	freePorts = testproc.FreePorts
+	addr      = testproc.Addr
+)
+
 // freePort returns a loopback port that was free a moment ago.
 func freePort(tb testing.TB) int {
 	tb.Helper()
 	return freePorts(tb, 1)[0]
-}
-
-// freePorts returns n distinct loopback ports, holding each open until all
-// are chosen so the kernel cannot hand out the same one twice.
-func freePorts(tb testing.TB, n int) []int {
-	tb.Helper()
-	ports := make([]int, n)
-	for i := range ports {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer ln.Close()
-		ports[i] = ln.Addr().(*net.TCPAddr).Port
-	}
-	return ports
-}
-
-// syncBuffer collects a child's output for failure messages.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// proc is a started child process in its own process group.
-type proc struct {
-	cmd    *exec.Cmd
-	out    *syncBuffer
-	done   chan struct{}
-	err    error
-	pgid   int
-	closed bool
-}
-
-// start runs name with args and env (added to a minimal environment) in
-// dir, in a new process group so stop can end it and its children by PID.
-func start(tb testing.TB, dir string, env []string, name string, args ...string) *proc {
-	tb.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start %s: %v", name, err)
-	}
-	p := &proc{cmd: cmd, out: out, done: make(chan struct{}), pgid: cmd.Process.Pid}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	tb.Cleanup(p.stop)
-	return p
-}
-
-// stop kills the process group it started (the emulator and the runtime it
-// spawned), by PID, and waits for the leader.
-func (p *proc) stop() {
-	if p.closed {
-		return
-	}
-	p.closed = true
-	_ = syscall.Kill(-p.pgid, syscall.SIGKILL)
-	<-p.done
-}
-
-// exited reports whether the process has ended.
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// waitTCP waits until addr accepts connections or the process dies.
-func waitTCP(tb testing.TB, p *proc, addr string) {
-	tb.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if p.exited() {
-			tb.Fatalf("process exited before listening on %s: %v\n%s", addr, p.err, p.out)
-		}
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	tb.Fatalf("nothing listening on %s after 15s\n%s", addr, p.out)
 }
 
 var client = &http.Client{Timeout: 30 * time.Second}
@@ -252,5 +146,3 @@ func do(tb testing.TB, method, url, contentType string, body []byte) (int, []byt
 	}
 	return resp.StatusCode, b
 }
-
-func addr(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }

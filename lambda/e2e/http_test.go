@@ -155,8 +155,8 @@ func TestDockerfileEntrypoint(t *testing.T) {
 					}
 				})
 			}
-			if p.exited() {
-				t.Fatalf("server exited: %v\n%s", p.err, p.out)
+			if p.Exited() {
+				t.Fatalf("server exited: %v\n%s", p.Err(), p.Out)
 			}
 		})
 	}
@@ -181,13 +181,12 @@ func TestStartupErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := start(t, taskDir, tt.env, bootstrap, tt.args...)
-			<-p.done
-			if p.err == nil {
-				t.Fatalf("exited 0, want a failure\n%s", p.out)
+			if p.Err() == nil {
+				t.Fatalf("exited 0, want a failure\n%s", p.Out)
 			}
 			for _, w := range tt.want {
-				if !strings.Contains(p.out.String(), w) {
-					t.Errorf("output lacks %q:\n%s", w, p.out)
+				if !strings.Contains(p.Out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, p.Out)
 				}
 			}
 		})

@@ -55,7 +55,7 @@ func TestEmulatorFixtures(t *testing.T) {
 			}
 			status, body := do(t, http.MethodPost, url, "application/json", event)
 			if status != http.StatusOK {
-				t.Fatalf("emulator status %d: %s\n%s", status, body, p.out)
+				t.Fatalf("emulator status %d: %s\n%s", status, body, p.Out)
 			}
 			var golden struct {
 				HandlerError string `json:"handler_error"`
@@ -86,11 +86,11 @@ func TestEmulatorFixtures(t *testing.T) {
 		})
 	}
 	// The function must still be alive: no input crashed it.
-	if p.exited() {
-		t.Fatalf("emulator or runtime exited: %v\n%s", p.err, p.out)
+	if p.Exited() {
+		t.Fatalf("emulator or runtime exited: %v\n%s", p.Err(), p.Out)
 	}
 	for _, want := range []string{`"msg":"model loaded"`, `"request_id":`, `"_aws":`, `"InferenceLatency"`, `"ModelLoadTime"`} {
-		if !strings.Contains(p.out.String(), want) {
+		if !strings.Contains(p.Out.String(), want) {
 			t.Errorf("function output lacks %s (structured logs and EMF metrics)", want)
 		}
 	}
@@ -184,7 +184,7 @@ func TestEmulatorBrokenModel(t *testing.T) {
 		!strings.Contains(fnErr.ErrorMessage, "sha256 is") {
 		t.Errorf("caller sees %s, want a Runtime.ModelLoadError naming the sha256 mismatch", body)
 	}
-	if out := p.out.String(); !strings.Contains(out, "sha256 is") || !strings.Contains(out, "manifest says") {
+	if out := p.Out.String(); !strings.Contains(out, "sha256 is") || !strings.Contains(out, "manifest says") {
 		t.Errorf("cold start failure does not name the sha256 mismatch:\n%s", out)
 	}
 }

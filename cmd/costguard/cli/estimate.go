@@ -53,11 +53,8 @@ func runEstimateAPI(env Env, args []string) error {
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("api", "requests")
-	if err := f.Parse(args); err != nil {
+	if err := f.ParseNoArgs(args); err != nil {
 		return err
-	}
-	if len(f.Args()) > 0 {
-		return Usagef("unexpected argument %q", f.Args()[0])
 	}
 	p, err := pricesFor(*region)
 	if err != nil {
@@ -111,11 +108,8 @@ func runEstimateLambda(env Env, args []string) error {
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("requests", "duration-ms", "memory-mb")
-	if err := f.Parse(args); err != nil {
+	if err := f.ParseNoArgs(args); err != nil {
 		return err
-	}
-	if len(f.Args()) > 0 {
-		return Usagef("unexpected argument %q", f.Args()[0])
 	}
 	p, err := pricesFor(*region)
 	if err != nil {
@@ -147,11 +141,8 @@ func runEstimateFargate(env Env, args []string) error {
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("cpu", "memory-mb")
-	if err := f.Parse(args); err != nil {
+	if err := f.ParseNoArgs(args); err != nil {
 		return err
-	}
-	if len(f.Args()) > 0 {
-		return Usagef("unexpected argument %q", f.Args()[0])
 	}
 	p, err := pricesFor(*region)
 	if err != nil {
@@ -186,11 +177,8 @@ func runEstimateSageMaker(env Env, args []string) error {
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("mode")
-	if err := f.Parse(args); err != nil {
+	if err := f.ParseNoArgs(args); err != nil {
 		return err
-	}
-	if len(f.Args()) > 0 {
-		return Usagef("unexpected argument %q", f.Args()[0])
 	}
 	p, err := pricesFor(*region)
 	if err != nil {

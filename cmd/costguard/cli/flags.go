@@ -121,6 +121,18 @@ func (f *Flags) Set(name string) bool { return f.seen[name] }
 func (f *Flags) Args() []string { return f.fs.Args() }
 
 // Parse parses args; flags may follow positional arguments.
+// ParseNoArgs parses args like Parse and rejects any positional argument,
+// for commands that take flags only.
+func (f *Flags) ParseNoArgs(args []string) error {
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if len(f.Args()) > 0 {
+		return Usagef("unexpected argument %q", f.Args()[0])
+	}
+	return nil
+}
+
 func (f *Flags) Parse(args []string) error {
 	var positional []string
 	rest := args

@@ -44,11 +44,8 @@ func runPlan(env Env, args []string) error {
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("peak-memory-mb", "p99-ms", "requests")
-	if err := f.Parse(args); err != nil {
+	if err := f.ParseNoArgs(args); err != nil {
 		return err
-	}
-	if len(f.Args()) > 0 {
-		return Usagef("unexpected argument %q", f.Args()[0])
 	}
 	if *chartPath != "" {
 		if err := chart.CheckPath(*chartPath); err != nil {

@@ -40,11 +40,8 @@ func runRestore(env Env, args []string) error {
 	status := f.Bool("status", false, "show what is stopped and the recent history; change nothing")
 	js := f.Bool("json", false, "print JSON")
 	f.Require("stage")
-	if err := f.Parse(args); err != nil {
+	if err := f.ParseNoArgs(args); err != nil {
 		return err
-	}
-	if len(f.Args()) > 0 {
-		return Usagef("unexpected argument %q", f.Args()[0])
 	}
 	if !stageName.MatchString(*stage) {
 		return Usagef("--stage: %q is not a stage name (lower-case letters, digits and dashes)", *stage)

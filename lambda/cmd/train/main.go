@@ -48,19 +48,9 @@ func run(data, out string, minAcc float64, opts train.SpamOptions) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "spam-model-")
+	m, err := served(a)
 	if err != nil {
 		return err
-	}
-	defer os.RemoveAll(tmp)
-	// Measure the artifact as served (float32 ONNX through the engine), then
-	// record that figure in the manifest.
-	if err := a.Write(tmp); err != nil {
-		return err
-	}
-	m, err := model.Load(tmp, model.Options{})
-	if err != nil {
-		return fmt.Errorf("load trained model: %w", err)
 	}
 	acc, err := train.Evaluate(m, c.Test)
 	if err != nil {
@@ -94,17 +84,9 @@ func runDigits(data, out string, minAcc float64) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "digits-model-")
+	m, err := served(a)
 	if err != nil {
 		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := a.Write(tmp); err != nil {
-		return err
-	}
-	m, err := model.Load(tmp, model.Options{})
-	if err != nil {
-		return fmt.Errorf("load trained model: %w", err)
 	}
 	acc, err := train.EvaluateDigits(m, testSet)
 	if err != nil {
@@ -121,4 +103,23 @@ func runDigits(data, out string, minAcc float64) error {
 		return fmt.Errorf("held-out accuracy %.4f is below %.4f", acc, minAcc)
 	}
 	return nil
+}
+
+// served writes a to a temporary directory and loads it as the server does
+// (float32 ONNX through the engine), so the accuracy recorded in the
+// manifest is the served artifact's, not the float64 trainer's.
+func served(a *train.Artifact) (*model.Model, error) {
+	tmp, err := os.MkdirTemp("", "costguard-model-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	if err := a.Write(tmp); err != nil {
+		return nil, err
+	}
+	m, err := model.Load(tmp, model.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("load trained model: %w", err)
+	}
+	return m, nil
 }
