@@ -13,14 +13,29 @@ import (
 )
 
 // probe holds just enough of an event to tell its kind.
-type probe struct {
-	HTTPMethod     string          `json:"httpMethod"`
-	Instances      json.RawMessage `json:"instances"`
+// lambdaEvent holds the fields of every event the handler accepts, so an
+// invocation's payload (up to 6 MB) is decoded once: API Gateway REST proxy
+// events (payload 1.0), HTTP API and Function URL events (payload 2.0), and
+// a direct {"instances": [...]} call.
+type lambdaEvent struct {
+	// Payload 1.0.
+	HTTPMethod        string              `json:"httpMethod"`
+	Path              string              `json:"path"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	// Payload 2.0.
+	RawPath        string `json:"rawPath"`
 	RequestContext struct {
-		HTTP struct {
+		Stage string `json:"stage"`
+		HTTP  struct {
 			Method string `json:"method"`
 		} `json:"http"`
 	} `json:"requestContext"`
+	// Both.
+	Headers         map[string]string `json:"headers"`
+	Body            string            `json:"body"`
+	IsBase64Encoded bool              `json:"isBase64Encoded"`
+	// A direct invocation.
+	Instances json.RawMessage `json:"instances"`
 }
 
 // ErrUnknownEvent is returned for an event that is neither an API Gateway
@@ -34,8 +49,8 @@ var jsonHeaders = map[string]string{"Content-Type": "application/json"}
 // 2.0) get an events.APIGatewayV2HTTPResponse. A direct invocation with a
 // predict body ({"instances": [...]}) gets the response body itself.
 func (s *Server) HandleLambda(ctx context.Context, event json.RawMessage) (any, error) {
-	var p probe
-	if err := json.Unmarshal(event, &p); err != nil {
+	var e lambdaEvent
+	if err := json.Unmarshal(event, &e); err != nil {
 		return nil, ErrUnknownEvent
 	}
 	reqID := ""
@@ -43,11 +58,7 @@ func (s *Server) HandleLambda(ctx context.Context, event json.RawMessage) (any, 
 		reqID = lc.AwsRequestID
 	}
 	switch {
-	case p.HTTPMethod != "":
-		var e events.APIGatewayProxyRequest
-		if err := json.Unmarshal(event, &e); err != nil {
-			return nil, ErrUnknownEvent
-		}
+	case e.HTTPMethod != "":
 		ct := header(e.Headers, "content-type")
 		if ct == "" {
 			if v := e.MultiValueHeaders[canonicalKey(e.MultiValueHeaders, "content-type")]; len(v) > 0 {
@@ -56,12 +67,8 @@ func (s *Server) HandleLambda(ctx context.Context, event json.RawMessage) (any, 
 		}
 		resp := s.handleEvent(ctx, e.HTTPMethod, e.Path, ct, e.Body, e.IsBase64Encoded, reqID)
 		return events.APIGatewayProxyResponse{StatusCode: resp.Status, Headers: jsonHeaders, Body: string(resp.Body)}, nil
-	case p.RequestContext.HTTP.Method != "":
+	case e.RequestContext.HTTP.Method != "":
 		// HTTP API payload 2.0 and Function URL events share this shape.
-		var e events.APIGatewayV2HTTPRequest
-		if err := json.Unmarshal(event, &e); err != nil {
-			return nil, ErrUnknownEvent
-		}
 		path := e.RawPath
 		// HTTP APIs with a named stage put it in front of the route.
 		if st := e.RequestContext.Stage; st != "" && st != "$default" {
@@ -71,7 +78,7 @@ func (s *Server) HandleLambda(ctx context.Context, event json.RawMessage) (any, 
 		}
 		resp := s.handleEvent(ctx, e.RequestContext.HTTP.Method, path, header(e.Headers, "content-type"), e.Body, e.IsBase64Encoded, reqID)
 		return events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: jsonHeaders, Body: string(resp.Body)}, nil
-	case p.Instances != nil:
+	case e.Instances != nil:
 		resp := s.Handle(ctx, Request{Method: http.MethodPost, Path: s.predictPath(), ContentType: "application/json", Body: event, RequestID: reqID})
 		return json.RawMessage(resp.Body), nil
 	}
