@@ -131,8 +131,14 @@ func TestSourceHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := Handler{Root: root}.SourceHash()
-	x86, _ := Handler{Root: root, Architecture: "x86_64"}.SourceHash()
+	again, err := Handler{Root: root}.SourceHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x86, err := Handler{Root: root, Architecture: "x86_64"}.SourceHash()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if arm != again {
 		t.Errorf("SourceHash() = %s then %s for the same source", arm, again)
 	}

@@ -217,6 +217,7 @@ func TestCostGuardFull(t *testing.T) {
 		template.AllResourcesProperties(jsii.String("AWS::SNS::Topic"), map[string]any{
 			"KmsMasterKeyId": assertions.Match_ObjectLike(&map[string]any{"Fn::GetAtt": assertions.Match_ArrayWith(&[]any{assertions.Match_StringLikeRegexp(jsii.String("CostGuardTopicKey"))})}),
 		})
+		template.ResourceCountIs(jsii.String("AWS::SNS::TopicPolicy"), jsii.Number(2))
 		for id, pol := range resources(tmpl, "AWS::SNS::TopicPolicy") {
 			s := toJSON(pol)
 			if !strings.Contains(s, `"aws:SecureTransport":"false"`) || !strings.Contains(s, `"Service":"budgets.amazonaws.com"`) ||

@@ -52,6 +52,9 @@ func TestCostGuardMinimal(t *testing.T) {
 		}
 	})
 	t.Run("budget to the existing topic, scoped by the stage tag", func(t *testing.T) {
+		if n := len(resources(tmpl, "AWS::Budgets::Budget")); n != 1 {
+			t.Fatalf("%d budgets, want 1", n)
+		}
 		for _, b := range resources(tmpl, "AWS::Budgets::Budget") {
 			if got := toJSON(b["Budget"].(map[string]any)["FilterExpression"]); got != `{"Tags":{"Key":"stage","MatchOptions":["EQUALS"],"Values":["dev"]}}` {
 				t.Errorf("filter %s", got)
@@ -70,6 +73,9 @@ func TestCostGuardMinimal(t *testing.T) {
 		}
 	})
 	t.Run("dashboard without API, PC or log widgets", func(t *testing.T) {
+		if n := len(resources(tmpl, "AWS::CloudWatch::Dashboard")); n != 1 {
+			t.Fatalf("%d dashboards, want 1", n)
+		}
 		for _, d := range resources(tmpl, "AWS::CloudWatch::Dashboard") {
 			body := toJSON(d["DashboardBody"])
 			for _, absent := range []string{"ApiGateway", "Provisioned", "@initDuration"} {

@@ -60,7 +60,10 @@ func TestRecommendPrices(t *testing.T) {
 	if c.BilledMs != 120 || math.Abs(c.DurationUSD-wantDur) > 1e-15 || math.Abs(c.InvocationUSD-wantDur-0.0000002) > 1e-15 {
 		t.Errorf("candidate = %+v, want billed 120 ms, duration $%g, invocation $%g", c, wantDur, wantDur+0.0000002)
 	}
-	arm, _ := Recommend(Profile{Points: []Point{{1536, 119.2}}}, StrategyCost, Options{Arch: pricing.ARM64})
+	arm, err := Recommend(Profile{Points: []Point{{1536, 119.2}}}, StrategyCost, Options{Arch: pricing.ARM64})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if arm.InvocationUSD >= r.InvocationUSD {
 		t.Errorf("arm64 invocation $%g not cheaper than x86_64 $%g at equal duration", arm.InvocationUSD, r.InvocationUSD)
 	}

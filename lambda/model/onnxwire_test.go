@@ -58,16 +58,18 @@ func TestDecodeONNXMatchesProto(t *testing.T) {
 			}
 			want := &onnx.ModelProto{}
 			if err := proto.Unmarshal(b, want); err != nil {
-				t.Logf("proto.Unmarshal rejects the file too (%v): nothing to compare", err)
-				return
+				if f == files[0] {
+					t.Fatalf("proto.Unmarshal rejects the committed model: %v", err)
+				}
+				// gonnx's module ships some samples as Git LFS pointers.
+				t.Skipf("proto.Unmarshal rejects the file too (%v): nothing to compare", err)
 			}
 			got, err := decodeONNX(b)
 			if errors.Is(err, errWireUnsupported) {
 				if f == files[0] {
 					t.Fatal("the committed model must take the fast path: it is what the cold start loads")
 				}
-				t.Logf("outside the subset, falls back to proto.Unmarshal")
-				return
+				t.Skip("outside the fast decoder's subset: Load falls back to proto.Unmarshal")
 			}
 			if err != nil {
 				t.Fatal(err)
