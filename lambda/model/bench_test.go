@@ -71,10 +71,10 @@ func BenchmarkFeaturize(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	row := make([]float32, m.Manifest.Input.Dims)
+	row := make([]float32, m.Manifest.Text.Hashed.Dims)
 	b.ReportAllocs()
 	for b.Loop() {
 		clear(row)
-		m.Manifest.Featurizer.HashText("Congratulations! You have won a FREE prize. Click here now to claim your cash reward", row)
+		m.Manifest.Text.Hashed.HashText("Congratulations! You have won a FREE prize. Click here now to claim your cash reward", row)
 	}
 }

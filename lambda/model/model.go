@@ -12,8 +12,12 @@ import (
 
 // Options tune Load.
 type Options struct {
-	// Engine names the inference engine; empty means DefaultEngine.
+	// Engine names the inference engine; empty means the manifest's, else
+	// DefaultEngine.
 	Engine string
+	// IntraOpThreads is the engine's thread count for one inference; zero
+	// means one.
+	IntraOpThreads int
 }
 
 // Model is a loaded, warmed-up model. It is safe for concurrent use.
@@ -25,16 +29,22 @@ type Model struct {
 	// EngineName is the engine that serves the model.
 	EngineName string
 	engine     Engine
+	pipe       pipeline
+	outputs    []string
 }
 
-// Load reads dir/manifest.json and the ONNX file it names, checks the file's
-// sha256, builds the engine and runs one warm-up inference on an empty
-// instance. Any failure is returned with the path at fault.
+// Load reads dir/manifest.json and the files it names, checks the ONNX
+// file's sha256, builds the task's pipeline and the engine, and runs one
+// warm-up inference. Any failure is returned with the path at fault.
 func Load(dir string, opts Options) (*Model, error) {
 	start := time.Now()
 	man, err := ReadManifest(dir)
 	if err != nil {
 		return nil, err
+	}
+	pipe, err := newPipeline(dir, man)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	path := filepath.Join(dir, man.ONNX.File)
 	b, release, err := readModelFile(path)
@@ -49,17 +59,21 @@ func Load(dir string, opts Options) (*Model, error) {
 	}
 	name := opts.Engine
 	if name == "" {
+		name = man.Engine
+	}
+	if name == "" {
 		name = DefaultEngine
 	}
 	factory, err := engineFactory(name)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := factory(EngineSpec{ONNX: b, Input: man.Input.Tensor, Dims: man.Input.Dims, Output: man.Output, Outputs: len(man.Labels)})
+	outputs := []string{man.Output}
+	eng, err := factory(EngineSpec{ONNX: b, Inputs: pipe.inputNames(), Outputs: outputs, IntraOpThreads: opts.IntraOpThreads})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m := &Model{Manifest: *man, EngineName: name, engine: eng}
+	m := &Model{Manifest: *man, EngineName: name, engine: eng, pipe: pipe, outputs: outputs}
 	if err := m.warmUp(); err != nil {
 		_ = eng.Close()
 		return nil, fmt.Errorf("%s: warm-up inference failed, the model cannot serve: %w", path, err)
@@ -68,16 +82,24 @@ func Load(dir string, opts Options) (*Model, error) {
 	return m, nil
 }
 
-// warmUp runs one zero row through the graph: an operator the engine lacks
-// fails here, at init, rather than on the first request.
+// warmUp runs one neutral instance through the graph: an operator the
+// engine lacks, or an input the pipeline fills wrongly, fails here, at
+// init, rather than on the first request.
 func (m *Model) warmUp() error {
-	out, err := m.engine.Run(make([]float32, m.Manifest.Input.Dims), 1)
+	b := m.NewBatch(1)
+	if err := m.pipe.addNeutral(b); err != nil {
+		return err
+	}
+	b.N++
+	preds, err := m.Predict(b)
 	if err != nil {
 		return err
 	}
-	for i, p := range out {
-		if math.IsNaN(float64(p)) || math.IsInf(float64(p), 0) {
-			return fmt.Errorf("output %d is %v", i, p)
+	for _, p := range preds {
+		for l, s := range p.Scores {
+			if math.IsNaN(s) || math.IsInf(s, 0) {
+				return fmt.Errorf("score of %q is %v", l, s)
+			}
 		}
 	}
 	return nil
@@ -93,80 +115,149 @@ type Prediction struct {
 	Scores map[string]float64 `json:"scores"`
 }
 
-// Batch holds the feature rows of one request. Reuse avoids allocating the
-// input tensor per request.
+// Batch holds the encoded instances of one request. Reuse avoids
+// allocating the input tensors per request.
 type Batch struct {
-	X    []float32
-	N    int
-	dims int
+	// N is the number of instances added.
+	N int
+	// f32 holds fixed-width float rows (images, tabular rows, hashed words).
+	f32 []float32
+	// ids, mask and types hold tokenized texts, unpadded, one slice per row.
+	ids, mask, types [][]int64
+	// width is the float row width.
+	width int
 }
 
-// NewBatch returns an empty batch for m.
+// NewBatch returns an empty batch for m with room for capacity instances.
 func (m *Model) NewBatch(capacity int) *Batch {
-	return &Batch{X: make([]float32, 0, capacity*m.Manifest.Input.Dims), dims: m.Manifest.Input.Dims}
+	w := m.pipe.rowWidth()
+	return &Batch{f32: make([]float32, 0, capacity*w), width: w}
 }
 
-// Row appends a zeroed row and returns it for a featurizer to fill.
-func (b *Batch) Row() []float32 {
-	start := len(b.X)
-	b.X = append(b.X, make([]float32, b.dims)...)
-	b.N++
-	return b.X[start : start+b.dims : start+b.dims]
+// row appends a zeroed float row and returns it for a pipeline to fill.
+func (b *Batch) row() []float32 {
+	start := len(b.f32)
+	b.f32 = append(b.f32, make([]float32, b.width)...)
+	return b.f32[start : start+b.width : start+b.width]
 }
 
 // Reset empties the batch, keeping its memory.
-func (b *Batch) Reset() { b.X, b.N = b.X[:0], 0 }
+func (b *Batch) Reset() {
+	b.f32, b.N = b.f32[:0], 0
+	b.ids, b.mask, b.types = b.ids[:0], b.mask[:0], b.types[:0]
+}
 
-// AddText featurizes a text instance into a new row.
-func (m *Model) AddText(b *Batch, text string) error {
-	if m.Manifest.Input.Kind != KindText {
-		return fmt.Errorf("model %s takes %s instances, not text", m.Manifest.Name, m.Manifest.Input.Kind)
+// Add decodes one instance, the raw JSON value of one element of
+// "instances", into the batch. The error says what is wrong with the
+// instance in one line, without naming it (the caller knows its index).
+func (m *Model) Add(b *Batch, raw []byte) error {
+	if err := m.pipe.add(b, raw); err != nil {
+		return err
 	}
-	m.Manifest.Featurizer.HashText(text, b.Row())
+	b.N++
 	return nil
 }
 
-// AddVector featurizes a vector instance into a new row.
-func (m *Model) AddVector(b *Batch, v []float64) error {
-	if m.Manifest.Input.Kind != KindVector {
-		return fmt.Errorf("model %s takes %s instances, not vectors", m.Manifest.Name, m.Manifest.Input.Kind)
+// AddText adds a text instance (text models only).
+func (m *Model) AddText(b *Batch, text string) error {
+	t, ok := m.pipe.(textAdder)
+	if !ok {
+		return fmt.Errorf("model %s takes %s instances, not text", m.Manifest.Name, m.Manifest.Task)
 	}
-	if len(v) != m.Manifest.Input.Dims {
-		return fmt.Errorf("%w: got %d numbers, want %d", ErrVectorLength, len(v), m.Manifest.Input.Dims)
+	if err := t.addText(b, text); err != nil {
+		return err
 	}
-	return m.Manifest.Featurizer.ScaleVector(v, b.Row())
+	b.N++
+	return nil
 }
 
-// ErrEmptyBatch is returned by Predict for a batch without rows.
+// AddRow adds a tabular row given as numbers (tabular models only).
+func (m *Model) AddRow(b *Batch, v []float64) error {
+	t, ok := m.pipe.(*tabularPipeline)
+	if !ok {
+		return fmt.Errorf("model %s takes %s instances, not rows", m.Manifest.Name, m.Manifest.Task)
+	}
+	if err := t.addRow(b, v); err != nil {
+		return err
+	}
+	b.N++
+	return nil
+}
+
+// ErrEmptyBatch is returned by Predict for a batch without instances.
 var ErrEmptyBatch = errors.New("empty batch")
 
-// Predict runs the batch and returns one prediction per row.
+// Predict runs the batch and returns one prediction per instance.
 func (m *Model) Predict(b *Batch) ([]Prediction, error) {
-	if b.N == 0 {
-		return nil, ErrEmptyBatch
-	}
-	out, err := m.engine.Run(b.X, b.N)
+	scores, err := m.Scores(b)
 	if err != nil {
 		return nil, err
 	}
 	labels := m.Manifest.Labels
-	if len(out) != b.N*len(labels) {
-		return nil, fmt.Errorf("engine returned %d values, want %d", len(out), b.N*len(labels))
-	}
 	preds := make([]Prediction, b.N)
 	for i := range preds {
-		row := out[i*len(labels) : (i+1)*len(labels)]
-		scores := make(map[string]float64, len(labels))
+		row := scores[i*len(labels) : (i+1)*len(labels)]
+		all := make(map[string]float64, len(labels))
 		best := 0
 		for j, p := range row {
-			scores[labels[j]] = round6(float64(p))
+			all[labels[j]] = round6(float64(p))
 			if p > row[best] {
 				best = j
 			}
 		}
-		preds[i] = Prediction{Label: labels[best], Score: round6(float64(row[best])), Scores: scores}
+		preds[i] = Prediction{Label: labels[best], Score: all[labels[best]], Scores: all}
 	}
 	return preds, nil
+}
+
+// Scores runs the batch and returns the row-major [N, labels] probabilities
+// (softmax applied when the model's output is logits).
+func (m *Model) Scores(b *Batch) ([]float32, error) {
+	if b.N == 0 {
+		return nil, ErrEmptyBatch
+	}
+	in, err := m.pipe.tensors(b)
+	if err != nil {
+		return nil, err
+	}
+	out, err := m.engine.Run(in, m.outputs)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("engine returned %d outputs, want 1 (%s)", len(out), m.Manifest.Output)
+	}
+	o := out[0]
+	labels := len(m.Manifest.Labels)
+	if o.DType != Float32 {
+		return nil, fmt.Errorf("output %s is %s, want float32 scores", m.Manifest.Output, o.DType)
+	}
+	if len(o.Float32) != b.N*labels {
+		return nil, fmt.Errorf("output %s has %d values (shape %v), want %d×%d", m.Manifest.Output, len(o.Float32), o.Shape, b.N, labels)
+	}
+	if m.Manifest.Scores == ScoresLogits {
+		for i := range b.N {
+			softmax(o.Float32[i*labels : (i+1)*labels])
+		}
+	}
+	return o.Float32, nil
+}
+
+// softmax turns a row of logits into probabilities in place, stably.
+func softmax(row []float32) {
+	mx := math.Inf(-1)
+	for _, v := range row {
+		mx = max(mx, float64(v))
+	}
+	var sum float64
+	for i, v := range row {
+		e := math.Exp(float64(v) - mx)
+		row[i] = float32(e)
+		sum += e
+	}
+	for i := range row {
+		row[i] = float32(float64(row[i]) / sum)
+	}
 }
 
 // round6 keeps six decimals: float32 noise beyond that only bloats JSON.
@@ -190,3 +281,6 @@ func readAll(f *os.File, size int64) ([]byte, error) {
 		}
 	}
 }
+
+// InputNames are the graph inputs the model's pipeline fills.
+func (m *Model) InputNames() []string { return m.pipe.inputNames() }

@@ -169,10 +169,10 @@ func TestLoadFailures(t *testing.T) {
 			return writeArtifact(t, nil, replaceOp(t, "Relu", "Celu"), false)
 		}, model.Options{}, "warm-up inference failed"},
 		{"wrong input name", func(t *testing.T) string {
-			return writeArtifact(t, func(m *model.Manifest) { m.Input.Tensor = "pixels" }, nil, false)
+			return writeArtifact(t, func(m *model.Manifest) { m.Text.Hashed.Input = "pixels" }, nil, false)
 		}, model.Options{}, "warm-up inference failed"},
 		{"wrong dims", func(t *testing.T) string {
-			return writeArtifact(t, func(m *model.Manifest) { m.Input.Dims = 100 }, nil, false)
+			return writeArtifact(t, func(m *model.Manifest) { m.Text.Hashed.Dims = 100 }, nil, false)
 		}, model.Options{}, "warm-up inference failed"},
 		{"too many labels", func(t *testing.T) string {
 			return writeArtifact(t, func(m *model.Manifest) { m.Labels = []string{"a", "b", "c"} }, nil, false)
@@ -211,12 +211,35 @@ func TestManifestValidate(t *testing.T) {
 		{"no version", func(m *model.Manifest) { m.Version = "" }, "version is empty"},
 		{"no labels", func(m *model.Manifest) { m.Labels = nil }, "labels is empty"},
 		{"repeated label", func(m *model.Manifest) { m.Labels = []string{"a", "a"} }, `labels[1] "a" is empty or repeated`},
-		{"bad kind", func(m *model.Manifest) { m.Input.Kind = "audio" }, `input.kind "audio" is not one of`},
-		{"no tensor", func(m *model.Manifest) { m.Input.Tensor = "" }, "input.tensor is empty"},
-		{"zero dims", func(m *model.Manifest) { m.Input.Dims = 0 }, "input.dims 0 is not in"},
+		{"bad task", func(m *model.Manifest) { m.Task = "audio" }, `task "audio" is not one of`},
+		{"task without its section", func(m *model.Manifest) { m.Task = model.TaskImage }, `task "image-classification" needs its own section ("image")`},
+		{"two sections", func(m *model.Manifest) { m.Tabular = &model.TabularSpec{Input: "x", Width: 1} }, "needs exactly one of image, text, tabular; the manifest has 2"},
+		{"bad scores", func(m *model.Manifest) { m.Scores = "odds" }, `scores "odds" is not one of "logits", "probabilities"`},
+		{"no hashed input", func(m *model.Manifest) { m.Text.Hashed.Input = "" }, "text.hashed_words.input is empty"},
+		{"zero dims", func(m *model.Manifest) { m.Text.Hashed.Dims = 0 }, "text.hashed_words.dims 0 is not in"},
+		{"tokenizer and hashed words", func(m *model.Manifest) { m.Text.Tokenizer = "vocab.txt" }, "text needs exactly one of tokenizer"},
+		{"unknown featurizer", func(m *model.Manifest) { m.Text.Hashed.Kind = "bert" }, `text.hashed_words.kind "bert" must be "hashed-words"`},
+		{"tokenizer path", func(m *model.Manifest) {
+			m.Text = &model.TextSpec{Tokenizer: "../vocab.txt", MaxLength: 64, InputIDs: "input_ids"}
+		}, `text.tokenizer "../vocab.txt" must be a plain file name`},
+		{"max length", func(m *model.Manifest) { m.Text = &model.TextSpec{Tokenizer: "vocab.txt", MaxLength: 1, InputIDs: "input_ids"} }, "text.max_length 1 is not in [2, 8192]"},
+		{"image size", func(m *model.Manifest) {
+			m.Task, m.Text = model.TaskImage, nil
+			m.Image = &model.ImageSpec{Input: "x", Height: 0, Width: 9000, Scale: 1, Std: [3]float32{1, 1, 1}, Layout: "NCHW", ChannelOrder: "RGB"}
+		}, "image.height×width 0×9000 is not in [1, 8192]"},
+		{"image std", func(m *model.Manifest) {
+			m.Task, m.Text = model.TaskImage, nil
+			m.Image = &model.ImageSpec{Input: "x", Height: 8, Width: 8, Scale: 1, Std: [3]float32{1, 0, 1}, Layout: "NCHW", ChannelOrder: "RGB"}
+		}, "image.std[1] 0 must be a finite positive number"},
+		{"image layout", func(m *model.Manifest) {
+			m.Task, m.Text = model.TaskImage, nil
+			m.Image = &model.ImageSpec{Input: "x", Height: 8, Width: 8, Scale: 1, Std: [3]float32{1, 1, 1}, Layout: "CHW", ChannelOrder: "RGB"}
+		}, `image.layout "CHW" is not NCHW or NHWC`},
+		{"tabular features", func(m *model.Manifest) {
+			m.Task, m.Text = model.TaskTabular, nil
+			m.Tabular = &model.TabularSpec{Input: "x", Width: 3, Features: []string{"a", "b"}}
+		}, "tabular.features has 2 names, the row has 3 columns"},
 		{"no output", func(m *model.Manifest) { m.Output = "" }, "output is empty"},
-		{"featurizer for vectors on text", func(m *model.Manifest) { m.Featurizer = model.Featurizer{Kind: model.FeaturizerScale, Scale: 1} }, `needs input.kind "vector"`},
-		{"unknown featurizer", func(m *model.Manifest) { m.Featurizer.Kind = "bert" }, `featurizer.kind "bert" is not one of`},
 		{"path in file", func(m *model.Manifest) { m.ONNX.File = "../model.onnx" }, "must be a plain file name"},
 		{"short sha", func(m *model.Manifest) { m.ONNX.SHA256 = "abc" }, "is not 64 hex digits"},
 	}
@@ -241,7 +264,7 @@ func TestManifestValidate(t *testing.T) {
 // TestHashText pins the featurizer: training and serving share it, and a
 // silent change would invalidate every trained model.
 func TestHashText(t *testing.T) {
-	f := model.Featurizer{Kind: model.FeaturizerHashedWords, Bigrams: true}
+	f := model.HashedWords{Kind: model.FeaturizerHashedWords, Bigrams: true}
 	tests := []struct {
 		name, a, b string
 		same       bool
@@ -320,7 +343,7 @@ func TestCommittedDigitsModel(t *testing.T) {
 	}
 	batch := m.NewBatch(len(imgs))
 	for _, img := range imgs {
-		if err := m.AddVector(batch, img.Pixels); err != nil {
+		if err := m.AddRow(batch, img.Pixels); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -335,7 +358,7 @@ func TestCommittedDigitsModel(t *testing.T) {
 			}
 		})
 	}
-	if err := m.AddVector(batch, []float64{1, 2, 3}); err == nil || !strings.Contains(err.Error(), "got 3 numbers, want 64") {
+	if err := m.AddRow(batch, []float64{1, 2, 3}); err == nil || !strings.Contains(err.Error(), "row has 3 numbers, want 64") {
 		t.Errorf("short vector: %v", err)
 	}
 	if err := m.AddText(batch, "a text"); err == nil {

@@ -60,26 +60,10 @@ func decodePredict(body []byte, m *model.Model, b *model.Batch, maxInstances int
 	if len(insts) > maxInstances {
 		return len(insts), bad("instances", "instances has %d items, at most %d are allowed", len(insts), maxInstances)
 	}
-	kind := m.Manifest.Input.Kind
 	for i, raw := range insts {
-		field := fmt.Sprintf("instances[%d]", i)
-		switch kind {
-		case model.KindText:
-			var s string
-			if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-				return len(insts), bad(field, "%s must be a string", field)
-			}
-			if err := m.AddText(b, s); err != nil {
-				return len(insts), bad(field, "%s: %s", field, err.Error())
-			}
-		case model.KindVector:
-			var v []float64
-			if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &v) != nil {
-				return len(insts), bad(field, "%s must be an array of %d numbers", field, m.Manifest.Input.Dims)
-			}
-			if err := m.AddVector(b, v); err != nil {
-				return len(insts), bad(field, "%s: %s", field, err.Error())
-			}
+		if err := m.Add(b, raw); err != nil {
+			field := fmt.Sprintf("instances[%d]", i)
+			return len(insts), bad(field, "%s: %s", field, err.Error())
 		}
 	}
 	return len(insts), nil

@@ -55,8 +55,8 @@ type HealthResponse struct {
 	Status      string   `json:"status"`
 	Model       ModelRef `json:"model"`
 	Description string   `json:"description,omitempty"`
-	InputKind   string   `json:"input_kind"`
-	InputDims   int      `json:"input_dims"`
+	Task        string   `json:"task"`
+	Inputs      []string `json:"inputs"`
 	Labels      []string `json:"labels"`
 	Engine      string   `json:"engine"`
 	LoadMillis  float64  `json:"load_ms"`
@@ -91,7 +91,7 @@ func New(m *model.Model, cfg Config, log *slog.Logger, metrics *EMF) *Server {
 	man := m.Manifest
 	s.health = mustJSON(HealthResponse{
 		Status: "ok", Model: ModelRef{man.Name, man.Version}, Description: man.Description,
-		InputKind: man.Input.Kind, InputDims: man.Input.Dims, Labels: man.Labels, Engine: m.EngineName,
+		Task: man.Task, Inputs: m.InputNames(), Labels: man.Labels, Engine: m.EngineName,
 		LoadMillis: float64(m.LoadTime.Microseconds()) / 1000, LoadedAt: s.loadedAt.Format(time.RFC3339), Face: cfg.Face,
 	})
 	return s

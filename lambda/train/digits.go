@@ -64,14 +64,16 @@ func ReadDigits(path string) (train, test []Digit, err error) {
 	return train, test, nil
 }
 
-// DigitsFeaturizer scales pixels from 0–16 to 0–1.
-var DigitsFeaturizer = model.Featurizer{Kind: model.FeaturizerScale, Scale: 1.0 / 16}
+// DigitsScale scales pixels from 0–16 to 0–1.
+const DigitsScale = 1.0 / 16
 
 func digitRows(ds []Digit) ([]Sparse, []int) {
 	xs, ys := make([]Sparse, len(ds)), make([]int, len(ds))
 	row := make([]float32, 64)
 	for i, d := range ds {
-		_ = DigitsFeaturizer.ScaleVector(d.Pixels, row)
+		for j, v := range d.Pixels {
+			row[j] = float32(v * DigitsScale)
+		}
 		xs[i], ys[i] = SparseRow(row), d.Label
 	}
 	return xs, ys
@@ -95,10 +97,12 @@ func TrainDigits(trainSet, testSet []Digit) (*Artifact, error) {
 	a.Manifest = model.Manifest{
 		Name: "digits", Version: "1.0.0",
 		Description: "handwritten digit in an 8×8 image: 64 pixel values 0-16, row by row; MLP 64-32-10",
+		Task:        model.TaskTabular,
 		Labels:      labels,
-		Input:       model.Input{Kind: model.KindVector, Tensor: InputName, Dims: 64},
+		Inputs:      []model.TensorInfo{{Name: InputName, DType: "float32", Shape: []int64{-1, 64}}},
 		Output:      OutputName,
-		Featurizer:  DigitsFeaturizer,
+		Scores:      model.ScoresProbabilities,
+		Tabular:     &model.TabularSpec{Input: InputName, Width: 64, Scale: DigitsScale},
 		ONNX:        model.ONNXInfo{File: model.ONNXFile, SHA256: model.SHA256Hex(b), Bytes: int64(len(b)), Opset: Opset},
 		Training: &model.Training{
 			Data:  "UCI optical digits, 8x8, via scikit-learn's digits.csv.gz in Debian's python3-sklearn (BSD-3)",
@@ -114,7 +118,7 @@ func EvaluateDigits(m *model.Model, ds []Digit) (float64, error) {
 	right := 0
 	b := m.NewBatch(len(ds))
 	for _, d := range ds {
-		if err := m.AddVector(b, d.Pixels); err != nil {
+		if err := m.AddRow(b, d.Pixels); err != nil {
 			return 0, err
 		}
 	}

@@ -41,13 +41,13 @@ func DefaultSpamOptions() SpamOptions {
 }
 
 // SpamFeaturizer is the featurizer of the spam model.
-var SpamFeaturizer = model.Featurizer{Kind: model.FeaturizerHashedWords, Bigrams: true, MaxBytes: 32 << 10}
+var SpamFeaturizer = model.HashedWords{Input: InputName, Dims: 4096, Kind: model.FeaturizerHashedWords, Bigrams: true, MaxBytes: 32 << 10}
 
 // Labels of the spam model, in output order.
 var spamLabels = []string{"ham", "spam"}
 
 // Featurize turns examples into sparse rows and class indices (0 ham, 1 spam).
-func Featurize(exs []Example, f model.Featurizer, dims int) ([]Sparse, []int) {
+func Featurize(exs []Example, f model.HashedWords, dims int) ([]Sparse, []int) {
 	xs, ys := make([]Sparse, len(exs)), make([]int, len(exs))
 	row := make([]float32, dims)
 	for i, ex := range exs {
@@ -103,14 +103,18 @@ func TrainSpam(c *Corpus, o SpamOptions) (*Artifact, error) {
 		return nil, fmt.Errorf("export onnx: %w", err)
 	}
 	a := &Artifact{ONNX: b, TrainAccuracy: m.Accuracy(xs, ys), TestAccuracy: m.Accuracy(txs, tys)}
+	hashed := SpamFeaturizer
+	hashed.Dims = o.Dims
 	a.Manifest = model.Manifest{
 		Name:        o.Name,
 		Version:     o.Version,
 		Description: "spam or ham for an e-mail's subject and body: hashed words and word pairs, MLP 4096-32-2",
+		Task:        model.TaskText,
 		Labels:      spamLabels,
-		Input:       model.Input{Kind: model.KindText, Tensor: InputName, Dims: o.Dims},
+		Inputs:      []model.TensorInfo{{Name: InputName, DType: "float32", Shape: []int64{-1, int64(o.Dims)}}},
 		Output:      OutputName,
-		Featurizer:  SpamFeaturizer,
+		Scores:      model.ScoresProbabilities,
+		Text:        &model.TextSpec{Hashed: &hashed},
 		ONNX:        model.ONNXInfo{File: model.ONNXFile, SHA256: model.SHA256Hex(b), Bytes: int64(len(b)), Opset: Opset},
 		Training: &model.Training{
 			Data: o.DataLabel, Split: SplitRule, Seed: cfg.Seed, Epochs: cfg.Epochs, Hidden: cfg.Hidden,
