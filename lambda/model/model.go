@@ -14,6 +14,9 @@ import (
 type Options struct {
 	// Engine names the inference engine; empty means DefaultEngine.
 	Engine string
+	// IntraOpThreads is how many threads one inference may use. Default
+	// (0): 1. See IntraOpThreads for the server's choice.
+	IntraOpThreads int
 }
 
 // Model is a loaded, warmed-up model. It is safe for concurrent use.
@@ -55,7 +58,7 @@ func Load(dir string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := factory(EngineSpec{ONNX: b, Input: man.Input.Tensor, Dims: man.Input.Dims, Output: man.Output, Outputs: len(man.Labels)})
+	eng, err := factory(EngineSpec{ONNX: b, Inputs: []string{man.Input.Tensor}, Outputs: []string{man.Output}, IntraOpThreads: opts.IntraOpThreads})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -71,7 +74,7 @@ func Load(dir string, opts Options) (*Model, error) {
 // warmUp runs one zero row through the graph: an operator the engine lacks
 // fails here, at init, rather than on the first request.
 func (m *Model) warmUp() error {
-	out, err := m.engine.Run(make([]float32, m.Manifest.Input.Dims), 1)
+	out, err := m.run(make([]float32, m.Manifest.Input.Dims), 1)
 	if err != nil {
 		return err
 	}
@@ -81,6 +84,21 @@ func (m *Model) warmUp() error {
 		}
 	}
 	return nil
+}
+
+// run scores n rows of x: the manifest's input tensor [n, dims] float32 in,
+// its output [n, labels] float32 out.
+func (m *Model) run(x []float32, n int) ([]float32, error) {
+	in := Tensor{Name: m.Manifest.Input.Tensor, DType: Float32, Shape: []int64{int64(n), int64(m.Manifest.Input.Dims)}, Float32: x}
+	out, err := m.engine.Run([]Tensor{in}, []string{m.Manifest.Output})
+	if err != nil {
+		return nil, err
+	}
+	o := out[0]
+	if o.DType != Float32 || len(o.Shape) != 2 || o.Shape[0] != int64(n) || o.Shape[1] != int64(len(m.Manifest.Labels)) {
+		return nil, fmt.Errorf("output %q is %v %v, want float32 [%d %d]", o.Name, o.DType, o.Shape, n, len(m.Manifest.Labels))
+	}
+	return o.Float32, nil
 }
 
 // Close releases the engine.
@@ -145,14 +163,11 @@ func (m *Model) Predict(b *Batch) ([]Prediction, error) {
 	if b.N == 0 {
 		return nil, ErrEmptyBatch
 	}
-	out, err := m.engine.Run(b.X, b.N)
+	out, err := m.run(b.X, b.N)
 	if err != nil {
 		return nil, err
 	}
 	labels := m.Manifest.Labels
-	if len(out) != b.N*len(labels) {
-		return nil, fmt.Errorf("engine returned %d values, want %d", len(out), b.N*len(labels))
-	}
 	preds := make([]Prediction, b.N)
 	for i := range preds {
 		row := out[i*len(labels) : (i+1)*len(labels)]
