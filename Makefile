@@ -54,9 +54,31 @@ $(TOOLS_BIN)/staticcheck:
 $(TOOLS_BIN)/benchstat:
 	GOBIN=$(TOOLS_BIN) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
+# The native (cgo) model server: Debian's C cross compilers for both Lambda
+# architectures, the arm64 C and C++ runtimes (the sysroot of the arm64 build
+# and of its emulated test) and qemu-user. Installed with apt-get as root only
+# when one is missing.
+NATIVE_DEBS := gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross qemu-user
+NATIVE_MISSING = $(shell dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(NATIVE_DEBS) 2>/dev/null | awk '$$1 == "ii" {print $$2}' | sort | comm -13 - <(printf '%s\n' $(NATIVE_DEBS) | sort))
+
+.PHONY: native-deps
+native-deps: ## Install the C cross compilers and qemu-user (apt, as root) when missing.
+	@missing="$(NATIVE_MISSING)"; \
+	if [ -z "$$missing" ]; then echo "native deps present: $(NATIVE_DEBS)"; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "missing Debian packages: $$missing (install them as root: apt-get install $$missing)"; exit 1; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+
+# The pinned ONNX Runtime libraries (internal/ortlib) for both
+# architectures, fetched once into the user cache with `npm pack`.
+.PHONY: ort
+ort: ## Fetch the pinned libonnxruntime.so.1 (amd64, arm64) into the user cache.
+	go run ./internal/ortlib/cmd/fetch -arch amd64,arm64
+
 .PHONY: deps
-deps: node_modules/.installed $(TOOLS_BIN)/aws-lambda-rie ## Install the pinned Node, CDK CLI, emulator and Go modules.
+deps: node_modules/.installed $(TOOLS_BIN)/aws-lambda-rie native-deps ## Install the pinned Node, CDK CLI, emulator, Go modules, C cross compilers, qemu-user and ONNX Runtime.
 	go mod download
+	$(MAKE) --no-print-directory ort
 
 # ---------------------------------------------------------------- everyday
 

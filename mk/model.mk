@@ -50,16 +50,9 @@ fuzz: ## Fuzz request decoding (FUZZTIME each, default 2m); crashers land in lam
 	go test -run '^$$' -fuzz FuzzDecodePredict -fuzztime $${FUZZTIME:-2m} ./lambda/server
 	go test -run '^$$' -fuzz FuzzHandleLambda -fuzztime $${FUZZTIME:-2m} ./lambda/server
 
-ORT_PKG := onnxruntime-node@1.30.0
-ORT_LIB := $(TOOLS)/ort/node_modules/onnxruntime-node/bin/napi-v6/linux/$(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64)/libonnxruntime.so.1
-
-$(ORT_LIB):
-	mkdir -p $(TOOLS)/ort
-	npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error --prefix $(TOOLS)/ort $(ORT_PKG)
-
 .PHONY: test-onnxruntime
-test-onnxruntime: $(ORT_LIB) ## Check the second engine (ONNX Runtime, cgo, -tags onnxruntime) against gonnx.
-	ONNXRUNTIME_LIB=$(ORT_LIB) go test -count=1 -tags onnxruntime -run ONNXRuntime ./lambda/model
+test-onnxruntime: ort ## Check ONNX Runtime (the default engine of cgo builds) against gonnx, and the native bundles.
+	go test -count=1 -run 'ONNXRuntime|Native' ./lambda/model ./internal/serverbuild
 
 # The optional image model: scikit-learn's 8×8 digits (BSD-3), taken from
 # Debian's python3-sklearn package without installing it or its dependencies.

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/costguard-ml/costguard/lambda/model"
@@ -76,5 +77,49 @@ func BenchmarkFeaturize(b *testing.B) {
 	for b.Loop() {
 		clear(row)
 		m.Manifest.Text.Hashed.HashText("Congratulations! You have won a FREE prize. Click here now to claim your cash reward", row)
+	}
+}
+
+// BenchmarkSpamWarm is the spam MLP's warm inference time per engine built
+// into the test binary (onnxruntime with one intra-op thread, as on a
+// 1,769 MB function, and the pure-Go engines), side by side in one run.
+func BenchmarkSpamWarm(b *testing.B) {
+	for _, engine := range model.Engines() {
+		for _, n := range []int{1, 16} {
+			b.Run("engine="+engine+"/batch="+strconv.Itoa(n), func(b *testing.B) {
+				m, err := model.Load(spamDir, model.Options{Engine: engine, IntraOpThreads: 1})
+				if err != nil {
+					b.Skip(err)
+				}
+				defer m.Close()
+				batch := m.NewBatch(n)
+				for range n {
+					_ = m.AddText(batch, "Congratulations! You have won a FREE prize. Click here now to claim your cash reward")
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Predict(batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/instance")
+			})
+		}
+	}
+}
+
+// BenchmarkSpamLoad is Load (read, sha256, engine build, warm-up) per
+// engine: the model's share of a cold start.
+func BenchmarkSpamLoad(b *testing.B) {
+	for _, engine := range model.Engines() {
+		b.Run("engine="+engine, func(b *testing.B) {
+			for b.Loop() {
+				m, err := model.Load(spamDir, model.Options{Engine: engine, IntraOpThreads: 1})
+				if err != nil {
+					b.Skip(err)
+				}
+				_ = m.Close()
+			}
+		})
 	}
 }

@@ -12,7 +12,7 @@ import (
 func init() { RegisterEngine("gonnx", newGonnxEngine) }
 
 // gonnxEngine runs the graph with github.com/advancedclimatesystems/gonnx,
-// pure Go, opset 13. gonnx builds fresh operators and a fresh tensor map on
+// pure Go, opset 13 only, a short operator list (see CheckEngine). gonnx builds fresh operators and a fresh tensor map on
 // every Run and clones shared parameters before reshaping them, so one
 // *gonnx.Model serves concurrent requests.
 type gonnxEngine struct {
@@ -57,32 +57,59 @@ func newGonnxEngine(spec EngineSpec) (Engine, error) {
 	return e, nil
 }
 
-func (e *gonnxEngine) Run(x []float32, n int) ([]float32, error) {
-	if n < 1 || len(x) != n*e.spec.Dims {
-		return nil, fmt.Errorf("gonnx: input has %d values, want %d×%d", len(x), n, e.spec.Dims)
+func (e *gonnxEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
+	if err := checkRun(e.spec, inputs, outputs); err != nil {
+		return nil, fmt.Errorf("gonnx: %w", err)
 	}
-	in := tensor.New(tensor.WithShape(n, e.spec.Dims), tensor.WithBacking(x))
-	out, err := e.m.Run(gonnx.Tensors{e.spec.Input: in})
+	in := make(gonnx.Tensors, len(inputs))
+	for _, t := range inputs {
+		shape := make([]int, len(t.Shape))
+		for i, d := range t.Shape {
+			shape[i] = int(d)
+		}
+		switch t.DType {
+		case Float32:
+			in[t.Name] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(t.Float32))
+		case Int64:
+			in[t.Name] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(t.Int64))
+		}
+	}
+	out, err := e.m.Run(in)
 	if err != nil {
 		return nil, fmt.Errorf("gonnx: run: %w", err)
 	}
-	t, ok := out[e.spec.Output]
-	if !ok || t == nil {
-		return nil, fmt.Errorf("gonnx: output %q missing", e.spec.Output)
-	}
-	if s := t.Shape(); len(s) != 2 || s[0] != n || s[1] != e.spec.Outputs {
-		return nil, fmt.Errorf("gonnx: output %q has shape %v, want [%d %d]", e.spec.Output, s, n, e.spec.Outputs)
-	}
-	m := tensor.Materialize(t)
-	v, ok := m.Data().([]float32)
-	if !ok {
-		return nil, fmt.Errorf("gonnx: output %q is %v, want float32", e.spec.Output, t.Dtype())
-	}
-	if e.arena != nil && len(v) > 0 && e.arena.contains(&v[0]) {
-		v = slices.Clone(v) // an initializer as the output: never hand out arena memory
+	res := make([]Tensor, len(outputs))
+	for i, name := range outputs {
+		t, ok := out[name]
+		if !ok || t == nil {
+			return nil, fmt.Errorf("gonnx: output %q missing", name)
+		}
+		r := Tensor{Name: name}
+		for _, d := range t.Shape() {
+			r.Shape = append(r.Shape, int64(d))
+		}
+		switch v := tensor.Materialize(t).Data().(type) {
+		case []float32:
+			if e.arena != nil && len(v) > 0 && e.arena.contains(&v[0]) {
+				v = slices.Clone(v) // an initializer as the output: never hand out arena memory
+			}
+			r.DType, r.Float32 = Float32, v
+		case []int64:
+			r.DType, r.Int64 = Int64, v
+		case float32:
+			r.DType, r.Float32 = Float32, []float32{v}
+		case int64:
+			r.DType, r.Int64 = Int64, []int64{v}
+		default:
+			return nil, fmt.Errorf("gonnx: output %q is %v, want float32 or int64", name, t.Dtype())
+		}
+		if err := r.Check(); err != nil {
+			return nil, fmt.Errorf("gonnx: %w", err)
+		}
+		res[i] = r
 	}
 	runtime.KeepAlive(e) // the arena must outlive the run
-	return v, nil
+	return res, nil
 }
 
 func (e *gonnxEngine) Close() error { return nil }

@@ -22,12 +22,12 @@ func ExampleLoad() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(m.Manifest.Name, m.Manifest.Labels, m.EngineName)
+	fmt.Println(m.Manifest.Name, m.Manifest.Labels)
 	for _, p := range preds {
 		fmt.Println(p.Label)
 	}
 	// Output:
-	// spam [ham spam] gonnx
+	// spam [ham spam]
 	// spam
 	// ham
 }

@@ -167,7 +167,10 @@ func TestLoadFailures(t *testing.T) {
 		}, model.Options{}, "manifest says"},
 		{"unsupported operator fails the warm-up", func(t *testing.T) string {
 			return writeArtifact(t, nil, replaceOp(t, "Relu", "Celu"), false)
-		}, model.Options{}, "warm-up inference failed"},
+		}, model.Options{Engine: "gonnx"}, "warm-up inference failed"},
+		{"unknown operator fails the default engine", func(t *testing.T) string {
+			return writeArtifact(t, nil, replaceOp(t, "Relu", "NoSuchOp"), false)
+		}, model.Options{}, "NoSuchOp"},
 		{"wrong input name", func(t *testing.T) string {
 			return writeArtifact(t, func(m *model.Manifest) { m.Text.Hashed.Input = "pixels" }, nil, false)
 		}, model.Options{}, "warm-up inference failed"},
@@ -179,7 +182,7 @@ func TestLoadFailures(t *testing.T) {
 		}, model.Options{}, "warm-up inference failed"},
 		{"not onnx", func(t *testing.T) string {
 			return writeArtifact(t, nil, func([]byte) []byte { return []byte("not a model") }, false)
-		}, model.Options{}, "gonnx"},
+		}, model.Options{Engine: "gonnx"}, "gonnx"},
 		{"unknown engine", func(t *testing.T) string { return spamDir }, model.Options{Engine: "tensorrt"}, `engine "tensorrt" is not built into this binary`},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,7 @@ type Config struct {
 	Face           Face
 	ModelDir       string
 	Engine         string
+	IntraOpThreads int // threads one inference may use (model.IntraOpThreads)
 	LogLevel       slog.Level
 	LogFormat      string // json or text
 	Host           string
@@ -58,7 +59,8 @@ type EnvVar struct {
 var EnvVars = []EnvVar{
 	{"MODEL_DIR", "model next to the executable (/var/task/model on Lambda)", "a directory with manifest.json and model.onnx", "model to serve"},
 	{"SERVER_MODE", "lambda when AWS_LAMBDA_RUNTIME_API is set, sagemaker when started with the argument serve, else http", "lambda, http, sagemaker", "which face to run"},
-	{"ENGINE", model.DefaultEngine, "an engine built into the binary (gonnx; onnxruntime with -tags onnxruntime)", "inference engine"},
+	{"ENGINE", model.DefaultEngine, "an engine built into the binary (onnxruntime and gonnx in a cgo build; gonnx with -tags purego or CGO_ENABLED=0)", "inference engine"},
+	{model.IntraOpThreadsEnv, "the function's vCPUs on Lambda (memory MB / 1769, at least 1), else the machine's CPUs", "1-256", "threads one inference may use (onnxruntime)"},
 	{"LOG_LEVEL", "info", "debug, info, warn, error", "slog level"},
 	{"LOG_FORMAT", "json", "json, text", "slog handler"},
 	{"HOST", "0.0.0.0", "an IP address or host name", "address the HTTP faces listen on"},
@@ -69,7 +71,7 @@ var EnvVars = []EnvVar{
 	{"DEADLINE_MARGIN_MS", "50", "0-60000", "answer 503 when less than this is left before the invocation deadline"},
 	{"REQUEST_TIMEOUT_MS", "0 (none)", "0-3600000", "deadline given to each request on the HTTP faces"},
 	{"METRICS", "emf", "emf, off", "CloudWatch Embedded Metric Format lines on stdout"},
-	{"ONNXRUNTIME_LIB", "none", "path of libonnxruntime.so", "only for ENGINE=onnxruntime"},
+	{"ONNXRUNTIME_LIB", "lib/libonnxruntime.so.1 next to the executable, /var/task/lib, /opt/lib, the user cache of `make deps`", "path of libonnxruntime.so.1", "ONNX Runtime library (ENGINE=onnxruntime)"},
 }
 
 // Usage writes the command line and the environment variables to w.
@@ -138,6 +140,11 @@ func ConfigFromEnv(getenv func(string) string, args []string, exeDir string) (Co
 			bad("ENGINE", v, fmt.Sprintf("one of %s", strings.Join(model.Engines(), ", ")))
 		}
 		c.Engine = v
+	}
+	if n, err := model.IntraOpThreads(getenv); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.IntraOpThreads = n
 	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil || !slicesContains([]string{"debug", "info", "warn", "error"}, strings.ToLower(v)) {

@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/costguard-ml/costguard/lambda/model"
 	"github.com/costguard-ml/costguard/lambda/server"
 )
 
@@ -53,7 +55,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{"every setting", env("MODEL_DIR", "/m", "LOG_LEVEL", "debug", "LOG_FORMAT", "text", "HOST", "127.0.0.1", "PORT", "9000",
 			"MAX_BODY_BYTES", "1024", "MAX_INSTANCES", "8", "DEADLINE_MARGIN_MS", "0", "REQUEST_TIMEOUT_MS", "250", "METRICS", "off"), nil,
 			func(t *testing.T, c server.Config) {
-				want := server.Config{Face: server.FaceHTTP, ModelDir: "/m", Engine: "gonnx", LogLevel: slog.LevelDebug, LogFormat: "text",
+				want := server.Config{Face: server.FaceHTTP, ModelDir: "/m", Engine: model.DefaultEngine, IntraOpThreads: runtime.NumCPU(), LogLevel: slog.LevelDebug, LogFormat: "text",
 					Host: "127.0.0.1", Port: 9000, MaxBodyBytes: 1024, MaxInstances: 8, RequestTimeout: 250 * time.Millisecond}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
@@ -127,7 +129,8 @@ func TestEnvVarsDocumented(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	delete(read, "AWS_LAMBDA_RUNTIME_API") // set by Lambda, not by users
+	delete(read, "AWS_LAMBDA_RUNTIME_API")          // set by Lambda, not by users
+	delete(read, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE") // set by Lambda, not by users
 	documented := map[string]bool{}
 	for _, v := range server.EnvVars {
 		documented[v.Name] = true

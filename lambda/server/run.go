@@ -32,7 +32,7 @@ func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 // anything is served, so the cold start fails loudly.
 func Run(ctx context.Context, cfg Config, stdout io.Writer) error {
 	log := NewLogger(cfg, stdout)
-	m, err := model.Load(cfg.ModelDir, model.Options{Engine: cfg.Engine})
+	m, err := model.Load(cfg.ModelDir, model.Options{Engine: cfg.Engine, IntraOpThreads: cfg.IntraOpThreads})
 	if err != nil {
 		err = fmt.Errorf("load model from MODEL_DIR=%q: %w", cfg.ModelDir, err)
 		log.Error("model load failed", "model_dir", cfg.ModelDir, "error", err.Error())

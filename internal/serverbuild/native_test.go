@@ -1,0 +1,333 @@
+package serverbuild
+
+import (
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/ortlib"
+	"github.com/costguard-ml/costguard/internal/testproc"
+)
+
+const bootstrapPkg = "github.com/costguard-ml/costguard/lambda/cmd/bootstrap"
+
+// nativeBuild builds the bootstrap natively for arch into dir/bootstrap and
+// copies the shared libraries and the spam model next to it: the layout of
+// the Lambda zip. It skips the test, naming the missing piece, when the C
+// compiler or the ONNX Runtime library is absent.
+func nativeBuild(t testing.TB, arch workload.Architecture, dir string) {
+	t.Helper()
+	env, err := NativeEnv(arch)
+	if err != nil {
+		t.Skip(err)
+	}
+	goarch, _ := nativeGoarch(arch)
+	if _, err := ortlib.Find(goarch); err != nil {
+		t.Skip(err)
+	}
+	libs, err := SharedLibs(arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", filepath.Join(dir, "bootstrap"), bootstrapPkg)
+	cmd.Env = append(os.Environ(), append([]string{"GOOS=linux", "GOARCH=" + goarch}, env...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build for %s: %v\n%s", goarch, err, out)
+	}
+	models, err := filepath.Glob("../../lambda/models/spam/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range models {
+		libs = append(libs, File{Name: "model/" + filepath.Base(m), Source: m, Mode: 0o644})
+	}
+	for _, f := range libs {
+		dst := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := copyFileMode(f.Source, dst, f.Mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func copyFileMode(src, dst string, mode os.FileMode) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, mode)
+}
+
+var (
+	bundlesMu sync.Mutex
+	bundles   = map[workload.Architecture]string{}
+)
+
+// bundle builds arch's bundle once per test binary.
+func bundle(t *testing.T, arch workload.Architecture) string {
+	t.Helper()
+	bundlesMu.Lock()
+	defer bundlesMu.Unlock()
+	if d, ok := bundles[arch]; ok {
+		return d
+	}
+	d, err := os.MkdirTemp("", "native-"+string(arch)+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nativeBuild(t, arch, d)
+	bundles[arch] = d
+	return d
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range bundles {
+		_ = os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+// ceilings are the newest symbol versions the provided.al2023 runtime
+// offers: glibc 2.34, and GCC 11's libstdc++ (GLIBCXX_3.4.29,
+// CXXABI_1.3.13) and libgcc_s (GCC_7.0.0).
+var ceilings = map[string][]int{
+	"GLIBC_":   {2, 34},
+	"GLIBCXX_": {3, 4, 29},
+	"CXXABI_":  {1, 3, 13},
+	"GCC_":     {7, 0, 0},
+}
+
+// versionTooNew reports whether a symbol version such as GLIBC_2.35 is
+// newer than its family's ceiling.
+func versionTooNew(v string) (bool, string) {
+	for prefix, ceil := range ceilings {
+		rest, ok := strings.CutPrefix(v, prefix)
+		if !ok || strings.HasPrefix(v, "GLIBCXX_") && prefix == "GLIBC_" {
+			continue
+		}
+		var got []int
+		for _, p := range strings.Split(rest, ".") {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return false, ""
+			}
+			got = append(got, n)
+		}
+		return slices.Compare(got, ceil) > 0, prefix
+	}
+	return false, ""
+}
+
+func TestVersionTooNew(t *testing.T) {
+	for v, want := range map[string]bool{
+		"GLIBC_2.17": false, "GLIBC_2.34": false, "GLIBC_2.35": true, "GLIBC_2.36": true,
+		"GLIBCXX_3.4.22": false, "GLIBCXX_3.4.30": true, "CXXABI_1.3.11": false, "CXXABI_1.3.14": true,
+		"GCC_3.0": false, "GCC_12.0.0": true, "GLIBC_PRIVATE": false,
+	} {
+		if got, _ := versionTooNew(v); got != want {
+			t.Errorf("versionTooNew(%s) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// TestNativeBundleRunsOnAL2023 checks every ELF file of the arm64 and
+// x86_64 bundles (bootstrap and lib/*): no symbol version newer than
+// provided.al2023 offers (glibc 2.34, GCC 11's C++ runtime), and every
+// needed library either in lib/ or one the runtime has (SystemLibs).
+func TestNativeBundleRunsOnAL2023(t *testing.T) {
+	for _, arch := range []workload.Architecture{workload.ArchARM64, workload.ArchX86_64} {
+		t.Run(string(arch), func(t *testing.T) {
+			dir := bundle(t, arch)
+			elfs, _ := filepath.Glob(filepath.Join(dir, "lib", "*"))
+			elfs = append([]string{filepath.Join(dir, "bootstrap")}, elfs...)
+			libs := map[string]bool{}
+			for _, p := range elfs[1:] {
+				libs[filepath.Base(p)] = true
+			}
+			for _, p := range elfs {
+				f, err := elf.Open(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				needed, err := f.ImportedLibraries()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range needed {
+					if !libs[n] && !slices.Contains(SystemLibs, n) {
+						t.Errorf("%s needs %s, which is neither in lib/ nor in provided.al2023", filepath.Base(p), n)
+					}
+				}
+				syms, err := f.ImportedSymbols()
+				if err != nil {
+					t.Fatal(err)
+				}
+				newest := map[string]string{}
+				for _, s := range syms {
+					if bad, _ := versionTooNew(s.Version); bad {
+						t.Errorf("%s: %s@%s (%s) is newer than provided.al2023 offers", filepath.Base(p), s.Name, s.Version, s.Library)
+					}
+					if _, fam := versionTooNew(s.Version); fam != "" && versionLess(newest[fam], s.Version) {
+						newest[fam] = s.Version
+					}
+				}
+				f.Close()
+				t.Logf("%s: newest versions needed %v", filepath.Base(p), newest)
+			}
+		})
+	}
+}
+
+func versionLess(a, b string) bool {
+	if a == "" {
+		return true
+	}
+	pa := strings.FieldsFunc(a, func(r rune) bool { return r == '_' || r == '.' })
+	pb := strings.FieldsFunc(b, func(r rune) bool { return r == '_' || r == '.' })
+	for i := 1; i < len(pa) && i < len(pb); i++ {
+		x, _ := strconv.Atoi(pa[i])
+		y, _ := strconv.Atoi(pb[i])
+		if x != y {
+			return x < y
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+// TestNativeBundleUnderQEMU runs the arm64 bundle under qemu-aarch64 user
+// emulation with a sysroot that holds only what provided.al2023 has
+// (glibc and GCC's C++ runtime, copied from Debian's cross packages):
+// everything else must come from the bundle. The server answers GET /health
+// and POST /predict for the spam model over loopback.
+func TestNativeBundleUnderQEMU(t *testing.T) {
+	qemu, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		t.Skip("qemu-aarch64 missing: install Debian's qemu-user (make deps does)")
+	}
+	if testing.Short() {
+		t.Skip("emulating the arm64 bundle takes a while; not in -short")
+	}
+	dir := bundle(t, workload.ArchARM64)
+	sysroot := t.TempDir()
+	for _, d := range []string{"lib", "etc"} {
+		if err := os.MkdirAll(filepath.Join(sysroot, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An empty cache keeps the guest's loader off the host's ld.so.cache.
+	if err := os.WriteFile(filepath.Join(sysroot, "etc", "ld.so.cache"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range SystemLibs {
+		src, err := filepath.EvalSymlinks(filepath.Join("/usr/aarch64-linux-gnu/lib", n))
+		if err != nil {
+			if strings.Contains(n, "x86-64") {
+				continue
+			}
+			t.Skipf("%s missing from the arm64 sysroot: install Debian's libc6-dev-arm64-cross and libstdc++6-arm64-cross (make deps does)", n)
+		}
+		if err := copyFileMode(src, filepath.Join(sysroot, "lib", n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	port := testproc.FreePorts(t, 1)[0]
+	p := testproc.Start(t, dir, []string{"SERVER_MODE=http", "HOST=127.0.0.1", "PORT=" + strconv.Itoa(port),
+		"MODEL_DIR=" + filepath.Join(dir, "model"), "LOG_FORMAT=text", "METRICS=off"},
+		qemu, "-L", sysroot, filepath.Join(dir, "bootstrap"))
+	base := "http://" + testproc.Addr(port)
+	start := time.Now()
+	var health []byte
+	for {
+		if p.Exited() {
+			t.Fatalf("bootstrap exited under qemu: %v\n%s", p.Err(), p.Out)
+		}
+		if time.Since(start) > 3*time.Minute {
+			t.Fatalf("no answer on %s/health after 3 minutes\n%s", base, p.Out)
+		}
+		resp, err := http.Get(base + "/health")
+		if err == nil {
+			health, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("arm64 bootstrap under qemu answered /health after %v: %s", time.Since(start).Round(time.Millisecond), health)
+	var h struct{ Engine, Status string }
+	if err := json.Unmarshal(health, &h); err != nil || h.Engine != "onnxruntime" || h.Status != "ok" {
+		t.Errorf("health = %s (%v), want status ok on engine onnxruntime", health, err)
+	}
+	body := `{"instances": ["Congratulations! You have won a FREE prize. Click here now to claim your cash reward", "Re: patch for the build script\n\nThanks, I applied it to CVS."]}`
+	resp, err := http.Post(base+"/predict", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var pr struct{ Predictions []struct{ Label string } }
+	if resp.StatusCode != 200 || json.Unmarshal(b, &pr) != nil || len(pr.Predictions) != 2 ||
+		pr.Predictions[0].Label != "spam" || pr.Predictions[1].Label != "ham" {
+		t.Fatalf("POST /predict = %d %s, want spam then ham\n%s", resp.StatusCode, b, p.Out)
+	}
+}
+
+// TestNativeBuildReproducible builds the x86_64 bundle a second time in
+// another directory and expects the same bytes.
+func TestNativeBuildReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a second native build; not in -short")
+	}
+	a := bundle(t, workload.ArchX86_64)
+	b := t.TempDir()
+	nativeBuild(t, workload.ArchX86_64, b)
+	for _, name := range []string{"bootstrap", "lib/" + ortlib.LibName} {
+		ha, hb := fileSum(t, filepath.Join(a, name)), fileSum(t, filepath.Join(b, name))
+		if ha != hb {
+			t.Errorf("%s differs between two builds: %s vs %s", name, ha, hb)
+		}
+	}
+}
+
+func fileSum(t *testing.T, p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(b))
+}
+
+func TestNativeEnv(t *testing.T) {
+	if _, err := NativeEnv("riscv64"); err == nil || err.Error() != `architecture: "riscv64" is not arm64 or x86_64` {
+		t.Errorf("riscv64: %v", err)
+	}
+	env, err := NativeEnv(workload.ArchX86_64)
+	if err != nil {
+		t.Skip(err)
+	}
+	want := "CC=gcc"
+	if runtime.GOARCH != "amd64" {
+		want = "CC=x86_64-linux-gnu-gcc"
+	}
+	if !slices.Contains(env, want) || !slices.Contains(env, "CGO_LDFLAGS="+NativeLDFlags) || !slices.Contains(env, "CGO_ENABLED=1") {
+		t.Errorf("env %q lacks %s, CGO_ENABLED=1 or the rpath", env, want)
+	}
+}
