@@ -295,6 +295,9 @@ func (t *Tokenizer) flushWord(e *encoder) {
 	}
 	word, runes := e.word, e.wordRunes
 	e.word, e.wordRunes = e.word[:0], 0
+	if e.done {
+		return
+	}
 	if runes > t.maxWordChars {
 		e.emit(t.unkID)
 		return

@@ -80,6 +80,8 @@ func TestEncode(t *testing.T) {
 		{"special token is case sensitive", uncased, "[sep]", 0, []int64{cls, unk, unk, unk, sep}},
 		{"truncation keeps the start", uncased, "hello world hello world", 4, []int64{cls, hello, world, sep}},
 		{"truncation inside a word", uncased, "unaffable", 4, []int64{cls, un, aff, sep}},
+		{"truncation before punctuation", uncased, "unaffable!", 4, []int64{cls, un, aff, sep}},
+		{"truncation before a special token", uncased, "unaffable[SEP]", 4, []int64{cls, un, aff, sep}},
 		{"truncation to specials only", uncased, "hello", 2, []int64{cls, sep}},
 		{"truncation of a long text", uncased, strings.Repeat("hello ", 1<<20), 5, []int64{cls, hello, hello, hello, sep}},
 		{"input bytes limit", limited, "hello world hello", 0, []int64{cls, hello, world, sep}},
