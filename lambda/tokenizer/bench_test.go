@@ -34,3 +34,25 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkEncodeAdversarial measures texts that produce few tokens per
+// byte: the work is bounded by MaxInputBytes, not by the text's length.
+func BenchmarkEncodeAdversarial(b *testing.B) {
+	tok := load(b, "uncased/vocab.txt", Options{})
+	for _, bc := range []struct{ name, text string }{
+		{"6 MB of spaces", strings.Repeat(" ", 6<<20)},
+		{"6 MB word", strings.Repeat("a", 6<<20)},
+		{"6 MB of control characters", strings.Repeat("\u200b", 2<<20)},
+		{"6 MB of accents", "e" + strings.Repeat("\u0301", 3<<20)},
+		{"unsplittable 100-rune words", strings.Repeat(strings.Repeat("a", 99)+"b ", 60000)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tok.Encode(bc.text, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

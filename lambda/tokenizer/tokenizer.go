@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -135,8 +136,9 @@ func (t *Tokenizer) Encode(text string, maxLength int) (Encoding, error) {
 	if !utf8.ValidString(text) {
 		return Encoding{}, ErrInvalidUTF8
 	}
-	var e encoder
-	ids := t.encode(&e, text, maxLength, make([]int64, 0, min(maxLength, len(text)+t.specials())))
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	ids := t.encode(e, text, maxLength, make([]int64, 0, min(maxLength, len(text)+t.specials())))
 	enc := Encoding{IDs: ids, TypeIDs: make([]int64, len(ids)), AttentionMask: make([]int64, len(ids))}
 	t.fillTypes(enc.TypeIDs)
 	for i := range enc.AttentionMask {
@@ -153,15 +155,20 @@ func (t *Tokenizer) EncodeBatch(texts []string, maxLength int) (Batch, error) {
 	if err != nil {
 		return Batch{}, err
 	}
-	var e encoder
-	rows := make([][]int64, len(texts))
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	// All rows go into one slice first: ends[i] is where row i stops.
+	flat := make([]int64, 0, 64*len(texts))
+	ends := make([]int, len(texts))
 	seqLen := 0
 	for i, text := range texts {
 		if !utf8.ValidString(text) {
 			return Batch{}, fmt.Errorf("text %d: %w", i, ErrInvalidUTF8)
 		}
-		rows[i] = t.encode(&e, text, maxLength, nil)
-		seqLen = max(seqLen, len(rows[i]))
+		start := len(flat)
+		flat = t.encode(e, text, maxLength, flat)
+		ends[i] = len(flat)
+		seqLen = max(seqLen, len(flat)-start)
 	}
 	b := Batch{
 		N:             len(texts),
@@ -170,7 +177,10 @@ func (t *Tokenizer) EncodeBatch(texts []string, maxLength int) (Batch, error) {
 		TypeIDs:       make([]int64, len(texts)*seqLen),
 		AttentionMask: make([]int64, len(texts)*seqLen),
 	}
-	for i, row := range rows {
+	start := 0
+	for i, end := range ends {
+		row := flat[start:end]
+		start = end
 		ids := b.IDs[i*seqLen : (i+1)*seqLen]
 		n := copy(ids, row)
 		for j := n; j < seqLen; j++ {
@@ -196,6 +206,9 @@ func (t *Tokenizer) fillTypes(types []int64) {
 	copy(types[end:], t.afterTypes)
 }
 
+// encoders recycles working state between calls.
+var encoders = sync.Pool{New: func() any { return new(encoder) }}
+
 // encoder holds the working state of one encoding, reused across a batch.
 type encoder struct {
 	ids    []int64
@@ -209,13 +222,15 @@ type encoder struct {
 	key  []byte
 }
 
-// encode appends the ids of text, specials included, to dst (allocating
-// when dst is nil) and returns it. text must be valid UTF-8.
+// encode appends the ids of text, specials included, to dst and returns it.
+// text must be valid UTF-8.
 func (t *Tokenizer) encode(e *encoder, text string, maxLength int, dst []int64) []int64 {
-	if dst == nil {
-		dst = make([]int64, 0, min(maxLength, len(text)+t.specials()))
-	}
 	dst = append(dst, t.beforeIDs...)
+	// The word buffer keeps at most maxWordChars runes; drop an oversized
+	// one rather than keep it pooled.
+	if cap(e.word) > 4*t.maxWordChars+utf8.UTFMax {
+		e.word = nil
+	}
 	e.ids = dst
 	e.budget = len(dst) + maxLength - t.specials()
 	e.done = len(e.ids) >= e.budget
@@ -253,7 +268,9 @@ func (t *Tokenizer) encode(e *encoder, text string, maxLength int, dst []int64) 
 		}
 	}
 	t.flushWord(e)
-	return append(e.ids, t.afterIDs...)
+	out := append(e.ids, t.afterIDs...)
+	e.ids = nil // the caller owns the result
+	return out
 }
 
 // feed takes one normalized rune through the BERT pre-tokenizer: whitespace
