@@ -1,0 +1,58 @@
+package tokenizer
+
+import (
+	"strings"
+	"testing"
+)
+
+// benchText is about 100 words of mixed English with accents, punctuation,
+// CJK and words that split into pieces or fall back to [UNK].
+var benchText = strings.Repeat("Hello, world! The café's naïve résumé was unaffable; running runs, "+
+	"我爱北京 and Tokyo — a truly remarkable, extraordinary experience. ", 5)
+
+func BenchmarkEncode(b *testing.B) {
+	tok := load(b, "uncased/vocab.txt", Options{})
+	b.Run("100 words", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := tok.Encode(benchText, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	words := strings.Fields(benchText)
+	batch := make([]string, 8)
+	for i := range batch {
+		batch[i] = strings.Join(words[:len(words)*(i+1)/8], " ")
+	}
+	b.Run("batch of 8", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := tok.EncodeBatch(batch, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkEncodeAdversarial measures texts that produce few tokens per
+// byte: the work is bounded by MaxInputBytes, not by the text's length.
+func BenchmarkEncodeAdversarial(b *testing.B) {
+	tok := load(b, "uncased/vocab.txt", Options{})
+	for _, bc := range []struct{ name, text string }{
+		{"6 MB of spaces", strings.Repeat(" ", 6<<20)},
+		{"6 MB word", strings.Repeat("a", 6<<20)},
+		{"6 MB of control characters", strings.Repeat("\u200b", 2<<20)},
+		{"6 MB of accents", "e" + strings.Repeat("\u0301", 3<<20)},
+		{"unsplittable 100-rune words", strings.Repeat(strings.Repeat("a", 99)+"b ", 60000)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tok.Encode(bc.text, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

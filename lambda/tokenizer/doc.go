@@ -1,0 +1,80 @@
+// Package tokenizer turns text into BERT input ids as Hugging Face's BERT
+// pipeline does (transformers' BertTokenizer, and the tokenizers library's
+// BertNormalizer, BertPreTokenizer, WordPiece and TemplateProcessing), in
+// pure Go: the model server stays one static binary and the ids match the
+// ones the model was trained with.
+//
+// [Load] reads a tokenizer.json (WordPiece model) or a vocab.txt with an
+// optional tokenizer_config.json; [Tokenizer.Encode] returns
+// [CLS] tokens [SEP] truncated to a maximum length (specials included,
+// keeping the start); [Tokenizer.EncodeBatch] pads a batch to its longest
+// encoding with the pad id and attention mask 0.
+//
+// # Pipeline
+//
+//  1. Added tokens: the special tokens ([CLS], [SEP], [PAD], [UNK], [MASK],
+//     and any normalized=false added token) written in the text are matched
+//     first, leftmost-longest, in the raw text, and become their own id, as
+//     in both Hugging Face tokenizers.
+//  2. Normalization, rune by rune: drop U+0000, U+FFFD and every "Other"
+//     character (categories Cc, Cf, Co, Cs and unassigned Cn) except tab,
+//     newline and carriage return; map whitespace (Unicode White_Space) to a
+//     space; put spaces around CJK ideographs (the ranges of transformers'
+//     _is_chinese_char); when accents are stripped, decompose (NFD) and drop
+//     nonspacing marks (Mn); when lowercasing, apply Unicode's full lowercase
+//     mapping (İ becomes i + U+0307). Stripping follows lowercasing unless
+//     set, as strip_accents=None does in Hugging Face.
+//  3. Pre-tokenization: split on whitespace; every punctuation character
+//     (ASCII 33–47, 58–64, 91–96, 123–126, and Unicode P*) is a word of its
+//     own.
+//  4. WordPiece: greedy longest match first, continuations prefixed "##"; a
+//     word with a part that matches nothing, or longer than
+//     max_input_chars_per_word (100 runes), is one [UNK].
+//  5. Template: [CLS] + pieces + [SEP], type ids 0 (or the template's).
+//
+// # Bounded work
+//
+// Hugging Face tokenizes the whole text and truncates afterwards. Only the
+// first maxLength tokens can survive, and every step above is local (a rune
+// never changes how an earlier word splits), so Encode stops as soon as it
+// has them: a 6 MB text costs what its first sentences cost. Text that
+// produces no tokens (whitespace, control characters) is bounded by
+// Options.MaxInputBytes (default [DefaultMaxInputBytes], 1 MiB): Encode reads
+// no further, as if the text ended there. Memory is bounded too: a word is
+// kept only up to 100 runes, after which it is [UNK] whatever follows.
+// UTF-8 validity is checked on the whole text (one linear scan, no
+// allocation), so invalid bytes anywhere give [ErrInvalidUTF8]. Nothing
+// panics on any input: FuzzEncode ran 1,000,000 executions (see
+// fuzz_test.go).
+//
+// # Known differences
+//
+// Where the slow (Python) and fast (Rust) Hugging Face tokenizers disagree,
+// this package follows the one noted; the cases are rare in real text:
+//
+//   - Lowercasing is per rune, as in the fast tokenizer: Python's str.lower
+//     maps a word-final capital sigma to ς, this package to σ.
+//   - No NFC before splitting (fast tokenizer). The slow tokenizer
+//     (transformers ≥ 4.34) composes first; this matters only for a cased
+//     tokenizer that keeps accents and text with decomposed accents.
+//   - CJK ranges are the slow tokenizer's: the fast one starts the
+//     extension E range at U+2B920 instead of U+2B820.
+//   - Character categories come from Go's Unicode tables (Unicode 15);
+//     Python's unicodedata and Rust's unicode_categories crate use other
+//     versions, so characters assigned in between (recent emoji, say) may be
+//     dropped as unassigned by one and kept as [UNK] by another.
+//   - Canonical reordering of combining marks is skipped: decomposition is
+//     per rune. It only reorders marks that are kept (strip_accents drops
+//     all Mn marks), such as the spacing musical-symbol marks.
+//   - Added tokens with normalized=true (matched after normalization) are
+//     refused by Load; tokens matched in the raw text are supported, with
+//     single_word honoured and lstrip/rstrip moot (whitespace is dropped).
+//   - A text whose first maxLength tokens need more than MaxInputBytes
+//     bytes is tokenized as if cut at that byte.
+//
+// # Speed
+//
+// BenchmarkEncode on a 2-core x86 machine shared with other jobs: about
+// 20–45 µs and 10 allocations for a 100-word text, 8 texts in a batch about
+// 0.15–0.27 ms and 19 allocations.
+package tokenizer
