@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -325,7 +326,7 @@ func TestResizeMatchesPillow(t *testing.T) {
 	for sc.Scan() {
 		var name string
 		var rs, h, w int
-		if _, err := fmtSscan(sc.Text(), &name, &rs, &h, &w); err != nil {
+		if _, err := fmt.Sscan(sc.Text(), &name, &rs, &h, &w); err != nil {
 			t.Fatal(err)
 		}
 		n++

@@ -1,5 +1,0 @@
-package imageproc
-
-import "fmt"
-
-func fmtSscan(s string, args ...any) (int, error) { return fmt.Sscan(s, args...) }
