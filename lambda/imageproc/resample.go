@@ -113,26 +113,6 @@ func (t *taps) horizontal(dst, src []uint8) {
 	}
 }
 
-// vertical computes output row i from rows of tmp (stride bytes each,
-// starting at input row t.first[0]) into dst, using acc as scratch.
-// Integer sums are exact, so summing row by row equals Pillow's order.
-func (t *taps) vertical(i int, dst, tmp []uint8, stride int, acc []int32) {
-	acc = acc[:stride]
-	for j := range acc {
-		acc[j] = 1 << (precisionBits - 1)
-	}
-	row0 := t.first[i] - t.first[0]
-	for y, kv := range t.k[i*t.ksize : i*t.ksize+t.n[i]] {
-		src := tmp[(row0+y)*stride : (row0+y+1)*stride]
-		for j, v := range src {
-			acc[j] += int32(v) * kv
-		}
-	}
-	for j, v := range acc {
-		dst[j] = clip8(v)
-	}
-}
-
 // span is the range of input pixels [lo, hi) the taps read.
 func (t *taps) span() (lo, hi int) {
 	last := len(t.n) - 1
