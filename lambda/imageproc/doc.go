@@ -52,17 +52,39 @@
 // # Memory and time
 //
 // Memory is bounded by MaxPixels: the standard decoder's image (1 to 8
-// bytes per pixel; 1.5 for a 4:2:0 JPEG) plus scratch that follows the
-// model's size and one input row (pooled and reused across calls). The
-// caller bounds the byte size of the request. Benchmarks (2-core x86-64,
-// go test -bench . -benchmem, Go 1.26), model size 224×224 unless said:
+// bytes per pixel; 1.5 for a 4:2:0 JPEG, 4 for an 8-bit RGBA PNG) plus
+// scratch that follows the model's size and one input row (pooled and
+// reused across calls). A refused bomb header costs a few kilobytes. The
+// caller bounds the request's byte size.
 //
-//	BenchmarkPreprocess/png-64x64-at-size        see README / bench output
+// go test -bench . -benchmem (Go 1.26, 2-core AMD EPYC shared with other
+// jobs, so wall times are inflated; CPU time per call, measured from the
+// process's user time, in brackets). Model input 224×224 unless noted:
+//
+//	png 64×64 at model size 64×64          150 µs/op  [~130 µs]  22 allocs  64 KB (image/png)
+//	jpeg 224×224 at model size             0.8-1.0 ms [~0.8 ms]   8 allocs 110 KB
+//	jpeg 640×480 resized straight to 224    12-15 ms  [~6 ms]    10 allocs 530 KB
+//	jpeg 640×480 shorter 256, crop 224      8-16 ms  [~5 ms]    10 allocs 530 KB
+//	png 640×480 resized straight to 224    24-30 ms  [~9 ms]   163 allocs 1.3 MB
+//	resize+normalize only, 640×480 → 224    3.7-6.6 ms [~1.7 ms]  0 allocs
+//
+// Decoding dominates (image/jpeg and image/png); this package's own work
+// is the last line and allocates nothing once its pool is warm.
 //
 // # Fuzzing
 //
 // FuzzPreprocess is seeded with valid PNGs (RGB, RGBA, gray, 16-bit,
-// paletted, interlaced) and JPEGs (4:2:0, 4:4:4, gray) plus truncated,
-// bit-flipped and bomb headers; it checks that Preprocess never panics,
-// that errors are input errors, and that outputs are finite.
+// paletted with transparency) and JPEGs (4:2:0, 4:4:4, progressive, CMYK,
+// gray), truncated ones and bomb headers, and varies the spec (size,
+// resize mode, layout, channel order). It checks that Preprocess never
+// panics, that every error wraps ErrFormat, ErrTooLarge or ErrCorrupt, and
+// that outputs are finite and within the normalization's range.
+// Run on 2026-11-30:
+//
+//	go test -run '^$' -fuzz FuzzPreprocess -fuzztime 1000000x -parallel 1 ./lambda/imageproc
+//	1,000,007 executions, no failure (40 corpus entries).
+//
+// Beyond the committed Pillow fixtures, 300 random geometries (1-399 px
+// sources in RGB, L, RGBA and P modes; direct and shorter-side + crop)
+// were compared once with Pillow 9.4 / torchvision 0.14: all bit-exact.
 package imageproc

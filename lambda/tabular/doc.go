@@ -27,4 +27,18 @@
 // nothing per number (strconv.ParseFloat on a stack copy of the token).
 // Work is linear in the row's bytes times, for objects whose keys are out
 // of model order, the number of features.
+//
+// go test -bench . -benchmem on a 13-column wine row (2-core shared AMD
+// EPYC, Go 1.26): array 1.3 µs/op, object out of order 1.9 µs/op, both 0
+// allocs; encoding/json into []float32 2.2-5 µs/op, 7 allocs.
+//
+// # Fuzzing
+//
+// FuzzDecodeRow checks DecodeRow against encoding/json as an oracle: it
+// accepts a row exactly when encoding/json reads it as Width numbers in
+// float32 range (or an object with each feature once), with equal values,
+// and otherwise returns an *Error. Run on 2026-11-30:
+//
+//	go test -run '^$' -fuzz FuzzDecodeRow -fuzztime 1000000x -parallel 1 ./lambda/tabular
+//	1,000,000 executions, no failure (391 corpus entries).
 package tabular
