@@ -41,10 +41,10 @@ func TestONNXRuntimeMatchesGonnx(t *testing.T) {
 			for j := range v {
 				v[j] = float64((i*7 + j*3) % 17)
 			}
-			if err := g.AddVector(bg, v); err != nil {
+			if err := g.AddRow(bg, v); err != nil {
 				t.Fatal(err)
 			}
-			_ = o.AddVector(bo, v)
+			_ = o.AddRow(bo, v)
 		}
 		comparePredictions(t, g, o, bg, bo)
 	})

@@ -27,6 +27,15 @@ type Graph struct {
 	Operators []Operator
 	// Initializers is the number of weight tensors.
 	Initializers int
+	// producers maps each top-level node output to the node's operator.
+	producers map[string]Operator
+}
+
+// Producer returns the operator of the top-level node that computes the
+// value called name (a graph output, say).
+func (g *Graph) Producer(name string) (Operator, bool) {
+	op, ok := g.producers[name]
+	return op, ok
 }
 
 // ValueInfo describes a graph input or output.
@@ -70,7 +79,7 @@ var elemTypes = map[uint64]string{
 // its bytes. Weights are skipped, not decoded, so it takes microseconds even
 // for large models.
 func InspectONNX(b []byte) (*Graph, error) {
-	g := &Graph{Opsets: map[string]int64{}}
+	g := &Graph{Opsets: map[string]int64{}, producers: map[string]Operator{}}
 	var graph []byte
 	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch num {
@@ -108,7 +117,16 @@ func InspectONNX(b []byte) (*Graph, error) {
 	err = fields(graph, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 		switch num {
 		case 1:
-			return nodeOps(v, ops)
+			op, err := nodeOps(v, ops)
+			if err != nil {
+				return err
+			}
+			return fields(v, func(num protowire.Number, _ protowire.Type, out []byte, _ uint64) error {
+				if num == 2 {
+					g.producers[string(out)] = op
+				}
+				return nil
+			})
 		case 5:
 			g.Initializers++
 			return fields(v, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
@@ -153,8 +171,8 @@ func normDomain(d string) string {
 }
 
 // nodeOps adds a NodeProto's operator, and those of its graph-valued
-// attributes (If, Loop, Scan bodies), to ops.
-func nodeOps(b []byte, ops map[Operator]bool) error {
+// attributes (If, Loop, Scan bodies), to ops, and returns the node's own.
+func nodeOps(b []byte, ops map[Operator]bool) (Operator, error) {
 	var op Operator
 	err := fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 		switch num {
@@ -169,7 +187,8 @@ func nodeOps(b []byte, ops map[Operator]bool) error {
 				}
 				return fields(v, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 					if num == 1 {
-						return nodeOps(v, ops)
+						_, err := nodeOps(v, ops)
+						return err
 					}
 					return nil
 				})
@@ -178,7 +197,7 @@ func nodeOps(b []byte, ops map[Operator]bool) error {
 		return nil
 	})
 	ops[op] = true
-	return err
+	return op, err
 }
 
 func valueInfo(b []byte) (ValueInfo, error) {

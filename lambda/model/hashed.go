@@ -77,4 +77,3 @@ func (f HashedWords) HashText(text string, row []float32) {
 		}
 	}
 }
-

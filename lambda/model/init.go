@@ -317,11 +317,7 @@ func dimSizes(dims []Dim) []int64 {
 func operatorNames(g *Graph) []string {
 	out := make([]string, 0, len(g.Operators))
 	for _, op := range g.Operators {
-		if op.Domain == "" || op.Domain == "ai.onnx" {
-			out = append(out, op.Type)
-		} else {
-			out = append(out, op.Domain+":"+op.Type)
-		}
+		out = append(out, op.String())
 	}
 	return out
 }

@@ -156,7 +156,7 @@ type ONNXInfo struct {
 	SHA256 string `json:"sha256"`
 	Bytes  int64  `json:"bytes"`
 	Opset  int64  `json:"opset"`
-	// Operators are the graph's operator types ("Conv", "ai.onnx.ml:LinearClassifier").
+	// Operators are the graph's operator types ("Conv", "ai.onnx.ml.LinearClassifier").
 	Operators []string `json:"operators,omitempty"`
 }
 

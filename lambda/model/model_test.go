@@ -225,7 +225,9 @@ func TestManifestValidate(t *testing.T) {
 		{"tokenizer path", func(m *model.Manifest) {
 			m.Text = &model.TextSpec{Tokenizer: "../vocab.txt", MaxLength: 64, InputIDs: "input_ids"}
 		}, `text.tokenizer "../vocab.txt" must be a plain file name`},
-		{"max length", func(m *model.Manifest) { m.Text = &model.TextSpec{Tokenizer: "vocab.txt", MaxLength: 1, InputIDs: "input_ids"} }, "text.max_length 1 is not in [2, 8192]"},
+		{"max length", func(m *model.Manifest) {
+			m.Text = &model.TextSpec{Tokenizer: "vocab.txt", MaxLength: 1, InputIDs: "input_ids"}
+		}, "text.max_length 1 is not in [2, 8192]"},
 		{"image size", func(m *model.Manifest) {
 			m.Task, m.Text = model.TaskImage, nil
 			m.Image = &model.ImageSpec{Input: "x", Height: 0, Width: 9000, Scale: 1, Std: [3]float32{1, 1, 1}, Layout: "NCHW", ChannelOrder: "RGB"}

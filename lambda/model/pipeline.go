@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/costguard-ml/costguard/lambda/imageproc"
 	"github.com/costguard-ml/costguard/lambda/tabular"
@@ -28,7 +29,9 @@ type pipeline interface {
 }
 
 // textAdder is a pipeline that takes Go strings directly.
-type textAdder interface{ addText(b *Batch, text string) error }
+type textAdder interface {
+	addText(b *Batch, text string) error
+}
 
 func newPipeline(dir string, m *Manifest) (pipeline, error) {
 	switch {
@@ -284,4 +287,18 @@ func (p *tokenPipeline) tensors(b *Batch) ([]Tensor, error) {
 		in = append(in, Tensor{Name: p.spec.TokenTypeIDs, DType: Int64, Shape: shape, Int64: pad(b.types, 0)})
 	}
 	return in, nil
+}
+
+// ErrorField is the part of the JSON path below the instance that an Add
+// error is about: "[3]" for a row's fourth number, ".alcohol" for a named
+// feature, "" for the instance as a whole.
+func ErrorField(err error) string {
+	var te *tabular.Error
+	if !errors.As(err, &te) || te.Field == "" {
+		return ""
+	}
+	if strings.HasPrefix(te.Field, "[") {
+		return te.Field
+	}
+	return "." + te.Field
 }

@@ -37,7 +37,7 @@ const (
 type Config struct {
 	Face           Face
 	ModelDir       string
-	Engine         string
+	Engine         string // empty: the manifest's, else model.DefaultEngine
 	IntraOpThreads int // threads one inference may use (model.IntraOpThreads)
 	LogLevel       slog.Level
 	LogFormat      string // json or text
@@ -59,7 +59,7 @@ type EnvVar struct {
 var EnvVars = []EnvVar{
 	{"MODEL_DIR", "model next to the executable (/var/task/model on Lambda)", "a directory with manifest.json and model.onnx", "model to serve"},
 	{"SERVER_MODE", "lambda when AWS_LAMBDA_RUNTIME_API is set, sagemaker when started with the argument serve, else http", "lambda, http, sagemaker", "which face to run"},
-	{"ENGINE", model.DefaultEngine, "an engine built into the binary (onnxruntime and gonnx in a cgo build; gonnx with -tags purego or CGO_ENABLED=0)", "inference engine"},
+	{"ENGINE", "the manifest's engine, else " + model.DefaultEngine, "an engine built into the binary (onnxruntime and gonnx in a cgo build; gonnx with -tags purego or CGO_ENABLED=0)", "inference engine"},
 	{model.IntraOpThreadsEnv, "the function's vCPUs on Lambda (memory MB / 1769, at least 1), else the machine's CPUs", "1-256", "threads one inference may use (onnxruntime)"},
 	{"LOG_LEVEL", "info", "debug, info, warn, error", "slog level"},
 	{"LOG_FORMAT", "json", "json, text", "slog handler"},
@@ -89,7 +89,7 @@ func Usage(w io.Writer, name string) {
 // naming the variable, the bad value and what is allowed.
 func ConfigFromEnv(getenv func(string) string, args []string, exeDir string) (Config, error) {
 	c := Config{
-		ModelDir: filepath.Join(exeDir, "model"), Engine: model.DefaultEngine,
+		ModelDir: filepath.Join(exeDir, "model"),
 		LogLevel: slog.LevelInfo, LogFormat: "json", Host: "0.0.0.0", Port: DefaultPort,
 		MaxBodyBytes: DefaultMaxBodyBytes, MaxInstances: DefaultMaxInstances,
 		DeadlineMargin: DefaultDeadlineMargin, Metrics: true,

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/costguard-ml/costguard/lambda/model"
 	"github.com/costguard-ml/costguard/lambda/server"
 )
 
@@ -55,7 +54,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{"every setting", env("MODEL_DIR", "/m", "LOG_LEVEL", "debug", "LOG_FORMAT", "text", "HOST", "127.0.0.1", "PORT", "9000",
 			"MAX_BODY_BYTES", "1024", "MAX_INSTANCES", "8", "DEADLINE_MARGIN_MS", "0", "REQUEST_TIMEOUT_MS", "250", "METRICS", "off"), nil,
 			func(t *testing.T, c server.Config) {
-				want := server.Config{Face: server.FaceHTTP, ModelDir: "/m", Engine: model.DefaultEngine, IntraOpThreads: runtime.NumCPU(), LogLevel: slog.LevelDebug, LogFormat: "text",
+				want := server.Config{Face: server.FaceHTTP, ModelDir: "/m", IntraOpThreads: runtime.NumCPU(), LogLevel: slog.LevelDebug, LogFormat: "text",
 					Host: "127.0.0.1", Port: 9000, MaxBodyBytes: 1024, MaxInstances: 8, RequestTimeout: 250 * time.Millisecond}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)

@@ -63,7 +63,7 @@ func decodePredict(body []byte, m *model.Model, b *model.Batch, maxInstances int
 	for i, raw := range insts {
 		if err := m.Add(b, raw); err != nil {
 			field := fmt.Sprintf("instances[%d]", i)
-			return len(insts), bad(field, "%s: %s", field, err.Error())
+			return len(insts), bad(field+model.ErrorField(err), "%s: %s", field, err.Error())
 		}
 	}
 	return len(insts), nil

@@ -26,10 +26,10 @@ func TestVectorInstances(t *testing.T) {
 		want       string // substring of the answer
 	}{
 		{"a zero", `{"instances": [` + zero + `]}`, 200, `"label":"0"`},
-		{"short vector", `{"instances": [` + zero + `, [1, 2, 3]]}`, 400, `"error":"instances[1]: wrong vector length: got 3 numbers, want 64","field":"instances[1]"`},
-		{"string instead of vector", `{"instances": ["0"]}`, 400, `"error":"instances[0] must be an array of 64 numbers","field":"instances[0]"`},
-		{"nested arrays", `{"instances": [[[1]]]}`, 400, `"field":"instances[0]"`},
-		{"number out of range", `{"instances": [[1e999]]}`, 400, `"field":"instances[0]"`},
+		{"short vector", `{"instances": [` + zero + `, [1, 2, 3]]}`, 400, `"error":"instances[1]: row has 3 numbers, want 64","field":"instances[1]"`},
+		{"string instead of vector", `{"instances": ["0"]}`, 400, `"error":"instances[0]: row is a string: send an array of 64 numbers","field":"instances[0]"`},
+		{"nested arrays", `{"instances": [[[1]]]}`, 400, `"field":"instances[0][0]"`},
+		{"number out of range", `{"instances": [[1e999]]}`, 400, `"field":"instances[0][0]"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
