@@ -65,6 +65,8 @@ var probabilityOps = []Operator{
 	{Type: "Softmax"}, {Domain: "ai.onnx.ml", Type: "LinearClassifier"},
 	{Domain: "ai.onnx.ml", Type: "TreeEnsembleClassifier"}, {Domain: "ai.onnx.ml", Type: "SVMClassifier"},
 	{Domain: "ai.onnx.ml", Type: "ZipMap"},
+	// skl2onnx ends a linear classifier with an L1 Normalizer.
+	{Domain: "ai.onnx.ml", Type: "Normalizer"},
 }
 
 // Init inspects an exported ONNX file, writes a model directory (the

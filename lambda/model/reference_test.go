@@ -1,0 +1,88 @@
+package model_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/costguard-ml/costguard/internal/modelref"
+	"github.com/costguard-ml/costguard/lambda/model"
+)
+
+// TestExporterReferences serves every committed test model (torch and
+// scikit-learn exports) with the default engine and compares the scores
+// with what the exporter's framework computed: within 1e-4 where the
+// input decodes the same everywhere (PNG at the model's size, texts, rows),
+// the same top label where decoders differ (JPEG, resized images).
+func TestExporterReferences(t *testing.T) {
+	names, err := modelref.Names("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 3 {
+		t.Fatalf("found %d test models with references (%q), want the committed ones", len(names), names)
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			ref, err := modelref.Load("../..", name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := model.Load("../models/"+name, model.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			if len(ref.Cases) == 0 {
+				t.Fatal("reference has no cases")
+			}
+			for _, c := range ref.Cases {
+				t.Run(c.Name, func(t *testing.T) {
+					b := m.NewBatch(1)
+					if err := m.Add(b, c.Instance); err != nil {
+						t.Fatal(err)
+					}
+					preds, err := m.Predict(b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkPrediction(t, ref.Labels, preds[0], c.Probabilities, c.Top, c.Exact)
+				})
+			}
+			for _, bt := range ref.Batches {
+				t.Run(bt.Name, func(t *testing.T) {
+					b := m.NewBatch(len(bt.Instances))
+					for _, in := range bt.Instances {
+						if err := m.Add(b, in); err != nil {
+							t.Fatal(err)
+						}
+					}
+					preds, err := m.Predict(b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i, p := range preds {
+						checkPrediction(t, ref.Labels, p, bt.Probabilities[i], "", true)
+					}
+				})
+			}
+		})
+	}
+}
+
+func checkPrediction(t *testing.T, labels []string, p model.Prediction, want []float64, top string, exact bool) {
+	t.Helper()
+	if top != "" && p.Label != top {
+		t.Errorf("label %q, exporter says %q (scores %v)", p.Label, top, p.Scores)
+	}
+	if !exact {
+		return
+	}
+	if len(want) != len(labels) {
+		t.Fatalf("reference has %d probabilities for %d labels", len(want), len(labels))
+	}
+	for i, l := range labels {
+		if d := math.Abs(p.Scores[l] - want[i]); d > 1e-4 {
+			t.Errorf("score of %q is %.6f, exporter says %.6f (|Δ| %.2g > 1e-4)", l, p.Scores[l], want[i], d)
+		}
+	}
+}
