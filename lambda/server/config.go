@@ -38,7 +38,7 @@ type Config struct {
 	Face           Face
 	ModelDir       string
 	Engine         string // empty: the manifest's, else model.DefaultEngine
-	IntraOpThreads int // threads one inference may use (model.IntraOpThreads)
+	IntraOpThreads int    // threads one inference may use (model.IntraOpThreads)
 	LogLevel       slog.Level
 	LogFormat      string // json or text
 	Host           string
