@@ -37,3 +37,20 @@ test-model-wine-forest: test-model-iris-linear ## Same as test-model-iris-linear
 .PHONY: test-models
 test-models: test-model-mobilenet test-model-cnn test-model-bert test-model-iris-linear ## Rebuild every committed test model and reference, then list sizes and sha256.
 	@cd lambda/models && du -ch */model.onnx | tail -1 && sha256sum */model.onnx
+
+# Cross-check with other engines than the exporters: ONNX Runtime
+# (onnxruntime-node, the same npm package the engine uses) runs every test
+# model on its reference cases, and Hugging Face's Rust tokenizers (npm
+# tokenizers) re-encode every text case from the committed tokenizer.json.
+HF_TOKENIZERS_PKG := tokenizers@0.23.2
+HF_TOKENIZERS     := $(TOOLS)/hftok/node_modules/tokenizers
+
+$(HF_TOKENIZERS)/package.json:
+	mkdir -p $(TOOLS)/hftok
+	npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error --prefix $(TOOLS)/hftok $(HF_TOKENIZERS_PKG)
+
+.PHONY: test-models-check
+test-models-check: test-models-deps $(ORT_LIB) $(HF_TOKENIZERS)/package.json ## Check every test model's reference with ONNX Runtime and its tokenizer with Hugging Face tokenizers.
+	rm -rf build/testmodels-check
+	cd $(EXPORT_DIR) && $(EXPORT_PY) crosscheck_inputs.py $(ROOT)/build/testmodels-check
+	ORT_NODE=$(TOOLS)/ort/node_modules/onnxruntime-node HF_TOKENIZERS=$(HF_TOKENIZERS) node $(EXPORT_DIR)/crosscheck.js lambda/models build/testmodels-check
