@@ -121,7 +121,9 @@ func (t *Tokenizer) resolveMaxLength(maxLength int) (int, error) {
 	if maxLength < t.specials() {
 		return 0, fmt.Errorf("max length %d leaves no room for the %d special tokens", maxLength, t.specials())
 	}
-	return maxLength, nil
+	// Far above any model's length, and keeps the token budget arithmetic
+	// from overflowing.
+	return min(maxLength, 1<<30), nil
 }
 
 // Encode tokenizes text as Hugging Face's BERT pipeline does and returns

@@ -84,6 +84,7 @@ func TestEncode(t *testing.T) {
 		{"truncation before a special token", uncased, "unaffable[SEP]", 4, []int64{cls, un, aff, sep}},
 		{"truncation to specials only", uncased, "hello", 2, []int64{cls, sep}},
 		{"truncation of a long text", uncased, strings.Repeat("hello ", 1<<20), 5, []int64{cls, hello, hello, hello, sep}},
+		{"huge max length", uncased, "hello", int(^uint(0) >> 1), []int64{cls, hello, sep}},
 		{"input bytes limit", limited, "hello world hello", 0, []int64{cls, hello, world, sep}},
 	}
 	for _, tt := range tests {
@@ -162,6 +163,12 @@ func TestEncodeBatch(t *testing.T) {
 			IDs:           []int64{cls, hello, sep, cls, hello, sep},
 			TypeIDs:       make([]int64, 6),
 			AttentionMask: []int64{1, 1, 1, 1, 1, 1},
+		}},
+		{"huge max length", []string{"hello", "hello world"}, int(^uint(0) >> 1), Batch{
+			N: 2, SeqLen: 4,
+			IDs:           []int64{cls, hello, sep, pad, cls, hello, world, sep},
+			TypeIDs:       make([]int64, 8),
+			AttentionMask: []int64{1, 1, 1, 0, 1, 1, 1, 1},
 		}},
 		{"no texts", nil, 0, Batch{IDs: []int64{}, TypeIDs: []int64{}, AttentionMask: []int64{}}},
 	}
