@@ -319,6 +319,9 @@ func (b builder) build(opts Options) (*Tokenizer, error) {
 			t.padID = id
 		}
 	}
+	if t.padID < 0 || t.padID >= int64(t.vocabSize) {
+		return nil, fmt.Errorf("pad id %d is outside the vocabulary of %d tokens", t.padID, t.vocabSize)
+	}
 	if b.maxLength > 0 {
 		t.maxLength = b.maxLength
 	}

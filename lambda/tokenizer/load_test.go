@@ -43,6 +43,7 @@ func TestLoadErrors(t *testing.T) {
 		{"no pre-tokenizer", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `{"type": "BertPreTokenizer"}`, `null`, 1)}, Options{}, "tokenizer.json", "pre_tokenizer: none given; BertPreTokenizer is required"},
 		{"unsupported post-processor", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"BertProcessing"`, `"ByteLevel"`, 1)}, Options{}, "tokenizer.json", `post_processor: type "ByteLevel" is not supported`},
 		{"normalized added token", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"normalized": false`, `"normalized": true`, 1)}, Options{}, "tokenizer.json", `added token "[PAD]" has normalized=true, which is not supported`},
+		{"pad id outside the vocabulary", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"added_tokens"`, `"padding": {"pad_id": 5}, "added_tokens"`, 1)}, Options{}, "tokenizer.json", "pad id 5 is outside the vocabulary of 5 tokens"},
 		{"negative id", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"hi": 4`, `"hi": -4`, 1)}, Options{}, "tokenizer.json", `token "hi" has negative id -4`},
 	}
 	for _, tt := range tests {
