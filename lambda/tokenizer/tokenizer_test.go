@@ -227,3 +227,32 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		opts Options
+		want Settings
+	}{
+		{"uncased vocab.txt", "uncased/vocab.txt", Options{}, Settings{
+			Lowercase: true, StripAccents: true, TokenizeChineseChars: true, CleanText: true,
+			MaxLength: 512, VocabSize: 35, PadID: pad, UnkID: unk, Before: []int64{cls}, After: []int64{sep},
+		}},
+		{"cased by tokenizer_config.json", "cased/vocab.txt", Options{}, Settings{
+			TokenizeChineseChars: true, CleanText: true,
+			MaxLength: 16, VocabSize: 35, PadID: pad, UnkID: unk, Before: []int64{cls}, After: []int64{sep},
+		}},
+		{"tokenizer.json with options", "json/tokenizer.json", Options{StripAccents: ptr(false), TokenizeChineseChars: ptr(false), MaxLength: 64}, Settings{
+			Lowercase: true, CleanText: true,
+			MaxLength: 64, VocabSize: 35, PadID: pad, UnkID: unk, Before: []int64{cls}, After: []int64{sep},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := load(t, tt.path, tt.opts).Settings(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Settings()\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
