@@ -77,7 +77,10 @@
 // documented behaviour on a small vocabulary (testdata/uncased);
 // TestDifferential compares 391 random texts of hard characters with the
 // Python reference tokenizer that made the BERT test model's reference
-// (testdata/differential/gen.py). FuzzEncode ran 1,000,000 executions and FuzzLoad 300,000 (with
+// (testdata/differential/gen.py); TestBertReference checks every case of
+// the BERT test model's reference (testdata/bert, copied from
+// lambda/models: its tokenizer files and reference.json) through both
+// tokenizer.json and vocab.txt. FuzzEncode ran 1,000,000 executions and FuzzLoad 300,000 (with
 // -parallel 1), without a failure once the one bug FuzzEncode found (a word
 // that filled the budget, then punctuation) was fixed; its input is kept in
 // testdata/fuzz.
