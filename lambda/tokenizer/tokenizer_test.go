@@ -68,7 +68,11 @@ func TestEncode(t *testing.T) {
 		// Unsplit, 我爱北京 is one word: 我 matches, ##爱… does not, so [UNK].
 		{"cjk not split", noChinese, "我爱北京 tokyo", 0, []int64{cls, unk, tokyo, sep}},
 		{"control characters dropped", uncased, "hel\x00lo\x07 wor\u200bld\ufffd\x7f", 0, []int64{cls, hello, world, sep}},
-		{"private use and unassigned dropped", uncased, "\ue000hello \u0378world", 0, []int64{cls, hello, world, sep}},
+		{"private use and format characters dropped", uncased, "\ue000hello \u00adwor\u2060ld", 0, []int64{cls, hello, world, sep}},
+		// The fast tokenizer keeps unassigned code points (the Python one drops them).
+		{"unassigned kept", uncased, "hello \u0378world", 0, []int64{cls, hello, unk, sep}},
+		// Extension E from U+2B920 is split (U+2B820–U+2B91F are not, as in the fast tokenizer).
+		{"cjk extension e", uncased, "a\U0002B920a a\U0002B820a", 0, []int64{cls, a, unk, a, unk, sep}},
 		{"tabs and newlines are whitespace", uncased, "hello\tworld\r\nhello\u00a0world\u2028hello", 0, []int64{cls, hello, world, hello, world, hello, sep}},
 		{"wordpiece continuation", uncased, "unaffable", 0, []int64{cls, un, aff, able, sep}},
 		{"wordpiece longest match first", uncased, "running runs", 0, []int64{cls, run, ning, run, 32, sep}},
