@@ -2,9 +2,11 @@ package tokenizer
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -258,5 +260,45 @@ func TestSettings(t *testing.T) {
 				t.Errorf("Settings()\n got %+v\nwant %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestConcurrentEncode shares one Tokenizer between goroutines (run with
+// -race): results must equal the sequential ones.
+func TestConcurrentEncode(t *testing.T) {
+	tok := load(t, "uncased/vocab.txt", Options{})
+	texts := []string{"hello, world!", "Café Résumé naïve", "我爱北京 tokyo", "unaffable running", strings.Repeat("hello ", 600), ""}
+	want := make([][]int64, len(texts))
+	for i, text := range texts {
+		enc, err := tok.Encode(text, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = enc.IDs
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 50 {
+				i := (g + k) % len(texts)
+				enc, err := tok.Encode(texts[i], 0)
+				if err != nil || !reflect.DeepEqual(enc.IDs, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d: Encode(%.20q) = %v, %v", g, texts[i], enc.IDs, err)
+					return
+				}
+				if _, err := tok.EncodeBatch(texts, 0); err != nil {
+					errs <- err.Error()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
