@@ -102,13 +102,13 @@
 // input is kept in testdata/fuzz.
 //
 // BenchmarkEncode, on a 2-core x86 machine shared with other jobs (load
-// average about 15), so cpu-ns/op is the better figure: a 100-word text
-// takes about 19 µs of CPU (36 µs wall) and 3 allocations; a batch of 8
-// texts (450 words) about 106 µs of CPU and 6 allocations.
-// BenchmarkEncodeAdversarial shows the bound on hostile 6 MB texts: 4 ms of
-// CPU for spaces or one endless word, 12 ms for zero-width spaces, 40 ms for
-// combining accents, each reading the first MiB only; 6 ms for 510 words of
-// 100 runes that WordPiece matches piece by piece until their last rune
-// fails (that cost grows with the longest vocabulary entry, which bounds
-// each longest-match search).
+// average 10–15, so cpu-ns/op, the process CPU time per operation, is the
+// steadier figure): a 100-word text takes about 20 µs of CPU (20–53 µs
+// wall) and 3 allocations; a batch of 8 texts (450 words) about 100 µs of
+// CPU (100–180 µs wall) and 6 allocations. BenchmarkEncodeAdversarial shows
+// the bound on hostile 6 MB texts, each read up to its first MiB only: 4 ms
+// of CPU for spaces or one endless word, 12 ms for zero-width spaces, 33 ms
+// for combining accents; and 6 ms for 510 words of 100 runes that WordPiece
+// matches piece by piece until their last rune fails (that cost grows with
+// the longest vocabulary entry, which bounds each longest-match search).
 package tokenizer
