@@ -254,6 +254,7 @@ const (
 var engineChecks = map[string]func(g *Graph) error{
 	"onnxruntime": checkORT,
 	"gonnx":       checkGonnx,
+	"gomlx":       checkGomlx,
 }
 
 // CheckEngine reports, in one line, the first reason the named engine
@@ -314,6 +315,28 @@ func checkGonnx(g *Graph) error {
 	for _, op := range g.Operators {
 		if !slices.Contains(gonnxOps, op.Type) {
 			return fmt.Errorf("engine \"gonnx\" cannot run operator %s (%s opset %d); use engine \"onnxruntime\"", op.Type, domainName(op.Domain), g.Opsets[op.Domain])
+		}
+	}
+	return nil
+}
+
+// gomlxOps is what github.com/gomlx/onnx-gomlx v0.3.4 converts (the cases
+// of its convertNode), all in the ai.onnx domain, any opset.
+var gomlxOps = []string{
+	"Abs", "Add", "And", "AveragePool", "BatchNormalization", "BitwiseAnd", "BitwiseNot", "BitwiseOr", "BitwiseXor",
+	"Cast", "Ceil", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "Cos", "CumSum", "DequantizeLinear", "Div",
+	"DynamicQuantizeLinear", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "Gemm",
+	"GlobalAveragePool", "Greater", "GreaterOrEqual", "Identity", "If", "LSTM", "LayerNormalization", "Less",
+	"LessOrEqual", "Log", "MatMul", "MatMulInteger", "Max", "MaxPool", "Min", "Mul", "Neg", "Not", "Or", "Pad", "Pow",
+	"QLinearMatMul", "QuantizeLinear", "Range", "ReduceMean", "Relu", "Reshape", "ScatterND", "Shape", "Sign", "Sin",
+	"Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Trilu", "Unsqueeze", "Where",
+	"Xor",
+}
+
+func checkGomlx(g *Graph) error {
+	for _, op := range g.Operators {
+		if op.Domain != "" || !slices.Contains(gomlxOps, op.Type) {
+			return fmt.Errorf("engine \"gomlx\" cannot run operator %s (%s opset %d); use engine \"onnxruntime\"", op.Type, domainName(op.Domain), g.Opsets[op.Domain])
 		}
 	}
 	return nil
