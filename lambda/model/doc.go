@@ -20,7 +20,7 @@
 //
 //   - "onnxruntime" (engine_onnxruntime.go): ONNX Runtime 1.24.1 through
 //     cgo, the default of every cgo build, the Lambda build included. It runs
-//     every ai.onnx (up to opset 23) and ai.onnx.ml operator: torch exports
+//     every ai.onnx (up to opset 25) and ai.onnx.ml (up to 5) operator: torch exports
 //     (MobileNet, BERT-class encoders, CNNs with pooling and BatchNorm) and
 //     scikit-learn's classifiers. The library comes from internal/ortlib.
 //   - "gonnx" (engine_gonnx.go): pure Go, opset 13 only, a short operator
