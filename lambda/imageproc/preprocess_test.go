@@ -484,3 +484,46 @@ func TestBombAllocatesLittle(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrent shares the buffer pool between goroutines with different
+// specs (run with -race): results must equal a sequential run.
+func TestConcurrent(t *testing.T) {
+	img := encodeJPEG(t, photo(120, 90), 90)
+	specs := []Spec{
+		{Height: 32, Width: 32},
+		{Height: 24, Width: 40, Layout: "NHWC", Mean: [3]float32{0.5, 0.5, 0.5}, Std: [3]float32{0.5, 0.5, 0.5}},
+		{Height: 48, Width: 48, ResizeShorter: 64, ChannelOrder: "BGR"},
+	}
+	want := make([][]float32, len(specs))
+	for i, s := range specs {
+		want[i] = make([]float32, s.WithDefaults().Len())
+		if err := s.Preprocess(img, want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for n := range 20 {
+				i := (g + n) % len(specs)
+				dst := make([]float32, len(want[i]))
+				if err := specs[i].Preprocess(img, dst); err != nil {
+					errs <- err
+					return
+				}
+				for j := range dst {
+					if dst[j] != want[i][j] {
+						errs <- fmt.Errorf("spec %d value %d = %v, want %v", i, j, dst[j], want[i][j])
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

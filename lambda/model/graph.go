@@ -260,11 +260,12 @@ func tensorType(vi *ValueInfo, b []byte) error {
 	})
 }
 
-// ORT's limits for CheckEngine: the newest opsets of the ONNX release that
-// ONNX Runtime 1.24 implements (ai.onnx 23, ai.onnx.ml 5). Contrib operators
+// ORT's limits for CheckEngine, measured on ONNX Runtime 1.24.1 (it refuses
+// a model that imports ai.onnx 26 or ai.onnx.ml 6 at load: "current
+// official support for domain ai.onnx is till opset 25"). Contrib operators
 // (com.microsoft) are ORT's own.
 const (
-	ortMaxOpset   = 23
+	ortMaxOpset   = 25
 	ortMaxMLOpset = 5
 )
 
@@ -273,6 +274,7 @@ const (
 var engineChecks = map[string]func(g *Graph) error{
 	"onnxruntime": checkORT,
 	"gonnx":       checkGonnx,
+	"gomlx":       checkGomlx,
 }
 
 // CheckEngine reports, in one line, the first reason the named engine
@@ -333,6 +335,28 @@ func checkGonnx(g *Graph) error {
 	for _, op := range g.Operators {
 		if !slices.Contains(gonnxOps, op.Type) {
 			return fmt.Errorf("engine \"gonnx\" cannot run operator %s (%s opset %d); use engine \"onnxruntime\"", op.Type, domainName(op.Domain), g.Opsets[op.Domain])
+		}
+	}
+	return nil
+}
+
+// gomlxOps is what github.com/gomlx/onnx-gomlx v0.3.4 converts (the cases
+// of its convertNode), all in the ai.onnx domain, any opset.
+var gomlxOps = []string{
+	"Abs", "Add", "And", "AveragePool", "BatchNormalization", "BitwiseAnd", "BitwiseNot", "BitwiseOr", "BitwiseXor",
+	"Cast", "Ceil", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "Cos", "CumSum", "DequantizeLinear", "Div",
+	"DynamicQuantizeLinear", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "Gemm",
+	"GlobalAveragePool", "Greater", "GreaterOrEqual", "Identity", "If", "LSTM", "LayerNormalization", "Less",
+	"LessOrEqual", "Log", "MatMul", "MatMulInteger", "Max", "MaxPool", "Min", "Mul", "Neg", "Not", "Or", "Pad", "Pow",
+	"QLinearMatMul", "QuantizeLinear", "Range", "ReduceMean", "Relu", "Reshape", "ScatterND", "Shape", "Sign", "Sin",
+	"Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Trilu", "Unsqueeze", "Where",
+	"Xor",
+}
+
+func checkGomlx(g *Graph) error {
+	for _, op := range g.Operators {
+		if op.Domain != "" || !slices.Contains(gomlxOps, op.Type) {
+			return fmt.Errorf("engine \"gomlx\" cannot run operator %s (%s opset %d); use engine \"onnxruntime\"", op.Type, domainName(op.Domain), g.Opsets[op.Domain])
 		}
 	}
 	return nil

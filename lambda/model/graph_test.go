@@ -153,8 +153,11 @@ func TestCheckEngine(t *testing.T) {
 		{"onnxruntime runs ai.onnx.ml", "onnxruntime", forest, ""},
 		{"gonnx lacks ai.onnx.ml classifiers", "gonnx", forest, `engine "gonnx" cannot run operator TreeEnsembleClassifier (ai.onnx.ml opset 3); use engine "onnxruntime"`},
 		{"onnxruntime rejects a custom domain", "onnxruntime", custom, `engine "onnxruntime" cannot run operator Magic (domain com.example): not an ONNX Runtime domain (ai.onnx, ai.onnx.ml, com.microsoft)`},
-		{"onnxruntime rejects a future opset", "onnxruntime", future, `engine "onnxruntime" cannot run ai.onnx opset 30: ONNX Runtime implements up to 23; export with opset ≤ 23`},
-		{"unknown engine", "tensorrt", mlp, `engine "tensorrt" is not known: want one of ["gonnx" "onnxruntime"]`},
+		{"onnxruntime rejects a future opset", "onnxruntime", future, `engine "onnxruntime" cannot run ai.onnx opset 30: ONNX Runtime implements up to 25; export with opset ≤ 25`},
+		{"gomlx runs MobileNet", "gomlx", mobilenet, ""},
+		{"gomlx runs opset 17", "gomlx", opset17, ""},
+		{"gomlx lacks ai.onnx.ml", "gomlx", forest, `engine "gomlx" cannot run operator TreeEnsembleClassifier (ai.onnx.ml opset 3); use engine "onnxruntime"`},
+		{"unknown engine", "tensorrt", mlp, `engine "tensorrt" is not known: want one of ["gomlx" "gonnx" "onnxruntime"]`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := model.CheckEngine(tt.engine, tt.g)

@@ -84,7 +84,7 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"mode", env("SERVER_MODE", "batch"), nil, []string{`SERVER_MODE="batch" is not allowed: want lambda, http or sagemaker`}},
 		{"lambda without runtime", env("SERVER_MODE", "lambda"), nil, []string{"needs AWS_LAMBDA_RUNTIME_API"}},
 		{"argument", env(), []string{"train"}, []string{`argument "train" is not allowed`}},
-		{"engine", env("ENGINE", "tensorrt"), nil, []string{`ENGINE="tensorrt" is not allowed: want one of gonnx`}},
+		{"engine", env("ENGINE", "tensorrt"), nil, []string{`ENGINE="tensorrt" is not allowed: want one of ` + strings.Join(model.Engines(), ", ")}},
 		{"log level", env("LOG_LEVEL", "verbose"), nil, []string{`LOG_LEVEL="verbose" is not allowed: want debug, info, warn or error`}},
 		{"log level offset", env("LOG_LEVEL", "info+2"), nil, []string{`LOG_LEVEL="info+2"`}},
 		{"log format", env("LOG_FORMAT", "xml"), nil, []string{`LOG_FORMAT="xml" is not allowed: want json or text`}},

@@ -13,10 +13,12 @@ func isWhitespace(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
-// isControl reports the characters that text cleaning drops: every "Other"
-// category (Cc, Cf, Co, Cs and unassigned Cn), except tab, newline and
-// carriage return, which count as whitespace. This is HF's _is_control
-// (category starts with "C") and tokenizers' is_other.
+// isControl reports the characters that text cleaning drops: Cc, Cf, Co
+// and Cs, except tab, newline and carriage return, which count as
+// whitespace. Unassigned code points (Cn) are kept, as the tokenizers
+// library does (its is_other leaves them out), so a character newer than
+// these tables is an ordinary character, not silently dropped;
+// transformers' Python _is_control drops Cn as well.
 func isControl(r rune) bool {
 	if r < 0x80 {
 		if r == '\t' || r == '\n' || r == '\r' {
@@ -24,18 +26,8 @@ func isControl(r rune) bool {
 		}
 		return r < 0x20 || r == 0x7f
 	}
-	if unicode.Is(unicode.C, r) {
-		return true
-	}
-	return !isAssigned(r)
-}
-
-// assigned lists every general category but C; a rune in none of them is
-// unassigned (Cn), which Go's tables do not list.
-var assigned = []*unicode.RangeTable{unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z}
-
-func isAssigned(r rune) bool {
-	return unicode.In(r, assigned...)
+	// Not unicode.C: Go's "Other" table also holds the unassigned code points.
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co)
 }
 
 // isPunctuation is HF's _is_punctuation: the ASCII ranges 33–47, 58–64,
@@ -48,16 +40,19 @@ func isPunctuation(r rune) bool {
 	return unicode.IsPunct(r)
 }
 
-// isChineseChar is HF's _is_chinese_char: the CJK Unified Ideographs blocks
-// (and extensions A–E) and the CJK Compatibility Ideographs, not Japanese
-// kana or Korean hangul, which are written with spaces.
+// isChineseChar is the tokenizers library's is_chinese_char: the CJK
+// Unified Ideographs blocks (and extensions A–E) and the CJK Compatibility
+// Ideographs, not Japanese kana or Korean hangul, which are written with
+// spaces. Its extension E range starts at U+2B920 where transformers'
+// Python _is_chinese_char starts at U+2B820; this follows the fast
+// tokenizer, as everywhere the two disagree.
 func isChineseChar(r rune) bool {
 	return (r >= 0x4E00 && r <= 0x9FFF) ||
 		(r >= 0x3400 && r <= 0x4DBF) ||
 		(r >= 0x20000 && r <= 0x2A6DF) ||
 		(r >= 0x2A700 && r <= 0x2B73F) ||
 		(r >= 0x2B740 && r <= 0x2B81F) ||
-		(r >= 0x2B820 && r <= 0x2CEAF) ||
+		(r >= 0x2B920 && r <= 0x2CEAF) ||
 		(r >= 0xF900 && r <= 0xFAFF) ||
 		(r >= 0x2F800 && r <= 0x2FA1F)
 }

@@ -1,6 +1,8 @@
 package tokenizer
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -60,6 +62,45 @@ func FuzzEncode(f *testing.F) {
 			for j := 0; j < b.SeqLen; j++ {
 				if (j < n) != (b.AttentionMask[j] == 1) || (j >= n && b.IDs[j] != pad) || (j < n && b.IDs[j] != enc.IDs[j]) {
 					t.Fatalf("EncodeBatch(%q) row 0 = %v mask %v, want %v padded", text, b.IDs[:b.SeqLen], b.AttentionMask[:b.SeqLen], enc.IDs)
+				}
+			}
+		}
+	})
+}
+
+// FuzzLoad feeds arbitrary tokenizer.json and vocab.txt contents to the
+// loaders: they must return an error or a tokenizer that encodes without
+// panicking.
+//
+//	go test -run '^$' -fuzz FuzzLoad -fuzztime 200000x -parallel 1 ./lambda/tokenizer
+func FuzzLoad(f *testing.F) {
+	for _, path := range []string{"json/tokenizer.json", "uncased/vocab.txt"} {
+		data, err := os.ReadFile(filepath.Join("testdata", path))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, "Hello, [SEP] wörld 我")
+	}
+	f.Add([]byte(minimalJSON), "HI!")
+	f.Fuzz(func(t *testing.T, data []byte, text string) {
+		for _, from := range []func([]byte, tokenizerConfig, Options) (*Tokenizer, error){fromTokenizerJSON, fromVocabTxt} {
+			tok, err := from(data, tokenizerConfig{}, Options{MaxLength: 16})
+			if err != nil {
+				continue
+			}
+			enc, err := tok.Encode(text, 0)
+			if err != nil {
+				if utf8.ValidString(text) {
+					t.Fatalf("Encode(%q): %v", text, err)
+				}
+				continue
+			}
+			if len(enc.IDs) > 16 {
+				t.Fatalf("Encode(%q) gave %d ids, max length 16", text, len(enc.IDs))
+			}
+			for _, id := range enc.IDs {
+				if id < 0 || id >= int64(tok.VocabSize()) {
+					t.Fatalf("Encode(%q) = %v: id %d outside the vocabulary of %d", text, enc.IDs, id, tok.VocabSize())
 				}
 			}
 		}

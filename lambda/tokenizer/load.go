@@ -105,6 +105,7 @@ type addedTokenJSON struct {
 // the BERT pipeline reads.
 type tokenizerConfig struct {
 	DoLowerCase          *bool                     `json:"do_lower_case"`
+	DoBasicTokenize      *bool                     `json:"do_basic_tokenize"`
 	StripAccents         *bool                     `json:"strip_accents"`
 	TokenizeChineseChars *bool                     `json:"tokenize_chinese_chars"`
 	ModelMaxLength       *float64                  `json:"model_max_length"`
@@ -189,6 +190,9 @@ func fromVocabTxt(data []byte, cfg tokenizerConfig, opts Options) (*Tokenizer, e
 		vocab[tok] = int64(i) // a repeated token keeps its last id, as load_vocab does
 	}
 
+	if cfg.DoBasicTokenize != nil && !*cfg.DoBasicTokenize {
+		return nil, errors.New("do_basic_tokenize=false is not supported (BertTokenizer's basic tokenization is always applied)")
+	}
 	lower := pick(opts.Lowercase, cfg.DoLowerCase, true)
 	strip := pick(opts.StripAccents, cfg.StripAccents, lower)
 	chinese := pick(opts.TokenizeChineseChars, cfg.TokenizeChineseChars, true)
@@ -318,6 +322,9 @@ func (b builder) build(opts Options) (*Tokenizer, error) {
 		if id, ok := t.TokenID(b.pad); ok {
 			t.padID = id
 		}
+	}
+	if t.padID < 0 || t.padID >= int64(t.vocabSize) {
+		return nil, fmt.Errorf("pad id %d is outside the vocabulary of %d tokens", t.padID, t.vocabSize)
 	}
 	if b.maxLength > 0 {
 		t.maxLength = b.maxLength

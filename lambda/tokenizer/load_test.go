@@ -33,6 +33,7 @@ func TestLoadErrors(t *testing.T) {
 		{"vocab without cls", map[string]string{"vocab.txt": "[UNK]\n[SEP]\n"}, Options{}, "vocab.txt", `special token "[CLS]" is not in the vocabulary`},
 		{"bad tokenizer_config.json", map[string]string{"vocab.txt": "[UNK]\n", "tokenizer_config.json": "{"}, Options{}, "vocab.txt", "tokenizer_config.json: unexpected end of JSON input"},
 		{"bad special token in config", map[string]string{"vocab.txt": "[UNK]\n", "tokenizer_config.json": `{"unk_token": 5}`}, Options{}, "vocab.txt", "special token 5 is neither a string nor an object with content"},
+		{"no basic tokenization", map[string]string{"vocab.txt": "[UNK]\n", "tokenizer_config.json": `{"do_basic_tokenize": false}`}, Options{}, "vocab.txt", "do_basic_tokenize=false is not supported"},
 		{"negative max length option", map[string]string{"vocab.txt": "[UNK]\n"}, Options{MaxLength: -1}, "vocab.txt", "options: max length -1 is negative"},
 		{"max length below specials", map[string]string{"vocab.txt": "[UNK]\n[CLS]\n[SEP]\n"}, Options{MaxLength: 1}, "vocab.txt", "max length 1 leaves no room for the 2 special tokens"},
 		{"not json", map[string]string{"tokenizer.json": "vocab"}, Options{}, "tokenizer.json", "invalid character"},
@@ -43,6 +44,7 @@ func TestLoadErrors(t *testing.T) {
 		{"no pre-tokenizer", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `{"type": "BertPreTokenizer"}`, `null`, 1)}, Options{}, "tokenizer.json", "pre_tokenizer: none given; BertPreTokenizer is required"},
 		{"unsupported post-processor", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"BertProcessing"`, `"ByteLevel"`, 1)}, Options{}, "tokenizer.json", `post_processor: type "ByteLevel" is not supported`},
 		{"normalized added token", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"normalized": false`, `"normalized": true`, 1)}, Options{}, "tokenizer.json", `added token "[PAD]" has normalized=true, which is not supported`},
+		{"pad id outside the vocabulary", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"added_tokens"`, `"padding": {"pad_id": 5}, "added_tokens"`, 1)}, Options{}, "tokenizer.json", "pad id 5 is outside the vocabulary of 5 tokens"},
 		{"negative id", map[string]string{"tokenizer.json": strings.Replace(minimalJSON, `"hi": 4`, `"hi": -4`, 1)}, Options{}, "tokenizer.json", `token "hi" has negative id -4`},
 	}
 	for _, tt := range tests {

@@ -40,3 +40,42 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 }
+
+// TestHuggingFaceTokenizers compares with Hugging Face's Rust tokenizers
+// (the fast tokenizer) on random texts of hard characters, loading the same
+// tokenizer.json files (testdata/differential/hf/gen.js).
+func TestHuggingFaceTokenizers(t *testing.T) {
+	dir := filepath.Join("testdata", "differential", "hf")
+	data, err := os.ReadFile(filepath.Join(dir, "cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Tokenizer string  `json:"tokenizer"`
+		Text      string  `json:"text"`
+		InputIDs  []int64 `json:"input_ids"`
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 1000 {
+		t.Fatalf("%d cases, want at least 1000", len(cases))
+	}
+	toks := map[string]*Tokenizer{}
+	for _, name := range []string{"uncased", "cased"} {
+		toks[name] = load(t, filepath.Join("differential", "hf", name+".json"), Options{})
+	}
+	for i, c := range cases {
+		tok, ok := toks[c.Tokenizer]
+		if !ok {
+			t.Fatalf("case %d: unknown tokenizer %q", i, c.Tokenizer)
+		}
+		got, err := tok.Encode(c.Text, 0)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if !slices.Equal(got.IDs, c.InputIDs) {
+			t.Errorf("case %d (%s) %+q\n got %v\nwant %v", i, c.Tokenizer, c.Text, got.IDs, c.InputIDs)
+		}
+	}
+}

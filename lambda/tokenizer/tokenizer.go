@@ -97,6 +97,43 @@ func (t *Tokenizer) VocabSize() int { return t.vocabSize }
 // MaxLength is the sequence length Encode keeps when given 0.
 func (t *Tokenizer) MaxLength() int { return t.maxLength }
 
+// Settings describes a loaded tokenizer, for manifests and diagnostics.
+type Settings struct {
+	// Lowercase, StripAccents, TokenizeChineseChars and CleanText report the
+	// normalization steps in use.
+	Lowercase, StripAccents, TokenizeChineseChars, CleanText bool
+	MaxLength, VocabSize                                     int
+	PadID, UnkID                                             int64
+	// Before and After are the ids the template puts around the tokens:
+	// [CLS] and [SEP] for BERT.
+	Before, After []int64
+}
+
+// Settings reports how t tokenizes.
+func (t *Tokenizer) Settings() Settings {
+	s := Settings{
+		MaxLength: t.maxLength,
+		VocabSize: t.vocabSize,
+		PadID:     t.padID,
+		UnkID:     t.unkID,
+		Before:    append([]int64(nil), t.beforeIDs...),
+		After:     append([]int64(nil), t.afterIDs...),
+	}
+	for _, st := range t.norm.steps {
+		switch st {
+		case stepLowercase:
+			s.Lowercase = true
+		case stepDropMarks:
+			s.StripAccents = true
+		case stepChinese:
+			s.TokenizeChineseChars = true
+		case stepClean:
+			s.CleanText = true
+		}
+	}
+	return s
+}
+
 // PadID is the id EncodeBatch pads with.
 func (t *Tokenizer) PadID() int64 { return t.padID }
 
@@ -121,7 +158,9 @@ func (t *Tokenizer) resolveMaxLength(maxLength int) (int, error) {
 	if maxLength < t.specials() {
 		return 0, fmt.Errorf("max length %d leaves no room for the %d special tokens", maxLength, t.specials())
 	}
-	return maxLength, nil
+	// Far above any model's length, and keeps the token budget arithmetic
+	// from overflowing.
+	return min(maxLength, 1<<30), nil
 }
 
 // Encode tokenizes text as Hugging Face's BERT pipeline does and returns

@@ -2,9 +2,11 @@ package tokenizer
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -68,7 +70,11 @@ func TestEncode(t *testing.T) {
 		// Unsplit, 我爱北京 is one word: 我 matches, ##爱… does not, so [UNK].
 		{"cjk not split", noChinese, "我爱北京 tokyo", 0, []int64{cls, unk, tokyo, sep}},
 		{"control characters dropped", uncased, "hel\x00lo\x07 wor\u200bld\ufffd\x7f", 0, []int64{cls, hello, world, sep}},
-		{"private use and unassigned dropped", uncased, "\ue000hello \u0378world", 0, []int64{cls, hello, world, sep}},
+		{"private use and format characters dropped", uncased, "\ue000hello \u00adwor\u2060ld", 0, []int64{cls, hello, world, sep}},
+		// The fast tokenizer keeps unassigned code points (the Python one drops them).
+		{"unassigned kept", uncased, "hello \u0378world", 0, []int64{cls, hello, unk, sep}},
+		// Extension E from U+2B920 is split (U+2B820–U+2B91F are not, as in the fast tokenizer).
+		{"cjk extension e", uncased, "a\U0002B920a a\U0002B820a", 0, []int64{cls, a, unk, a, unk, sep}},
 		{"tabs and newlines are whitespace", uncased, "hello\tworld\r\nhello\u00a0world\u2028hello", 0, []int64{cls, hello, world, hello, world, hello, sep}},
 		{"wordpiece continuation", uncased, "unaffable", 0, []int64{cls, un, aff, able, sep}},
 		{"wordpiece longest match first", uncased, "running runs", 0, []int64{cls, run, ning, run, 32, sep}},
@@ -84,6 +90,7 @@ func TestEncode(t *testing.T) {
 		{"truncation before a special token", uncased, "unaffable[SEP]", 4, []int64{cls, un, aff, sep}},
 		{"truncation to specials only", uncased, "hello", 2, []int64{cls, sep}},
 		{"truncation of a long text", uncased, strings.Repeat("hello ", 1<<20), 5, []int64{cls, hello, hello, hello, sep}},
+		{"huge max length", uncased, "hello", int(^uint(0) >> 1), []int64{cls, hello, sep}},
 		{"input bytes limit", limited, "hello world hello", 0, []int64{cls, hello, world, sep}},
 	}
 	for _, tt := range tests {
@@ -163,6 +170,12 @@ func TestEncodeBatch(t *testing.T) {
 			TypeIDs:       make([]int64, 6),
 			AttentionMask: []int64{1, 1, 1, 1, 1, 1},
 		}},
+		{"huge max length", []string{"hello", "hello world"}, int(^uint(0) >> 1), Batch{
+			N: 2, SeqLen: 4,
+			IDs:           []int64{cls, hello, sep, pad, cls, hello, world, sep},
+			TypeIDs:       make([]int64, 8),
+			AttentionMask: []int64{1, 1, 1, 0, 1, 1, 1, 1},
+		}},
 		{"no texts", nil, 0, Batch{IDs: []int64{}, TypeIDs: []int64{}, AttentionMask: []int64{}}},
 	}
 	for _, tt := range tests {
@@ -218,5 +231,74 @@ func TestLoad(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		opts Options
+		want Settings
+	}{
+		{"uncased vocab.txt", "uncased/vocab.txt", Options{}, Settings{
+			Lowercase: true, StripAccents: true, TokenizeChineseChars: true, CleanText: true,
+			MaxLength: 512, VocabSize: 35, PadID: pad, UnkID: unk, Before: []int64{cls}, After: []int64{sep},
+		}},
+		{"cased by tokenizer_config.json", "cased/vocab.txt", Options{}, Settings{
+			TokenizeChineseChars: true, CleanText: true,
+			MaxLength: 16, VocabSize: 35, PadID: pad, UnkID: unk, Before: []int64{cls}, After: []int64{sep},
+		}},
+		{"tokenizer.json with options", "json/tokenizer.json", Options{StripAccents: ptr(false), TokenizeChineseChars: ptr(false), MaxLength: 64}, Settings{
+			Lowercase: true, CleanText: true,
+			MaxLength: 64, VocabSize: 35, PadID: pad, UnkID: unk, Before: []int64{cls}, After: []int64{sep},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := load(t, tt.path, tt.opts).Settings(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Settings()\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestConcurrentEncode shares one Tokenizer between goroutines (run with
+// -race): results must equal the sequential ones.
+func TestConcurrentEncode(t *testing.T) {
+	tok := load(t, "uncased/vocab.txt", Options{})
+	texts := []string{"hello, world!", "Café Résumé naïve", "我爱北京 tokyo", "unaffable running", strings.Repeat("hello ", 600), ""}
+	want := make([][]int64, len(texts))
+	for i, text := range texts {
+		enc, err := tok.Encode(text, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = enc.IDs
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 50 {
+				i := (g + k) % len(texts)
+				enc, err := tok.Encode(texts[i], 0)
+				if err != nil || !reflect.DeepEqual(enc.IDs, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d: Encode(%.20q) = %v, %v", g, texts[i], enc.IDs, err)
+					return
+				}
+				if _, err := tok.EncodeBatch(texts, 0); err != nil {
+					errs <- err.Error()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
