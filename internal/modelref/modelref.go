@@ -48,24 +48,26 @@ type Reference struct {
 }
 
 type file struct {
-	Model  string          `json:"model"`
-	Task   string          `json:"task"`
-	Labels []string        `json:"labels"`
-	Cases  []rawCase       `json:"cases"`
-	Batch  json.RawMessage `json:"batch"`
+	Model  string    `json:"model"`
+	Task   string    `json:"task"`
+	Labels []string  `json:"labels"`
+	Cases  []rawCase `json:"cases"`
 }
 
 type rawCase struct {
-	Name          string             `json:"name"`
-	File          string             `json:"file"`
-	Text          *string            `json:"text"`
-	Row           []float64          `json:"row"`
-	Features      map[string]float64 `json:"features"`
-	Texts         []string           `json:"texts"`
-	Probabilities json.RawMessage    `json:"probabilities"`
-	Top           string             `json:"top"`
-	Label         json.RawMessage    `json:"label"`
-	Exact         *bool              `json:"exact"`
+	Name     string             `json:"name"`
+	File     string             `json:"file"`
+	Text     *string            `json:"text"`
+	Row      []float64          `json:"row"`
+	Features map[string]float64 `json:"features"`
+	Batch    []struct {
+		Text          string    `json:"text"`
+		Probabilities []float64 `json:"probabilities"`
+	} `json:"batch"`
+	Probabilities json.RawMessage `json:"probabilities"`
+	Top           string          `json:"top"`
+	Label         json.RawMessage `json:"label"`
+	Exact         *bool           `json:"exact"`
 }
 
 // Dir is where the references live, relative to the module root.
@@ -93,34 +95,17 @@ func Load(root, name string) (*Reference, error) {
 			r.Batches = append(r.Batches, *batch)
 		}
 	}
-	if len(f.Batch) > 0 && string(f.Batch) != "null" {
-		var c rawCase
-		if err := json.Unmarshal(f.Batch, &c); err != nil {
-			return nil, fmt.Errorf("%s batch: %w", name, err)
-		}
-		_, batch, err := c.cases(dir, -1, r.Labels)
-		if err != nil {
-			return nil, fmt.Errorf("%s batch: %w", name, err)
-		}
-		if batch != nil {
-			r.Batches = append(r.Batches, *batch)
-		}
-	}
 	return r, nil
 }
 
 func (c rawCase) cases(dir string, i int, labels []string) ([]Case, *Batch, error) {
-	if len(c.Texts) > 0 {
-		var probs [][]float64
-		if err := json.Unmarshal(c.Probabilities, &probs); err != nil {
-			return nil, nil, fmt.Errorf("batch probabilities: %w", err)
-		}
-		b := &Batch{Name: cmpOr(c.Name, "batch")}
-		for _, t := range c.Texts {
-			raw, _ := json.Marshal(t)
+	if len(c.Batch) > 0 {
+		b := &Batch{Name: cmpOr(c.Name, fmt.Sprintf("batch%d", i))}
+		for _, t := range c.Batch {
+			raw, _ := json.Marshal(t.Text)
 			b.Instances = append(b.Instances, raw)
+			b.Probabilities = append(b.Probabilities, t.Probabilities)
 		}
-		b.Probabilities = probs
 		return nil, b, nil
 	}
 	var probs []float64
@@ -143,7 +128,7 @@ func (c rawCase) cases(dir string, i int, labels []string) ([]Case, *Batch, erro
 		return []Case{{Name: name, Instance: raw, Probabilities: probs, Top: top, Exact: exact}}, nil, nil
 	case c.Text != nil:
 		raw, _ := json.Marshal(*c.Text)
-		return []Case{{Name: name, Instance: raw, Probabilities: probs, Top: top, Exact: exact}}, nil, nil
+		return []Case{{Name: cmpOr(c.Name, fmt.Sprintf("text%d", i)), Instance: raw, Probabilities: probs, Top: top, Exact: exact}}, nil, nil
 	case c.Row != nil:
 		raw, _ := json.Marshal(c.Row)
 		out := []Case{{Name: name, Instance: raw, Probabilities: probs, Top: top, Exact: exact}}
@@ -153,7 +138,7 @@ func (c rawCase) cases(dir string, i int, labels []string) ([]Case, *Batch, erro
 		}
 		return out, nil, nil
 	}
-	return nil, nil, fmt.Errorf("case has no file, text, texts or row")
+	return nil, nil, fmt.Errorf("case has no file, text, batch or row")
 }
 
 func argmax(xs []float64) int {
