@@ -14,7 +14,8 @@ func TestTune(t *testing.T) {
 		memory  int
 		timeout float64
 	}{
-		{name: "power tuning output, balanced", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --json", memory: 1536},
+		{name: "power tuning output, default strategy is cost as in Power Tuning", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --json", memory: 1536},
+		{name: "power tuning output, balanced", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --strategy balanced --json", memory: 1536},
 		{name: "power tuning output, speed", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --strategy speed --json", memory: 3008},
 		{name: "power tuning output without stats", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-no-stats.json --strategy cost --json", memory: 1536},
 		{name: "simple map, cost", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --strategy cost --json", memory: 256},
@@ -24,7 +25,7 @@ func TestTune(t *testing.T) {
 		{name: "analytic from local cpu time", cmdline: "costguard tune --cpu-ms 300 --strategy speed --json", memory: 1769},
 		{name: "timeout alone", cmdline: "costguard tune --p99-ms 2000 --init-ms 700 --json", timeout: 5},
 		{name: "timeout without front door", cmdline: "costguard tune --p99-ms 500000 --init-ms 10000 --api none --json", timeout: 765},
-		{name: "memory and timeout", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --p99-ms 200 --json", memory: 1024, timeout: 1},
+		{name: "memory and timeout, cost by default", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --p99-ms 200 --json", memory: 256, timeout: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
