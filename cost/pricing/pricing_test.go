@@ -100,7 +100,7 @@ func TestForRegion(t *testing.T) {
 	}{
 		{name: "default", region: "", want: "us-east-1"},
 		{name: "us-east-1", region: "us-east-1", want: "us-east-1"},
-		{name: "unpriced", region: "eu-west-1", wantErr: `region "eu-west-1" is not priced (priced: us-east-1)`},
+		{name: "unpriced", region: "eu-west-1", wantErr: `region "eu-west-1" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE (see costguard prices import --help)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,10 +1,6 @@
 package pricing
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-)
+import "sort"
 
 // DefaultRegion is the region priced when none is given.
 const DefaultRegion = "us-east-1"
@@ -27,14 +23,7 @@ func Regions() []string {
 
 // ForRegion returns the price tables of region; "" means [DefaultRegion].
 func ForRegion(region string) (Prices, error) {
-	if region == "" {
-		region = DefaultRegion
-	}
-	f, ok := regions[region]
-	if !ok {
-		return Prices{}, fmt.Errorf("region %q is not priced (priced: %s)", region, strings.Join(Regions(), ", "))
-	}
-	return f(), nil
+	return Resolve(region, nil)
 }
 
 // Default returns the tables of [DefaultRegion].
@@ -164,6 +153,9 @@ func usEast1() Prices {
 			NLBNLCUHour:     0.006,
 			// https://aws.amazon.com/privatelink/pricing/
 			InterfaceEndpointHour: 0.01,
+			// https://aws.amazon.com/vpc/pricing/ ("Public IPv4 Address":
+			// $0.005 per IP per hour, in use or idle, since 1 February 2024).
+			PublicIPv4Hour: 0.005,
 		},
 
 		// Source: https://aws.amazon.com/kms/pricing/ ("Customer managed

@@ -184,6 +184,9 @@ type Network struct {
 	// InterfaceEndpointHour is an interface VPC endpoint's price per hour
 	// per Availability Zone.
 	InterfaceEndpointHour float64 `json:"interfaceEndpointHour"`
+	// PublicIPv4Hour is the price of one public IPv4 address an hour, in
+	// use or idle (a NAT gateway's Elastic IP is one).
+	PublicIPv4Hour float64 `json:"publicIPv4Hour"`
 }
 
 // Other is the price table of the smaller fixed costs a stack can carry.
@@ -214,4 +217,7 @@ type Prices struct {
 	SNS        SNS        `json:"sns"`
 	Network    Network    `json:"network"`
 	Other      Other      `json:"other"`
+	// Missing lists the prices of a region priced from AWS Price List files
+	// that the files did not give; they are 0 here, and reports say so.
+	Missing []string `json:"missing,omitempty"`
 }

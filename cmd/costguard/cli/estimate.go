@@ -56,7 +56,7 @@ func runEstimateAPI(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -64,19 +64,7 @@ func runEstimateAPI(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
-}
-
-func regionFlag(f *Flags) *string {
-	return f.Choice("region", pricing.DefaultRegion, pricing.Regions(), "region whose prices apply")
-}
-
-func pricesFor(region string) (pricing.Prices, error) {
-	p, err := pricing.ForRegion(region)
-	if err != nil {
-		return pricing.Prices{}, Usagef("--region: %v", err)
-	}
-	return p, nil
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
 // usageFromValidation turns an estimate's validation error (whose problems
@@ -111,7 +99,7 @@ func runEstimateLambda(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -124,7 +112,7 @@ func runEstimateLambda(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
 func runEstimateFargate(env Env, args []string) error {
@@ -144,7 +132,7 @@ func runEstimateFargate(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -158,7 +146,7 @@ func runEstimateFargate(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
 func runEstimateSageMaker(env Env, args []string) error {
@@ -180,7 +168,7 @@ func runEstimateSageMaker(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -200,7 +188,7 @@ func runEstimateSageMaker(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), fmt.Sprintf("SageMaker %s", *mode))
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), fmt.Sprintf("SageMaker %s", *mode))
 }
 
 func runEstimateWorkload(env Env, args []string) error {
@@ -224,7 +212,7 @@ func runEstimateWorkload(env Env, args []string) error {
 	if err != nil {
 		return Usagef("%s: %v", f.Args()[0], err)
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -232,5 +220,5 @@ func runEstimateWorkload(env Env, args []string) error {
 	if err != nil {
 		return Usagef("%s: %v", f.Args()[0], err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }

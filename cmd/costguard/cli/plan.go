@@ -55,7 +55,7 @@ func runPlan(env Env, args []string) error {
 	if f.Set("avg-ms") && *avg > *p99 {
 		return Usagef("--avg-ms: %g exceeds --p99-ms %g", *avg, *p99)
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,7 @@ func runTune(env Env, args []string) error {
 	initMs := f.Float("init-ms", 0, 0, "init (cold start) duration, added to p99 for the timeout")
 	headroom := f.Float("headroom", sizing.DefaultHeadroom, 1, "timeout headroom multiplier")
 	api := f.Choice("api", "rest", []string{"none", "rest", "http"}, "front door whose timeout caps the function's")
+	region := regionFlag(f)
 	format := outputFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
@@ -100,8 +101,13 @@ func runTune(env Env, args []string) error {
 		return Usagef("nothing to tune: give a profile file, --cpu-ms or --p99-ms")
 	}
 	if prof != nil {
+		p, err := region.prices()
+		if err != nil {
+			return err
+		}
 		r, err := sizing.Recommend(*prof, sizing.Strategy(*strategy), sizing.Options{
-			Arch: pricing.Arch(*arch), BalancedWeight: *weight, MaxAvgDurationMs: *maxMs, MinMemoryMiB: *minMem,
+			Prices: &p.Lambda,
+			Arch:   pricing.Arch(*arch), BalancedWeight: *weight, MaxAvgDurationMs: *maxMs, MinMemoryMiB: *minMem,
 		})
 		if err != nil {
 			return Usagef("%v", err)
