@@ -98,6 +98,19 @@ type Instance struct {
 	GPUs int `json:"gpus,omitempty"`
 	// GPU names the accelerator, when there is one.
 	GPU string `json:"gpu,omitempty"`
+	// BaselineCPU is the share of each vCPU a burstable instance (ml.t2,
+	// ml.t3) sustains without CPU credits; 0 for a fixed-performance
+	// instance, which sustains all of it.
+	BaselineCPU float64 `json:"baselineCPU,omitempty"`
+}
+
+// SustainedVCPUs is the vCPUs an instance sustains under steady load: all
+// of them, or the baseline share of a burstable instance.
+func (i Instance) SustainedVCPUs() float64 {
+	if i.BaselineCPU > 0 {
+		return float64(i.VCPUs) * i.BaselineCPU
+	}
+	return float64(i.VCPUs)
 }
 
 // SageMaker is Amazon SageMaker AI's price table for inference.
