@@ -100,7 +100,7 @@ func TestForRegion(t *testing.T) {
 	}{
 		{name: "default", region: "", want: "us-east-1"},
 		{name: "us-east-1", region: "us-east-1", want: "us-east-1"},
-		{name: "unpriced", region: "eu-west-1", wantErr: `region "eu-west-1" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE (see costguard prices import --help)`},
+		{name: "unpriced", region: "eu-west-1", wantErr: `region "eu-west-1" is not priced (priced: us-east-1)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -165,5 +165,13 @@ func TestParseArch(t *testing.T) {
 	}
 	if _, err := ParseArch("sparc"); err == nil || err.Error() != `architecture "sparc" is not one of x86_64, arm64` {
 		t.Errorf("ParseArch(sparc) error = %v", err)
+	}
+}
+
+func TestResolveUnknownRegionSaysHowToImport(t *testing.T) {
+	_, err := Resolve("ap-northeast-2", nil)
+	want := `region "ap-northeast-2" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE (see costguard prices import --help)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("Resolve error = %v, want %q", err, want)
 	}
 }

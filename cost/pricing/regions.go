@@ -1,6 +1,10 @@
 package pricing
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // DefaultRegion is the region priced when none is given.
 const DefaultRegion = "us-east-1"
@@ -23,7 +27,14 @@ func Regions() []string {
 
 // ForRegion returns the price tables of region; "" means [DefaultRegion].
 func ForRegion(region string) (Prices, error) {
-	return Resolve(region, nil)
+	if region == "" {
+		region = DefaultRegion
+	}
+	f, ok := regions[region]
+	if !ok {
+		return Prices{}, fmt.Errorf("region %q is not priced (priced: %s)", region, strings.Join(Regions(), ", "))
+	}
+	return f(), nil
 }
 
 // Default returns the tables of [DefaultRegion].
