@@ -135,7 +135,7 @@ func EstimateSageMaker(s SageMaker, p pricing.Prices) (Estimate, error) {
 			}
 			var pw float64
 			q, pw = AsyncInstanceHours(s.Requests, ceilStep(s.DurationMs, 1), s.MinInstances, w)
-			e.note("the asynchronous endpoint scales in to %g instances after %g idle minutes; at %s requests a month a request arrives within the cooldown with probability %.1f%%, so an instance is up %.0f of the month's %d hours",
+			e.note("the asynchronous endpoint scales in to %g instances after %g idle minutes; at %s requests a month a request arrives within the cooldown with probability %.1f%%, so it bills %.0f instance-hours (%d for an always-on instance)",
 				s.MinInstances, w, plain(s.Requests), pw*100, q, pricing.HoursPerMonth)
 		}
 		e.add(fmt.Sprintf("SageMaker %s instance (%s)", s.Mode, s.InstanceType), q, "instance-hours", q*inst.Hourly)

@@ -60,6 +60,18 @@ func TestFargateSizes(t *testing.T) {
 	}
 }
 
+func TestFargateNetwork(t *testing.T) {
+	e, err := EstimateFargate(Fargate{CPU: 1024, MemoryMiB: 2048, Tasks: 1, NATGateways: 1, NATDataGB: 100}, pricing.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, e, pricing.RoundCents(730*(0.04048+2*0.004445))+32.85+4.50+3.65, []wantLine{
+		{"NAT gateway", 32.85},                      // 730 h × $0.045
+		{"NAT gateway data processed", 4.50},        // 100 GB × $0.045
+		{"Public IPv4 address (NAT gateway)", 3.65}, // 730 h × $0.005
+	})
+}
+
 func TestSageMaker(t *testing.T) {
 	p := pricing.Default()
 	tests := []struct {

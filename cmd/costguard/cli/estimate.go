@@ -116,7 +116,7 @@ func runEstimateLambda(env Env, args []string) error {
 }
 
 func runEstimateFargate(env Env, args []string) error {
-	f := NewFlags("estimate fargate", "costguard estimate fargate --cpu UNITS --memory-mb M [--tasks N] [--hours H] [--arch x86_64|arm64] [--alb] [--api none|rest|http --requests N] [--json]")
+	f := NewFlags("estimate fargate", "costguard estimate fargate --cpu UNITS --memory-mb M [--tasks N] [--hours H] [--arch x86_64|arm64] [--alb] [--nat-gateways N --nat-gb GB] [--api none|rest|http --requests N] [--json]")
 	cpu := f.Int("cpu", 0, 256, 16384, "task CPU in ECS units (1024 = 1 vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384")
 	memory := f.Int("memory-mb", 0, 512, limits.FargateMaxMemoryMiB, "task memory, in MiB, valid for --cpu")
 	tasks := f.Float("tasks", 1, 0, "average number of running tasks")
@@ -124,6 +124,8 @@ func runEstimateFargate(env Env, args []string) error {
 	arch := f.Choice("arch", string(pricing.X86_64), []string{"x86_64", "arm64"}, "architecture")
 	alb := f.Bool("alb", false, "add an Application Load Balancer")
 	lcu := f.Float("alb-lcu", 0, 0, "average load balancer capacity units (default 1)")
+	nat := f.Int("nat-gateways", 0, 0, 100, "NAT gateways for the tasks' egress, each with a public IPv4 address (constructs/fargate deploys 1)")
+	natGB := f.Float("nat-gb", 0, 0, "GB a month through the NAT gateways")
 	api := f.Choice("api", "none", []string{"none", "rest", "http"}, "API Gateway front door")
 	requests := f.Float("requests", 0, 0, "requests in the month, for the front door")
 	region := regionFlag(f)
@@ -141,7 +143,7 @@ func runEstimateFargate(env Env, args []string) error {
 	}
 	e, err := estimate.EstimateFargate(estimate.Fargate{
 		CPU: *cpu, MemoryMiB: *memory, Arch: pricing.Arch(*arch), Tasks: *tasks, Hours: *hours,
-		ALB: *alb, ALBLCU: *lcu, FrontDoor: estimate.FrontDoor(*api), Requests: *requests,
+		ALB: *alb, ALBLCU: *lcu, NATGateways: *nat, NATDataGB: *natGB, FrontDoor: estimate.FrontDoor(*api), Requests: *requests,
 	}, p)
 	if err != nil {
 		return usageFromValidation(err)
@@ -157,6 +159,8 @@ func runEstimateSageMaker(env Env, args []string) error {
 	instance := f.Choice("instance-type", "", estimate.InstanceTypes(p0), "real-time or asynchronous instance type")
 	instances := f.Float("instances", 0, 0, "average running instances (real-time at least 1; async 0 scales to zero)")
 	hours := f.Range("hours", pricing.HoursPerMonth, 0, pricing.HoursPerMonth, "hours the instances run in the month")
+	minInst := f.Float("min-instances", 0, 0, "async: instances kept when idle (0 scales in to zero)")
+	cooldown := f.Range("scale-in-cooldown-min", estimate.DefaultScaleInCooldownMinutes, 0.01, 60*24, "async: idle minutes before an instance scales in")
 	requests := f.Float("requests", 0, 0, "requests in the month")
 	duration := f.Float("duration-ms", 0, 0, "average processing time of a request, in ms")
 	payload := f.Float("payload-bytes", 0, 0, "average request size, for data processing charges")
@@ -183,6 +187,7 @@ func runEstimateSageMaker(env Env, args []string) error {
 	e, err := estimate.EstimateSageMaker(estimate.SageMaker{
 		Mode: estimate.SageMakerMode(*mode), Requests: *requests, DurationMs: *duration, PayloadBytes: *payload,
 		ResponseBytes: *response, MemoryMiB: *memory, InstanceType: *instance, Instances: *instances, Hours: *hours,
+		MinInstances: *minInst, ScaleInCooldownMinutes: *cooldown,
 		FrontDoor: estimate.FrontDoor(*api),
 	}, p)
 	if err != nil {
