@@ -269,6 +269,10 @@ func usage(p plProduct) string {
 }
 
 func isRegionPrefix(s string) bool {
+	if s == "EU" {
+		// eu-west-1's prefix in the older usage types ("EU-BoxUsage").
+		return true
+	}
 	if len(s) < 3 || len(s) > 5 {
 		return false
 	}

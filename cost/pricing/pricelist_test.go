@@ -166,3 +166,15 @@ func TestRulesMatchUSEast1(t *testing.T) {
 		t.Error("Rules() and us-east-1 disagree on a rule")
 	}
 }
+
+func TestUsageTypePrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"APN2-Lambda-GB-Second": "Lambda-GB-Second", "USE1-Request": "Request", "EU-NatGateway-Hours": "NatGateway-Hours",
+		"Lambda-GB-Second": "Lambda-GB-Second", "KMS-Keys": "KMS-Keys", "CW:AlarmMonitorUsage": "CW:AlarmMonitorUsage",
+		"Fargate-vCPU-Hours:perCPU": "Fargate-vCPU-Hours:perCPU", "DataProcessing-Bytes": "DataProcessing-Bytes",
+	} {
+		if got := usage(plProduct{Attributes: map[string]string{"usagetype": in}}); got != want {
+			t.Errorf("usage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
