@@ -103,7 +103,7 @@ func runPricesImport(env Env, args []string) error {
 	f := NewFlags("prices import", "costguard prices import FILE... [--json]\n\n"+
 		"Reads AWS Price List API output for Lambda, API Gateway, CloudWatch, Fargate\n"+
 		"(AmazonECS), SageMaker, NAT gateways (AmazonEC2), public IPv4 and endpoints\n"+
-		"(AmazonVPC), load balancers (AWSELB) and KMS (awskms): the JSON printed by\n"+
+		"(AmazonVPC), load balancers (AWSELB), KMS (awskms) and SNS: the JSON printed by\n"+
 		"  aws pricing get-products --region us-east-1 --service-code AWSLambda \\\n"+
 		"    --filters Type=TERM_MATCH,Field=regionCode,Value=eu-west-1 > lambda.json\n"+
 		"or a bulk offer file (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/SERVICE/current/REGION/index.json).\n"+
