@@ -1,0 +1,45 @@
+package imageproc
+
+import "testing"
+
+// BenchmarkPreprocess measures decode + convert + resize + normalize for
+// typical requests. Model input 224×224 unless the name says otherwise.
+func BenchmarkPreprocess(b *testing.B) {
+	cases := []struct {
+		name string
+		spec Spec
+		img  []byte
+	}{
+		{"png-64x64-at-size-64", Spec{Height: 64, Width: 64}, encodePNG(b, photo(64, 64))},
+		{"jpeg-224x224-at-size", Spec{Height: 224, Width: 224}, encodeJPEG(b, photo(224, 224), 90)},
+		{"jpeg-640x480-direct-224", Spec{Height: 224, Width: 224}, encodeJPEG(b, photo(640, 480), 90)},
+		{"jpeg-640x480-shorter256-crop224", Spec{Height: 224, Width: 224, ResizeShorter: 256}, encodeJPEG(b, photo(640, 480), 90)},
+		{"png-640x480-direct-224", Spec{Height: 224, Width: 224}, encodePNG(b, photo(640, 480))},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			dst := make([]float32, c.spec.Len())
+			b.SetBytes(int64(len(c.img)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.spec.Preprocess(c.img, dst); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkResizeOnly isolates this package's own work (convert, resize,
+// normalize) from the standard library's decoding.
+func BenchmarkResizeOnly(b *testing.B) {
+	src := photo(640, 480)
+	s := Spec{Height: 224, Width: 224}.WithDefaults()
+	dst := make([]float32, s.Len())
+	w := new(work)
+	rs := newRowSource(src)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.run(w, rs, 640, 480, dst)
+	}
+}

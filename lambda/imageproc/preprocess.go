@@ -1,0 +1,348 @@
+package imageproc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"math"
+	"strings"
+	"sync"
+)
+
+// Sentinel errors: every input problem [Spec.Preprocess] reports wraps one
+// of them, so a server can tell a bad request (all three) from a bug.
+var (
+	// ErrFormat: the bytes are not a PNG or JPEG image.
+	ErrFormat = errors.New("not a PNG or JPEG image")
+	// ErrTooLarge: the header declares more pixels than Spec.MaxPixels,
+	// or a side longer than 65535 pixels.
+	ErrTooLarge = errors.New("image too large")
+	// ErrCorrupt: the header or the pixel data cannot be decoded.
+	ErrCorrupt = errors.New("corrupt image")
+)
+
+// maxImageSide is JPEG's own limit, applied to PNG too: a 1×40,000,000
+// image passes a pixel budget but would make the resize filters (whose size
+// follows the longer side) large.
+const maxImageSide = 65535
+
+type inputError struct {
+	kind error
+	msg  string
+}
+
+func (e *inputError) Error() string { return e.msg }
+func (e *inputError) Unwrap() error { return e.kind }
+
+func inputErr(kind error, format string, args ...any) error {
+	return &inputError{kind, fmt.Sprintf(format, args...)}
+}
+
+const (
+	formatPNG  = "PNG"
+	formatJPEG = "JPEG"
+)
+
+// Preprocess decodes img (the raw bytes of a PNG or JPEG file) and writes
+// the normalized pixels into dst, which must hold exactly [Spec.Len]
+// values. Zero fields of s take their defaults ([Spec.WithDefaults]).
+//
+// The declared size is checked against MaxPixels before any pixel is
+// decoded. Input problems return an error wrapping [ErrFormat],
+// [ErrTooLarge] or [ErrCorrupt]; Preprocess never panics on any input.
+// It is safe for concurrent use; scratch buffers are pooled.
+func (s Spec) Preprocess(img []byte, dst []float32) error {
+	s = s.WithDefaults()
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("invalid image spec: %w", err)
+	}
+	if len(dst) != s.Len() {
+		return fmt.Errorf("dst has %d values, want 3×%d×%d = %d", len(dst), s.Height, s.Width, s.Len())
+	}
+	format, err := sniff(img)
+	if err != nil {
+		return err
+	}
+	cfg, err := decodeConfig(format, img)
+	if err != nil {
+		return err
+	}
+	if cfg.Width < 1 || cfg.Height < 1 {
+		return inputErr(ErrCorrupt, "corrupt %s: image is %d×%d, no pixels", format, cfg.Width, cfg.Height)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > s.MaxPixels {
+		return inputErr(ErrTooLarge, "image is %d×%d = %d pixels, more than the %d allowed", cfg.Width, cfg.Height, px, s.MaxPixels)
+	}
+	if cfg.Width > maxImageSide || cfg.Height > maxImageSide {
+		return inputErr(ErrTooLarge, "image is %d×%d: sides longer than %d pixels are not allowed", cfg.Width, cfg.Height, maxImageSide)
+	}
+	m, err := decode(format, img)
+	if err != nil {
+		return err
+	}
+	if b := m.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return inputErr(ErrCorrupt, "corrupt %s: header says %d×%d, pixels are %d×%d", format, cfg.Width, cfg.Height, b.Dx(), b.Dy())
+	}
+	w := pool.Get().(*work)
+	defer pool.Put(w)
+	s.run(w, newRowSource(m), cfg.Width, cfg.Height, dst)
+	return nil
+}
+
+// sniff names the format from the magic bytes.
+func sniff(b []byte) (string, error) {
+	switch {
+	case len(b) == 0:
+		return "", inputErr(ErrFormat, "image is empty: send the bytes of a PNG or JPEG file")
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return formatPNG, nil
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
+		return formatJPEG, nil
+	}
+	if other := guess(b); other != "" {
+		return "", inputErr(ErrFormat, "not a PNG or JPEG image (it looks like %s)", other)
+	}
+	return "", inputErr(ErrFormat, "not a PNG or JPEG image")
+}
+
+// guess names common formats clients send by mistake, for a clearer error.
+func guess(b []byte) string {
+	has := bytes.HasPrefix
+	switch {
+	case has(b, []byte("GIF87a")), has(b, []byte("GIF89a")):
+		return "a GIF"
+	case len(b) >= 12 && has(b, []byte("RIFF")) && string(b[8:12]) == "WEBP":
+		return "a WebP"
+	case has(b, []byte("BM")):
+		return "a BMP"
+	case has(b, []byte("II*\x00")), has(b, []byte("MM\x00*")):
+		return "a TIFF"
+	case len(b) >= 12 && string(b[4:8]) == "ftyp":
+		return "a HEIC or AVIF"
+	case has(b, []byte("iVBORw0KGgo")), has(b, []byte("/9j/")):
+		return "base64 text: decode it first"
+	case has(b, []byte("\x89PNG")):
+		return "a truncated PNG signature"
+	}
+	return ""
+}
+
+func decodeConfig(format string, b []byte) (cfg image.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = inputErr(ErrCorrupt, "corrupt %s: decoder failed on the header", format)
+		}
+	}()
+	if format == formatPNG {
+		cfg, err = png.DecodeConfig(bytes.NewReader(b))
+	} else {
+		cfg, err = jpeg.DecodeConfig(bytes.NewReader(b))
+	}
+	if err != nil {
+		return cfg, decodeErr(format, err)
+	}
+	return cfg, nil
+}
+
+func decode(format string, b []byte) (m image.Image, err error) {
+	// The standard decoders are fuzzed upstream; recover only turns a
+	// decoder bug into a 400 rather than a crashed server.
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, inputErr(ErrCorrupt, "corrupt %s: decoder failed", format)
+		}
+	}()
+	if format == formatPNG {
+		m, err = png.Decode(bytes.NewReader(b))
+	} else {
+		m, err = jpeg.Decode(bytes.NewReader(b))
+	}
+	if err != nil {
+		return nil, decodeErr(format, err)
+	}
+	return m, nil
+}
+
+func decodeErr(format string, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return inputErr(ErrCorrupt, "truncated %s: the data ends early", format)
+	}
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "png: ")
+	msg = strings.TrimPrefix(msg, "jpeg: ")
+	msg = strings.TrimPrefix(msg, "invalid format: ")
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return inputErr(ErrCorrupt, "corrupt %s: %s", format, msg)
+}
+
+// work holds the scratch buffers of one Preprocess call.
+type work struct {
+	tx, ty   taps
+	in, out  []uint8
+	acc      []int32
+	lut      [3][256]float32
+	lutKey   lutKey
+	lutValid bool
+}
+
+type lutKey struct {
+	scale     float32
+	mean, std [3]float32
+}
+
+var pool = sync.Pool{New: func() any { return new(work) }}
+
+// geometry returns the resized size (rw, rh) and the top-left corner
+// (cx, cy) of the Height×Width crop taken from it, as torchvision's
+// Resize(ResizeShorter) + CenterCrop((Height, Width)) compute them.
+func (s Spec) geometry(sw, sh int) (rw, rh, cx, cy int) {
+	if s.ResizeShorter == 0 {
+		return s.Width, s.Height, 0, 0
+	}
+	n := s.ResizeShorter
+	if sw <= sh {
+		// Integer floor equals Python's int(n * long / short) here: the
+		// exact quotient is never within float64 rounding of an integer.
+		rw, rh = n, int(int64(n)*int64(sh)/int64(sw))
+	} else {
+		rw, rh = int(int64(n)*int64(sw)/int64(sh)), n
+	}
+	return rw, rh, roundHalfEven2(rw - s.Width), roundHalfEven2(rh - s.Height)
+}
+
+// roundHalfEven2 is Python's round(d / 2) for d >= 0 (banker's rounding),
+// the offset torchvision's center_crop uses.
+func roundHalfEven2(d int) int {
+	h := d / 2
+	if d%2 == 1 && h%2 == 1 {
+		h++
+	}
+	return h
+}
+
+// run resizes, crops and normalizes the sw×sh image read through src.
+func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
+	s.buildLUT(w)
+	H, W := s.Height, s.Width
+	rw, rh, cx, cy := s.geometry(sw, sh)
+	needH, needV := rw != sw, rh != sh
+
+	lo, hi := cx, cx+W
+	if needH {
+		w.tx.compute(sw, rw, cx, W)
+		lo, hi = w.tx.span()
+	}
+	stride := 3 * W
+	w.in = grow(w.in, 3*(hi-lo))
+	w.out = grow(w.out, stride)
+	// hrow writes row y of the horizontally resized, cropped image.
+	hrow := func(y int, out []uint8) {
+		if needH {
+			src.row(y, lo, w.in)
+			w.tx.horizontal(out, w.in)
+		} else {
+			src.row(y, cx, out)
+		}
+	}
+	if !needV {
+		for y := range H {
+			hrow(cy+y, w.out)
+			s.emit(w, dst, y, w.out)
+		}
+		return
+	}
+	// Vertical pass, streamed: each input row is resized horizontally once
+	// and added to the accumulators of the output rows whose filter covers
+	// it, so memory follows the model's size, not the image's.
+	t := &w.ty
+	t.compute(sh, rh, cy, H)
+	ylo, yhi := t.span()
+	w.acc = grow(w.acc, H*stride)
+	for j := range w.acc {
+		w.acc[j] = 1 << (precisionBits - 1)
+	}
+	first := 0
+	for y := ylo; y < yhi; y++ {
+		for first < H && t.first[first]+t.n[first] <= y {
+			first++
+		}
+		if first == H || t.first[first] > y {
+			continue
+		}
+		hrow(y, w.out)
+		for i := first; i < H && t.first[i] <= y; i++ {
+			kv := t.k[i*t.ksize+y-t.first[i]]
+			acc := w.acc[i*stride : (i+1)*stride]
+			for j, v := range w.out[:stride] {
+				acc[j] += int32(v) * kv
+			}
+		}
+	}
+	for i := range H {
+		for j, v := range w.acc[i*stride : (i+1)*stride] {
+			w.out[j] = clip8(v)
+		}
+		s.emit(w, dst, i, w.out)
+	}
+}
+
+// buildLUT tabulates (v*Scale - Mean[c]) / Std[c] for every 8-bit v, once
+// per spec. When 1/Scale is an integer d (255 by default) it computes v/d
+// instead: torchvision's ToTensor divides by 255, and the quotient is the
+// float32 nearest the exact value, which v*(1/255) is not always.
+func (s Spec) buildLUT(w *work) {
+	key := lutKey{s.Scale, s.Mean, s.Std}
+	if w.lutValid && w.lutKey == key {
+		return
+	}
+	d := float32(0)
+	if inv := math.Round(1 / float64(s.Scale)); inv >= 1 && inv <= 1<<24 && float32(1/inv) == s.Scale {
+		d = float32(inv)
+	}
+	for c := range 3 {
+		for v := range 256 {
+			var x float32
+			if d != 0 {
+				x = float32(v) / d
+			} else {
+				x = float32(float32(v) * s.Scale) // explicit conversion: no fused multiply-add
+			}
+			w.lut[c][v] = (x - s.Mean[c]) / s.Std[c]
+		}
+	}
+	w.lutKey, w.lutValid = key, true
+}
+
+// emit normalizes one RGB row into row y of dst.
+func (s Spec) emit(w *work, dst []float32, y int, row []uint8) {
+	H, W := s.Height, s.Width
+	order := [3]int{0, 1, 2}
+	if s.ChannelOrder == OrderBGR {
+		order = [3]int{2, 1, 0}
+	}
+	if s.Layout == LayoutNHWC {
+		d := dst[y*3*W : (y+1)*3*W]
+		l0, l1, l2 := &w.lut[order[0]], &w.lut[order[1]], &w.lut[order[2]]
+		o0, o1, o2 := order[0], order[1], order[2]
+		for x := 0; x+2 < len(d); x += 3 {
+			p := row[x : x+3 : x+3]
+			q := d[x : x+3 : x+3]
+			q[0], q[1], q[2] = l0[p[o0]], l1[p[o1]], l2[p[o2]]
+		}
+		return
+	}
+	plane := H * W
+	for oc, sc := range order {
+		l := &w.lut[sc]
+		d := dst[oc*plane+y*W : oc*plane+(y+1)*W]
+		for x := range d {
+			d[x] = l[row[3*x+sc]]
+		}
+	}
+}
