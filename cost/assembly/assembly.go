@@ -47,12 +47,17 @@ type Stack struct {
 	// File is the template's path.
 	File     string
 	Template Template
+	// Region is the region of the stack's environment in the cloud
+	// assembly manifest ("aws://ACCOUNT/REGION"); "" for an
+	// environment-agnostic stack or a loose template.
+	Region string
 }
 
 type manifest struct {
 	Artifacts map[string]struct {
-		Type       string `json:"type"`
-		Properties struct {
+		Type        string `json:"type"`
+		Environment string `json:"environment"`
+		Properties  struct {
 			TemplateFile  string `json:"templateFile"`
 			DirectoryName string `json:"directoryName"`
 		} `json:"properties"`
@@ -163,6 +168,7 @@ func readAssembly(dir, prefix string, depth int) ([]Stack, error) {
 				return nil, err
 			}
 			s.Name = prefix + id
+			s.Region = envRegion(a.Environment)
 			stacks = append(stacks, s)
 		case "cdk:cloud-assembly":
 			if a.Properties.DirectoryName == "" {
@@ -179,4 +185,18 @@ func readAssembly(dir, prefix string, depth int) ([]Stack, error) {
 		return nil, fmt.Errorf("%s: no stacks in the cloud assembly", dir)
 	}
 	return stacks, nil
+}
+
+// envRegion is the region of a manifest environment "aws://ACCOUNT/REGION";
+// "" when the environment is agnostic ("unknown-region") or malformed.
+func envRegion(env string) string {
+	rest, ok := strings.CutPrefix(env, "aws://")
+	if !ok {
+		return ""
+	}
+	_, region, ok := strings.Cut(rest, "/")
+	if !ok || region == "" || region == "unknown-region" {
+		return ""
+	}
+	return region
 }

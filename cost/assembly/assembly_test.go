@@ -58,3 +58,17 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("ReadTemplate(manifest) error = %v", err)
 	}
 }
+
+func TestEnvRegion(t *testing.T) {
+	for env, want := range map[string]string{
+		"aws://111111111111/eu-west-1":         "eu-west-1",
+		"aws://unknown-account/unknown-region": "",
+		"aws://111111111111/":                  "",
+		"":                                     "",
+		"eu-west-1":                            "",
+	} {
+		if got := envRegion(env); got != want {
+			t.Errorf("envRegion(%q) = %q, want %q", env, got, want)
+		}
+	}
+}

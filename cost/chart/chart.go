@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -102,7 +103,7 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 	pl.X.Label.Text = "requests per month"
 	pl.Y.Label.Text = "USD per month"
 	pl.X.Scale, pl.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	pl.X.Tick.Marker, pl.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	pl.X.Tick.Marker, pl.Y.Tick.Marker = numberTicks{}, numberTicks{dollars: true}
 	pl.Legend.Top, pl.Legend.Left = true, true
 	pl.Add(plotter.NewGrid())
 
@@ -118,8 +119,13 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 			return fmt.Errorf("chart: %w", err)
 		}
 		l.Color, l.Width = palette[s.Tier], vg.Points(2)
+		name := string(s.Tier)
+		if s.Tier == d.Tier {
+			// The chosen tier stands out: thicker, and named so in the legend.
+			l.Width, name = vg.Points(4), name+" (chosen)"
+		}
 		pl.Add(l)
-		pl.Legend.Add(string(s.Tier), l)
+		pl.Legend.Add(name, l)
 	}
 	ymin, ymax = math.Max(ymin/2, minUSD), ymax*2
 	pl.Y.Min, pl.Y.Max, pl.X.Min, pl.X.Max = ymin, ymax, lo, hi
@@ -148,9 +154,13 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 		pl.Add(lb)
 		return nil
 	}
-	if be := d.BreakEven; be != nil && be.RequestsPerMonth > 0 {
-		label := fmt.Sprintf("break-even %s req/month ($%.0f)", short(be.RequestsPerMonth), be.MonthlyUSD)
-		if err := mark(be.RequestsPerMonth, label, color.Black, true, 0.06); err != nil {
+	// Every break-even, each label at its own height so none overlaps.
+	for i, be := range d.BreakEvens {
+		if be.RequestsPerMonth <= 0 {
+			continue
+		}
+		label := fmt.Sprintf("break-even %s = %s: %s req/month ($%.0f)", be.PayPerUse, be.AlwaysOn, short(be.RequestsPerMonth), be.MonthlyUSD)
+		if err := mark(be.RequestsPerMonth, label, color.Black, true, 0.06+0.08*float64(i+1)); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 		// A dot on the crossing itself.
@@ -162,7 +172,7 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 		pl.Add(sc)
 	}
 	if m.RequestsPerMonth > 0 {
-		if err := mark(m.RequestsPerMonth, "expected "+short(m.RequestsPerMonth), color.Gray{Y: 0x70}, false, 0.13); err != nil {
+		if err := mark(m.RequestsPerMonth, "expected "+short(m.RequestsPerMonth)+": "+string(d.Tier), color.Gray{Y: 0x70}, false, 0.03); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 	}
@@ -173,13 +183,38 @@ func Plan(path string, m placement.Model, d placement.Decision, p pricing.Prices
 }
 
 func short(v float64) string {
-	switch {
-	case v >= 1e9:
-		return fmt.Sprintf("%.3gB", v/1e9)
-	case v >= 1e6:
-		return fmt.Sprintf("%.3gM", v/1e6)
-	case v >= 1e3:
-		return fmt.Sprintf("%.3gk", v/1e3)
+	for _, u := range []struct {
+		scale  float64
+		suffix string
+	}{{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}} {
+		if v >= u.scale {
+			return sig3(v/u.scale) + u.suffix
+		}
 	}
-	return fmt.Sprintf("%.0f", v)
+	return sig3(v)
+}
+
+// sig3 formats v to three significant digits without an exponent.
+func sig3(v float64) string {
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// numberTicks labels a log axis's decades as numbers people read: 1k, 1M,
+// $100, never a mix of 100000 and 1e+06.
+type numberTicks struct{ dollars bool }
+
+// Ticks implements plot.Ticker.
+func (n numberTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.LogTicks{Prec: -1}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label == "" {
+			continue
+		}
+		ticks[i].Label = short(ticks[i].Value)
+		if n.dollars {
+			ticks[i].Label = "$" + ticks[i].Label
+		}
+	}
+	return ticks
 }

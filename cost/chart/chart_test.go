@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/costguard-ml/costguard/cost/placement"
@@ -71,5 +72,21 @@ func TestPlanWritesFiles(t *testing.T) {
 	}
 	if err := Plan(filepath.Join(dir, "c.gif"), model, d, p); err == nil {
 		t.Error("Plan wrote a .gif")
+	}
+}
+
+func TestShortLabels(t *testing.T) {
+	for v, want := range map[float64]string{
+		0.01: "0.01", 1: "1", 100: "100", 1000: "1k", 1500: "1.5k", 1e5: "100k", 1e6: "1M", 23472857: "23.5M",
+		1e9: "1B", 1e12: "1T", 1e15: "1000T",
+	} {
+		if got := short(v); got != want {
+			t.Errorf("short(%g) = %q, want %q", v, got, want)
+		}
+	}
+	for _, tk := range (numberTicks{}).Ticks(100, 1e8) {
+		if strings.ContainsAny(tk.Label, "e+") {
+			t.Errorf("tick label %q is not a plain number", tk.Label)
+		}
 	}
 }

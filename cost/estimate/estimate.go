@@ -3,6 +3,7 @@ package estimate
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/costguard-ml/costguard/cost/pricing"
 )
@@ -81,5 +82,8 @@ func ceilStep(v, step float64) float64 {
 	}
 	return math.Ceil(q) * step
 }
+
+// plain formats v without an exponent, as a user types it.
+func plain(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -225,10 +225,23 @@ func TestLambdaBilling(t *testing.T) {
 			t.Errorf("provisioned GB-s = %g, want 3900 (65 minutes)", l.Quantity)
 		}
 	})
-	t.Run("free tier not applied with provisioned concurrency", func(t *testing.T) {
-		e, _ := EstimateLambda(Lambda{Requests: 2e6, DurationMs: 10, MemoryMiB: 1024, FreeTier: true, Provisioned: 1, ProvisionedHours: 1}, p)
-		if l, _ := e.Line("Lambda requests"); l.Quantity != 2e6 || len(e.Notes) == 0 {
-			t.Errorf("requests = %+v notes %q, want all 2M billed with a note", l, e.Notes)
+	t.Run("free tier with provisioned concurrency covers requests and on-demand duration", func(t *testing.T) {
+		// 1M of the 2M requests spill over to on-demand at 1 s and 1 GB:
+		// 1M GB-s, 400,000 of them free; the 1M provisioned requests' duration
+		// and the provisioned concurrency itself are billed in full.
+		e, _ := EstimateLambda(Lambda{Requests: 2e6, DurationMs: 1000, MemoryMiB: 1024, FreeTier: true,
+			Provisioned: 1, ProvisionedHours: 1, ProvisionedRequests: 1e6}, p)
+		if l, _ := e.Line("Lambda requests"); l.Quantity != 1e6 {
+			t.Errorf("billed requests = %g, want 1M (1M free)", l.Quantity)
+		}
+		if l, _ := e.Line("Lambda compute (x86_64)"); l.Quantity != 600000 {
+			t.Errorf("billed on-demand GB-s = %g, want 600000", l.Quantity)
+		}
+		if l, _ := e.Line("Lambda duration while provisioned (x86_64)"); l.Quantity != 1e6 {
+			t.Errorf("provisioned duration GB-s = %g, want 1e6 (no free tier)", l.Quantity)
+		}
+		if l, _ := e.Line("Lambda provisioned concurrency (x86_64)"); l.Quantity != 3600 || len(e.Notes) == 0 {
+			t.Errorf("provisioned concurrency = %+v notes %q, want 3600 GB-s billed with a note", l, e.Notes)
 		}
 	})
 	t.Run("arm64 first tier", func(t *testing.T) {
@@ -280,6 +293,9 @@ func TestLambdaValidate(t *testing.T) {
 		{name: "memory too small", in: Lambda{MemoryMiB: 64}, wantErr: "memory-mb: 64 is outside 128 to 10240"},
 		{name: "memory too large", in: Lambda{MemoryMiB: 10241}, wantErr: "memory-mb: 10241 is outside 128 to 10240"},
 		{name: "ephemeral too large", in: Lambda{MemoryMiB: 128, EphemeralMiB: 20000}, wantErr: "ephemeral-mb: 20000 is outside 512 to 10240"},
+		{name: "duration over 15 minutes", in: Lambda{MemoryMiB: 128, DurationMs: 900001}, wantErr: "duration-ms: 900001 is over Lambda's 900000 ms (15 minute) maximum duration"},
+		{name: "provisioned duration over 15 minutes", in: Lambda{MemoryMiB: 128, Requests: 1, DurationMs: 1, Provisioned: 1, ProvisionedHours: 1, ProvisionedRequests: 1, ProvisionedDurationMs: 1e6}, wantErr: "provisioned-duration-ms: 1000000 is over Lambda's 900000 ms"},
+		{name: "payload over 6 MB", in: Lambda{MemoryMiB: 128, PayloadBytes: 6*1024*1024 + 1}, wantErr: "payload-bytes: 6291457 is over Lambda's 6291456-byte (6 MB) synchronous payload"},
 		{name: "negative requests", in: Lambda{MemoryMiB: 128, Requests: -1}, wantErr: "requests: -1 is not a non-negative number"},
 		{name: "bad arch", in: Lambda{MemoryMiB: 128, Arch: "sparc"}, wantErr: `arch: "sparc" is not one of x86_64, arm64`},
 		{name: "bad api", in: Lambda{MemoryMiB: 128, FrontDoor: "grpc"}, wantErr: `api: "grpc" is not one of none, rest, http`},

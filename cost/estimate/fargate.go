@@ -23,6 +23,10 @@ type Fargate struct {
 	// ALB adds an Application Load Balancer at ALBLCUs capacity units.
 	ALB    bool
 	ALBLCU float64
+	// NATGateways run all month for the tasks' egress (image pulls, logs),
+	// each with one public IPv4 address, processing NATDataGB a month.
+	NATGateways int
+	NATDataGB   float64
 	// FrontDoor is an API Gateway API in front, for Requests a month.
 	FrontDoor    FrontDoor
 	Requests     float64
@@ -48,6 +52,12 @@ func (f Fargate) Validate() error {
 	}
 	if f.ALBLCU < 0 || !finite(f.ALBLCU) {
 		errs = append(errs, fmt.Errorf("alb-lcu: %g is not a non-negative number", f.ALBLCU))
+	}
+	if f.NATGateways < 0 {
+		errs = append(errs, fmt.Errorf("nat-gateways: %d is negative", f.NATGateways))
+	}
+	if f.NATDataGB < 0 || !finite(f.NATDataGB) {
+		errs = append(errs, fmt.Errorf("nat-data-gb: %g is not a non-negative number", f.NATDataGB))
 	}
 	if f.Requests < 0 || !finite(f.Requests) {
 		errs = append(errs, fmt.Errorf("requests: %g is not a non-negative number", f.Requests))
@@ -97,6 +107,13 @@ func EstimateFargate(f Fargate, p pricing.Prices) (Estimate, error) {
 			e.note("the load balancer is assumed to use 1 LCU on average")
 		}
 		e.add("Application Load Balancer capacity", lcu*hours, "LCU-hours", lcu*hours*p.Network.ALBLCUHour)
+	}
+	if f.NATGateways > 0 {
+		// A NAT gateway bills every hour of the month, whatever the tasks do.
+		h := float64(f.NATGateways) * pricing.HoursPerMonth
+		e.add("NAT gateway", h, "hours", h*p.Network.NATGatewayHour)
+		e.add("NAT gateway data processed", f.NATDataGB, "GB", f.NATDataGB*p.Network.NATGatewayPerGB)
+		e.add("Public IPv4 address (NAT gateway)", h, "hours", h*p.Network.PublicIPv4Hour)
 	}
 	e.Merge(frontDoor(f.FrontDoor, f.Requests, f.PayloadBytes, p))
 	e.total()

@@ -32,7 +32,10 @@ type Lambda struct {
 	// EphemeralMiB is the /tmp size; 0 means the free 512 MB.
 	EphemeralMiB int
 	// FreeTier applies the monthly free tier (1M requests, 400,000 GB-s).
-	// It never applies to a function with provisioned concurrency.
+	// With provisioned concurrency it applies as in AWS's own example: the
+	// free requests to every request, the free GB-seconds to on-demand
+	// duration only, never to provisioned concurrency or to the duration
+	// run on it.
 	FreeTier bool
 	// ColdStartRate is the fraction of on-demand invocations that start an
 	// environment, and InitDurationMs the init phase each one bills.
@@ -67,6 +70,18 @@ func (l Lambda) Validate() error {
 	nonNeg("provisioned-requests", l.ProvisionedRequests)
 	nonNeg("provisioned-duration-ms", l.ProvisionedDurationMs)
 	nonNeg("payload-bytes", l.PayloadBytes)
+	maxMs := float64(limits.LambdaMaxTimeout.Milliseconds())
+	for _, d := range []struct {
+		name string
+		ms   float64
+	}{{"duration-ms", l.DurationMs}, {"provisioned-duration-ms", l.ProvisionedDurationMs}} {
+		if d.ms > maxMs {
+			errs = append(errs, fmt.Errorf("%s: %s is over Lambda's %s ms (15 minute) maximum duration", d.name, plain(d.ms), plain(maxMs)))
+		}
+	}
+	if l.PayloadBytes > limits.LambdaSyncPayloadBytes {
+		errs = append(errs, fmt.Errorf("payload-bytes: %s is over Lambda's %d-byte (6 MB) synchronous payload", plain(l.PayloadBytes), limits.LambdaSyncPayloadBytes))
+	}
 	if l.MemoryMiB < limits.LambdaMinMemoryMiB || l.MemoryMiB > limits.LambdaMaxMemoryMiB {
 		errs = append(errs, fmt.Errorf("memory-mb: %d is outside %d to %d", l.MemoryMiB, limits.LambdaMinMemoryMiB, limits.LambdaMaxMemoryMiB))
 	}
@@ -123,14 +138,12 @@ func EstimateLambda(l Lambda, p pricing.Prices) (Estimate, error) {
 	gb := float64(l.MemoryMiB) / pricing.MiBPerGiB
 	step := lp.BillingGranularityMs
 
-	free := l.FreeTier
-	if free && l.Provisioned > 0 {
-		free = false
-		e.note("the Lambda free tier does not apply to a function with provisioned concurrency")
-	}
 	freeGBs, freeReq := 0.0, 0.0
-	if free {
+	if l.FreeTier {
 		freeGBs, freeReq = lp.FreeGBSeconds, lp.FreeRequests
+		if l.Provisioned > 0 {
+			e.note("the free tier covers requests and on-demand duration, not provisioned concurrency or the duration run on it")
+		}
 	}
 
 	onDemand := l.Requests - l.ProvisionedRequests

@@ -3,6 +3,7 @@ package estimate
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -36,8 +37,36 @@ type SageMaker struct {
 	InstanceType string
 	Instances    float64
 	// Hours the instances run; 0 means all month.
-	Hours     float64
-	FrontDoor FrontDoor
+	Hours float64
+	// MinInstances is an asynchronous endpoint's floor (0 scales to zero),
+	// and ScaleInCooldownMinutes how long an idle instance waits before it
+	// scales in; 0 means DefaultScaleInCooldownMinutes.
+	MinInstances           float64
+	ScaleInCooldownMinutes float64
+	FrontDoor              FrontDoor
+}
+
+// DefaultScaleInCooldownMinutes is the scale-in cooldown of the
+// asynchronous endpoint constructs/sagemaker deploys (5 minutes).
+const DefaultScaleInCooldownMinutes = 5
+
+// AsyncInstanceHours is the instance-hours a month of an asynchronous
+// endpoint that scales in to min instances: the hours requests keep
+// instances busy, plus the idle hours an instance stays up because the next
+// request arrives within the cooldown. With requests arriving at random
+// (Poisson) at rate λ, an idle gap outlasts a cooldown W with probability
+// e^(−λW), so a share 1 − e^(−λW) of the idle time is billed; that share is
+// the probability that a request arrives within the cooldown.
+func AsyncInstanceHours(requests, durationMs, minInstances, cooldownMinutes float64) (hours, pWithin float64) {
+	busy := requests * durationMs / 1000 / 3600
+	lambda := requests / pricing.SecondsPerMonth
+	pWithin = 1 - math.Exp(-lambda*cooldownMinutes*60)
+	idle := math.Max(pricing.HoursPerMonth-busy, 0)
+	hours = busy + idle*pWithin
+	if requests == 0 {
+		hours = 0
+	}
+	return math.Max(hours, minInstances*pricing.HoursPerMonth), pWithin
 }
 
 // InstanceTypes lists the priced instance types, sorted.
@@ -100,8 +129,14 @@ func EstimateSageMaker(s SageMaker, p pricing.Prices) (Estimate, error) {
 		inst := sm.Instances[s.InstanceType]
 		q := s.Instances * hours
 		if s.Mode == SageMakerAsync && s.Instances == 0 {
-			q = busySec / 3600
-			e.note("the asynchronous endpoint scales to zero and bills only the instance-hours its requests keep busy, one request at a time per instance; scale-in delays add more")
+			w := s.ScaleInCooldownMinutes
+			if w == 0 {
+				w = DefaultScaleInCooldownMinutes
+			}
+			var pw float64
+			q, pw = AsyncInstanceHours(s.Requests, ceilStep(s.DurationMs, 1), s.MinInstances, w)
+			e.note("the asynchronous endpoint scales in to %g instances after %g idle minutes; at %s requests a month a request arrives within the cooldown with probability %.1f%%, so it bills %.0f instance-hours (%d for an always-on instance)",
+				s.MinInstances, w, plain(s.Requests), pw*100, q, pricing.HoursPerMonth)
 		}
 		e.add(fmt.Sprintf("SageMaker %s instance (%s)", s.Mode, s.InstanceType), q, "instance-hours", q*inst.Hourly)
 	}

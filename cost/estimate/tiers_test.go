@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -59,6 +60,18 @@ func TestFargateSizes(t *testing.T) {
 	}
 }
 
+func TestFargateNetwork(t *testing.T) {
+	e, err := EstimateFargate(Fargate{CPU: 1024, MemoryMiB: 2048, Tasks: 1, NATGateways: 1, NATDataGB: 100}, pricing.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, e, pricing.RoundCents(730*(0.04048+2*0.004445))+32.85+4.50+3.65, []wantLine{
+		{"NAT gateway", 32.85},                      // 730 h × $0.045
+		{"NAT gateway data processed", 4.50},        // 100 GB × $0.045
+		{"Public IPv4 address (NAT gateway)", 3.65}, // 730 h × $0.005
+	})
+}
+
 func TestSageMaker(t *testing.T) {
 	p := pricing.Default()
 	tests := []struct {
@@ -75,7 +88,17 @@ func TestSageMaker(t *testing.T) {
 			lines: []wantLine{{"SageMaker data processed in", 0.16}, {"SageMaker data processed out", 0.16}}},
 		{name: "real-time one ml.m5.large", in: SageMaker{Mode: SageMakerRealtime, InstanceType: "ml.m5.large", Instances: 1}, total: 83.95},
 		{name: "real-time GPU", in: SageMaker{Mode: SageMakerRealtime, InstanceType: "ml.g4dn.xlarge", Instances: 1}, total: 537.57},
-		{name: "async scaled to zero", in: SageMaker{Mode: SageMakerAsync, InstanceType: "ml.g5.xlarge", Requests: 100, DurationMs: 20 * 60 * 1000}, total: pricing.RoundCents(100.0 / 3 * 1.408)},
+		// 100 jobs of 20 minutes: 33.3 busy hours; a request arrives within
+		// the 5-minute cooldown with probability 1 − e^(−100/2,628,000 × 300)
+		// = 1.13 %, so 1.13 % of the 696.7 idle hours are billed too.
+		{name: "async scaled to zero, rare jobs", in: SageMaker{Mode: SageMakerAsync, InstanceType: "ml.g5.xlarge", Requests: 100, DurationMs: 20 * 60 * 1000},
+			total: pricing.RoundCents((100.0/3 + (730-100.0/3)*(1-math.Exp(-100.0/2628000*300))) * 1.408)},
+		// The audit's case: 500k requests a month arrive every 5 s on average,
+		// so the instance never sees 5 idle minutes and never scales in.
+		{name: "async at 500k requests never scales in", in: SageMaker{Mode: SageMakerAsync, InstanceType: "ml.g4dn.xlarge", Requests: 500e3, DurationMs: 1000}, total: 537.57},
+		{name: "async with a floor of one instance", in: SageMaker{Mode: SageMakerAsync, InstanceType: "ml.g5.xlarge", Requests: 1, DurationMs: 1000, MinInstances: 1}, total: pricing.RoundCents(730 * 1.408)},
+		{name: "async with a 1-minute cooldown", in: SageMaker{Mode: SageMakerAsync, InstanceType: "ml.g5.xlarge", Requests: 1000, DurationMs: 60000, ScaleInCooldownMinutes: 1},
+			total: pricing.RoundCents((1000.0/60 + (730-1000.0/60)*(1-math.Exp(-1000.0/2628000*60))) * 1.408)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,7 +4,9 @@
 // Each tier is sized for the model (memory with [MemoryHeadroom], the
 // smallest Fargate task or SageMaker instance that fits), checked against
 // every hard limit it has ([limits]), and priced at the expected traffic.
-// The cheapest feasible synchronous tier wins. The asynchronous tier, whose
+// The cheapest feasible synchronous tier wins, but another tier wins over
+// Lambda only when it is cheaper by [Model.Margin] ([DefaultMargin], 20 %):
+// ties go to the simpler tier. The asynchronous tier, whose
 // caller gets a job rather than the answer, wins when no synchronous tier
 // fits, or, with no front door, when no pay-per-use tier (Lambda,
 // serverless) fits and it is cheaper than every always-on tier. The decision lists every limit each
@@ -17,8 +19,15 @@
 // it is sized at 2 GB or more.
 //
 // Capacity of an always-on tier: a task or instance serves as many requests
-// at once as it has vCPUs (GPUs for a GPU instance) at [TargetUtilization];
-// the number of tasks is the mean concurrency over the month divided by
-// that, rounded up, and at least one. Peaks above the mean are left to
-// autoscaling, whose cost this average does not show.
+// at once as it sustains vCPUs (GPUs for a GPU instance) at
+// [TargetUtilization]; a burstable instance (ml.t2) sustains only its
+// baseline share of each vCPU, so it is sized on that, and the reasons say
+// when it was passed over. Fargate carries the network constructs/fargate
+// deploys ([FargateNATGateways], the NAT gateway's public IPv4 address, an
+// internal load balancer behind an HTTP API). An asynchronous endpoint bills
+// the idle time a request arrives within its scale-in cooldown
+// ([estimate.AsyncInstanceHours]). The number of tasks is the mean
+// concurrency over the month divided by that capacity, rounded up, and at
+// least one. Peaks above the mean are left to autoscaling, whose cost this
+// average does not show.
 package placement

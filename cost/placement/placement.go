@@ -40,7 +40,28 @@ type Model struct {
 	FrontDoor estimate.FrontDoor
 	// Arch is the CPU architecture for Lambda and Fargate; "" means arm64.
 	Arch pricing.Arch
+	// Margin is how much cheaper, as a fraction of Lambda's cost, another
+	// tier must be to win over Lambda, the simplest tier to run; 0 means
+	// [DefaultMargin] and [NoMargin] compares prices alone.
+	Margin float64
 }
+
+// DefaultMargin is the share by which another tier must undercut Lambda to
+// be chosen over it: an estimate is not exact, and Lambda has no instances,
+// tasks or network to run.
+const DefaultMargin = 0.20
+
+// NoMargin, as Model.Margin, picks the cheapest tier whatever its margin.
+const NoMargin = -1
+
+// FargateNATGateways is how many NAT gateways constructs/fargate deploys in
+// the VPC it creates (its NATGateways method), each with one public IPv4
+// address; the load balancer it deploys is internal (no public address).
+const FargateNATGateways = 1
+
+// NATBytesPerRequest is the egress through the NAT gateway per request: the
+// task's log lines to CloudWatch Logs (the default of costguard report).
+const NATBytesPerRequest = 1024
 
 // Validate reports every problem with m, joined.
 func (m Model) Validate() error {
@@ -58,6 +79,9 @@ func (m Model) Validate() error {
 	}
 	if m.P99Ms == 0 {
 		errs = append(errs, errors.New("p99-ms: required"))
+	}
+	if m.Margin != NoMargin && (m.Margin < 0 || m.Margin >= 1 || math.IsNaN(m.Margin)) {
+		errs = append(errs, fmt.Errorf("margin: %g is outside 0 to 1 (a share of Lambda's cost)", m.Margin))
 	}
 	if m.AvgMs > m.P99Ms && m.P99Ms > 0 {
 		errs = append(errs, fmt.Errorf("avg-ms: %g exceeds p99-ms %g", m.AvgMs, m.P99Ms))
@@ -84,6 +108,12 @@ func (m Model) withDefaults() Model {
 	}
 	if m.Arch == "" {
 		m.Arch = pricing.ARM64
+	}
+	switch m.Margin {
+	case 0:
+		m.Margin = DefaultMargin
+	case NoMargin:
+		m.Margin = 0
 	}
 	return m
 }
@@ -118,6 +148,10 @@ type Option struct {
 	// Notes are non-blocking observations (a container image is needed, a
 	// quota must be raised).
 	Notes []string `json:"notes,omitempty"`
+	// Sizing says how the configuration was sized where that is not plain
+	// (a burstable instance on its baseline, the network a tier deploys,
+	// an asynchronous endpoint's scale-in).
+	Sizing []string `json:"sizing,omitempty"`
 }
 
 // BreakEven is the traffic at which a pay-per-use tier and an always-on
@@ -135,8 +169,12 @@ type Decision struct {
 	Reasons []string      `json:"reasons"`
 	Options []Option      `json:"options"`
 	// BreakEven is set when a pay-per-use and an always-on tier are both
-	// feasible and their costs cross below 10^12 requests a month.
+	// feasible and their costs cross below 10^12 requests a month: the
+	// cheapest of each kind at the expected traffic.
 	BreakEven *BreakEven `json:"breakEven,omitempty"`
+	// BreakEvens are the crossings of the cheapest pay-per-use tier with
+	// every feasible always-on tier, by traffic.
+	BreakEvens []BreakEven `json:"breakEvens,omitempty"`
 }
 
 // Option returns the option of tier t.
@@ -183,6 +221,15 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 	case best != nil:
 		d.Tier = best.Tier
 		d.Reasons = append(d.Reasons, fmt.Sprintf("%s is the cheapest feasible synchronous tier at %s a month for %s requests", best.Tier, money(best.MonthlyUSD), count(m.RequestsPerMonth)))
+		if l, ok := d.Option(workload.TierLambda); ok && l.Feasible && best.Tier != workload.TierLambda {
+			saving := (l.MonthlyUSD - best.MonthlyUSD) / l.MonthlyUSD
+			if saving < m.Margin {
+				d.Tier = workload.TierLambda
+				d.Reasons = append(d.Reasons, fmt.Sprintf("lambda kept: %s saves %.0f%% (%s), under the %.0f%% margin another tier needs to beat the simpler tier", best.Tier, saving*100, money(l.MonthlyUSD-best.MonthlyUSD), m.Margin*100))
+			} else {
+				d.Reasons = append(d.Reasons, fmt.Sprintf("%s saves %.0f%% over lambda (%s), above the %.0f%% margin for the simpler tier", best.Tier, saving*100, money(l.MonthlyUSD), m.Margin*100))
+			}
+		}
 	case asyncOpt.Feasible:
 		d.Tier = workload.TierSageMakerAsync
 		d.Reasons = append(d.Reasons, "no synchronous tier fits, so requests are queued: the caller gets a job and the answer arrives in S3 (with an SNS notification)")
@@ -194,7 +241,12 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 			d.Reasons = append(d.Reasons, fmt.Sprintf("not %s: %s", o.Tier, strings.Join(o.Limits, "; ")))
 		}
 	}
-	d.BreakEven = breakEven(m, d, p)
+	for _, o := range d.Options {
+		if o.Feasible && len(o.Sizing) > 0 {
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s sized: %s", o.Tier, strings.Join(o.Sizing, "; ")))
+		}
+	}
+	d.BreakEven, d.BreakEvens = breakEvens(m, d, p)
 	return d, nil
 }
 
@@ -370,9 +422,21 @@ func fargateOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, err
 	tasks := tasksFor(m, float64(cpu)/1024)
 	o.Config = fmt.Sprintf("%g vCPU / %g GB × %g task(s) %s", float64(cpu)/1024, float64(mem)/1024, tasks, m.Arch)
 	o.CPU, o.MemoryMiB, o.Count = cpu, mem, int(tasks)
+	fd, alb := m.FrontDoor, m.FrontDoor != estimate.FrontDoorNone
+	if alb {
+		// constructs/fargate puts an HTTP API with a VPC link in front of an
+		// internal load balancer, whatever front door the model asked for.
+		fd = estimate.FrontDoorHTTP
+	}
+	natGB := m.RequestsPerMonth * NATBytesPerRequest / (1 << 30)
+	o.Sizing = append(o.Sizing, fmt.Sprintf("as constructs/fargate deploys it: %d NAT gateway with its public IPv4 address all month, %.0f GB through it (%d bytes of logs a request)", FargateNATGateways, natGB, NATBytesPerRequest))
+	if alb {
+		o.Sizing = append(o.Sizing, "an internal Application Load Balancer behind an HTTP API (VPC link)")
+	}
 	return estimate.EstimateFargate(estimate.Fargate{
-		CPU: cpu, MemoryMiB: mem, Arch: m.Arch, Tasks: tasks, ALB: m.FrontDoor != estimate.FrontDoorNone,
-		FrontDoor: m.FrontDoor, Requests: m.RequestsPerMonth, PayloadBytes: m.PayloadBytes,
+		CPU: cpu, MemoryMiB: mem, Arch: m.Arch, Tasks: tasks, ALB: alb,
+		NATGateways: FargateNATGateways, NATDataGB: natGB,
+		FrontDoor: fd, Requests: m.RequestsPerMonth, PayloadBytes: m.PayloadBytes,
 	}, p)
 }
 
@@ -410,23 +474,50 @@ func serverlessOption(m Model, p pricing.Prices, o *Option) (estimate.Estimate, 
 	}, p)
 }
 
-// instanceFor is the cheapest priced instance with the memory (and GPU) m needs.
-func instanceFor(m Model, p pricing.Prices) (string, pricing.Instance, bool) {
+// instanceFor is the priced instance with the memory (and GPU) m needs
+// that serves m's traffic for the least a month: its hourly price times
+// the instances the traffic needs on what it sustains (a burstable
+// instance only its baseline), with the count.
+func instanceFor(m Model, p pricing.Prices) (name string, in pricing.Instance, count float64, passed []string, ok bool) {
 	names := estimate.InstanceTypes(p)
-	sort.SliceStable(names, func(i, j int) bool {
-		return p.SageMaker.Instances[names[i]].Hourly < p.SageMaker.Instances[names[j]].Hourly
-	})
+	best, bestCost := "", math.Inf(1)
+	counts := map[string]float64{}
 	for _, n := range names {
 		in := p.SageMaker.Instances[n]
-		if in.MemoryGiB*1024 >= m.needMiB() && (!m.GPU || in.GPUs > 0) {
-			return n, in, true
+		if in.MemoryGiB*1024 < m.needMiB() || (m.GPU && in.GPUs == 0) {
+			continue
+		}
+		counts[n] = tasksFor(m, perInstance(m, in))
+		if c := counts[n] * in.Hourly; c < bestCost || (c == bestCost && n < best) {
+			best, bestCost = n, c
 		}
 	}
-	return "", pricing.Instance{}, false
+	if best == "" {
+		return "", pricing.Instance{}, 0, nil, false
+	}
+	// Say why a burstable instance that fits was passed over: it is
+	// cheaper by the hour, but not on the CPU it sustains.
+	for _, n := range names {
+		in, c := p.SageMaker.Instances[n], counts[n]
+		if c > 0 && n != best && in.BaselineCPU > 0 && !m.GPU && in.Hourly < p.SageMaker.Instances[best].Hourly {
+			passed = append(passed, fmt.Sprintf("%s not used: burstable, it sustains %.0f%% of each vCPU (%.1f of %d) under steady load, so it needs %g instances (%s a month) against %s × %g (%s)",
+				n, in.BaselineCPU*100, in.SustainedVCPUs(), in.VCPUs, c, money(c*in.Hourly*pricing.HoursPerMonth), best, counts[best], money(bestCost*pricing.HoursPerMonth)))
+		}
+	}
+	return best, p.SageMaker.Instances[best], counts[best], passed, true
+}
+
+// perInstance is the requests an instance serves at once: its GPUs for a
+// GPU model, else the vCPUs it sustains.
+func perInstance(m Model, in pricing.Instance) float64 {
+	if m.GPU {
+		return float64(in.GPUs)
+	}
+	return in.SustainedVCPUs()
 }
 
 func instanceOption(m Model, t workload.Tier, p pricing.Prices, o *Option) (estimate.Estimate, error) {
-	name, in, ok := instanceFor(m, p)
+	name, in, instances, passed, ok := instanceFor(m, p)
 	if !ok {
 		kind := "instance"
 		if m.GPU {
@@ -454,19 +545,22 @@ func instanceOption(m Model, t workload.Tier, p pricing.Prices, o *Option) (esti
 	if len(o.Limits) > 0 {
 		return estimate.Estimate{}, nil
 	}
-	perInstance := float64(in.VCPUs)
-	if m.GPU {
-		perInstance = float64(in.GPUs)
+	o.Sizing = append(o.Sizing, passed...)
+	if in.BaselineCPU > 0 && !m.GPU {
+		o.Sizing = append(o.Sizing, fmt.Sprintf("%s is burstable: sized on its %.0f%% baseline per vCPU (%.1f of its %d vCPUs sustained under steady load)", name, in.BaselineCPU*100, in.SustainedVCPUs(), in.VCPUs))
 	}
-	mode, instances := estimate.SageMakerRealtime, tasksFor(m, perInstance)
+	mode := estimate.SageMakerRealtime
 	o.Config = fmt.Sprintf("%s × %g", name, instances)
 	o.InstanceType, o.Count = name, int(instances)
 	fd := m.FrontDoor
 	if t == workload.TierSageMakerAsync {
-		// Scales to zero between jobs; the caller polls or is notified.
+		// Scales in to zero between jobs when no job arrives within the
+		// cooldown; the caller polls or is notified.
 		mode, instances, fd = estimate.SageMakerAsync, 0, estimate.FrontDoorNone
-		o.Config = name + ", scales to zero"
+		hours, pw := estimate.AsyncInstanceHours(m.RequestsPerMonth, m.AvgMs, 0, estimate.DefaultScaleInCooldownMinutes)
+		o.Config = fmt.Sprintf("%s, scales in to 0 after %d idle minutes", name, estimate.DefaultScaleInCooldownMinutes)
 		o.Count = 0
+		o.Sizing = append(o.Sizing, fmt.Sprintf("scales in to 0 instances only after %d idle minutes; at %s requests a month a request arrives within them with probability %.1f%%, so it bills %.0f instance-hours (an always-on instance: %d)", estimate.DefaultScaleInCooldownMinutes, count(m.RequestsPerMonth), pw*100, hours, pricing.HoursPerMonth))
 	}
 	return estimate.EstimateSageMaker(estimate.SageMaker{
 		Mode: mode, Requests: m.RequestsPerMonth, DurationMs: m.AvgMs, PayloadBytes: m.PayloadBytes,
@@ -482,16 +576,19 @@ func CostAt(m Model, t workload.Tier, requests float64, p pricing.Prices) (float
 	return o.MonthlyUSD, o.Feasible
 }
 
-// breakEven finds where the cheapest feasible pay-per-use tier and the
-// cheapest feasible always-on tier (at the expected traffic) cross.
-func breakEven(m Model, d Decision, p pricing.Prices) *BreakEven {
+// breakEvens finds where the cheapest feasible pay-per-use tier crosses
+// every feasible always-on tier, and returns the crossing with the
+// cheapest always-on tier at the expected traffic first.
+func breakEvens(m Model, d Decision, p pricing.Prices) (*BreakEven, []BreakEven) {
 	var payg, on *Option
+	var always []*Option
 	for i := range d.Options {
 		o := &d.Options[i]
 		if !o.Feasible || o.Tier == workload.TierSageMakerAsync {
 			continue
 		}
 		if o.AlwaysOn {
+			always = append(always, o)
 			if on == nil || o.MonthlyUSD < on.MonthlyUSD {
 				on = o
 			}
@@ -500,12 +597,31 @@ func breakEven(m Model, d Decision, p pricing.Prices) *BreakEven {
 		}
 	}
 	if payg == nil || on == nil {
-		return nil
+		return nil, nil
 	}
+	var first *BreakEven
+	var all []BreakEven
+	for _, o := range always {
+		be := crossing(m, payg.Tier, o.Tier, p)
+		if be == nil {
+			continue
+		}
+		all = append(all, *be)
+		if o == on {
+			first = be
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].RequestsPerMonth < all[j].RequestsPerMonth })
+	return first, all
+}
+
+// crossing is the traffic at which pay-per-use tier a costs as much as
+// always-on tier b, or nil when they do not cross below 10^12 requests.
+func crossing(m Model, a, b workload.Tier, p pricing.Prices) *BreakEven {
 	diff := func(r float64) float64 {
-		a, _ := CostAt(m, payg.Tier, r, p)
-		b, _ := CostAt(m, on.Tier, r, p)
-		return a - b
+		x, _ := CostAt(m, a, r, p)
+		y, _ := CostAt(m, b, r, p)
+		return x - y
 	}
 	// Scan decades for the first traffic at which pay-per-use costs more,
 	// then bisect.
@@ -532,6 +648,6 @@ func breakEven(m Model, d Decision, p pricing.Prices) *BreakEven {
 			}
 		}
 	}
-	usd, _ := CostAt(m, on.Tier, hi, p)
-	return &BreakEven{PayPerUse: payg.Tier, AlwaysOn: on.Tier, RequestsPerMonth: math.Round(hi), MonthlyUSD: usd}
+	usd, _ := CostAt(m, b, hi, p)
+	return &BreakEven{PayPerUse: a, AlwaysOn: b, RequestsPerMonth: math.Round(hi), MonthlyUSD: usd}
 }

@@ -200,3 +200,81 @@ func TestOptionSizingFields(t *testing.T) {
 		})
 	}
 }
+
+// TestPlacementsThatHold: the audit's cases and the rules behind them, at
+// several traffic levels.
+func TestPlacementsThatHold(t *testing.T) {
+	p := pricing.Default()
+	steady := Model{PeakMemoryMB: 1000, P99Ms: 200, RequestsPerMonth: 50 * pricing.SecondsPerMonth}
+	gpuJobs := Model{PeakMemoryMB: 6000, P99Ms: 2000, GPU: true, FrontDoor: estimate.FrontDoorNone}
+	at := func(m Model, r float64) Model { m.RequestsPerMonth = r; return m }
+	margin := func(m Model, v float64) Model { m.Margin = v; return m }
+	small := Model{PeakMemoryMB: 300, P99Ms: 120, AvgMs: 40, FrontDoor: estimate.FrontDoorHTTP}
+	tests := []struct {
+		name   string
+		model  Model
+		want   workload.Tier
+		reason string // a reason the decision must print
+	}{
+		{name: "steady 50 req/s: t2 sized on its baseline, fargate wins", model: steady, want: workload.TierFargate,
+			reason: "ml.t2.medium not used: burstable, it sustains 20% of each vCPU (0.4 of 2) under steady load, so it needs 18 instances"},
+		{name: "steady 50 req/s: fargate carries its NAT gateway", model: steady, want: workload.TierFargate,
+			reason: "1 NAT gateway with its public IPv4 address all month"},
+		{name: "GPU jobs at 500k: async never scales in, so not cheaper", model: at(gpuJobs, 500e3), want: workload.TierSageMakerRealtime,
+			reason: "probability 100.0%, so it bills 730 instance-hours"},
+		{name: "GPU jobs at 2k: async scales in", model: at(gpuJobs, 2e3), want: workload.TierSageMakerAsync,
+			reason: "probability 20.4%"},
+		{name: "GPU jobs at 100: async", model: at(gpuJobs, 100), want: workload.TierSageMakerAsync},
+		{name: "small model at 1M: lambda", model: at(small, 1e6), want: workload.TierLambda},
+		{name: "small model at 180M: 14 % saving is under the margin", model: at(small, 180e6), want: workload.TierLambda,
+			reason: "lambda kept: sagemaker-realtime saves 14%"},
+		{name: "small model at 180M, margin 10 %", model: margin(at(small, 180e6), 0.10), want: workload.TierSageMakerRealtime},
+		{name: "small model at 180M, no margin", model: margin(at(small, 180e6), NoMargin), want: workload.TierSageMakerRealtime},
+		{name: "small model at 1B through an HTTP API: 19 % is still under the margin", model: at(small, 1e9), want: workload.TierLambda},
+		{name: "small model at 1B from a queue: fargate 36 % cheaper", model: withAPI(at(small, 1e9), estimate.FrontDoorNone), want: workload.TierFargate,
+			reason: "fargate saves 36% over lambda"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Place(tc.model, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Tier != tc.want {
+				t.Errorf("tier = %s, want %s; reasons %q", d.Tier, tc.want, d.Reasons)
+			}
+			if tc.reason != "" && !strings.Contains(strings.Join(d.Reasons, "\n"), tc.reason) {
+				t.Errorf("reasons %q lack %q", d.Reasons, tc.reason)
+			}
+		})
+	}
+}
+
+func TestFargateOptionBillsTheNetwork(t *testing.T) {
+	o := Evaluate(Model{PeakMemoryMB: 1000, P99Ms: 200, RequestsPerMonth: 1e6}, workload.TierFargate, pricing.Default())
+	for item, want := range map[string]float64{
+		"NAT gateway":                       pricing.RoundCents(730 * 0.045),
+		"Public IPv4 address (NAT gateway)": pricing.RoundCents(730 * 0.005),
+		"Application Load Balancer":         pricing.RoundCents(730 * 0.0225),
+		"API Gateway HTTP requests":         1.00,
+	} {
+		if l, ok := o.Estimate.Line(item); !ok || l.USD != want {
+			t.Errorf("%s = %+v, want $%.2f", item, l, want)
+		}
+	}
+}
+
+func TestBreakEvensWithEveryAlwaysOnTier(t *testing.T) {
+	d, err := Place(Model{PeakMemoryMB: 300, P99Ms: 120, AvgMs: 40, RequestsPerMonth: 20e6}, pricing.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.BreakEvens) < 2 || d.BreakEven == nil {
+		t.Fatalf("break-evens = %+v", d.BreakEvens)
+	}
+	for i := 1; i < len(d.BreakEvens); i++ {
+		if d.BreakEvens[i].RequestsPerMonth < d.BreakEvens[i-1].RequestsPerMonth {
+			t.Errorf("break-evens not by traffic: %+v", d.BreakEvens)
+		}
+	}
+}

@@ -2,9 +2,15 @@
 // per service, each with the page it was read from and the date it was read,
 // keyed by region so that regions are data rather than code.
 //
-// Only us-east-1 is priced today. Add a region by adding an entry to the
-// regions map in regions.go; every price is a plain field, so a region that
-// differs in one price copies us-east-1 and overrides it.
+// Only us-east-1 is built in: the other regions' pages could not be read
+// from a stored copy, and a price is never guessed. Any other region is
+// priced from AWS's own data: [LoadPriceList] reads AWS Price List API
+// output (the JSON of `aws pricing get-products` or a bulk offer file) and
+// [Resolve] prefers those tables to the built-in ones. A region priced only
+// from files starts from [Rules] (free tiers and billing steps, which the
+// Price List does not carry) and lists the prices the files lacked in
+// [Prices.Missing]. Add a built-in region by adding an entry to the
+// regions map in regions.go, with its source and the date it was read.
 //
 // Prices are in US dollars per the unit named in the field or its doc
 // comment. Per-million and per-hour prices keep AWS's published figures

@@ -106,7 +106,12 @@ func usEast1() Prices {
 			ServerlessStepMiB:     1024,
 			DataPerGB:             0.016,
 			Instances: map[string]Instance{
-				"ml.t2.medium": {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4},
+				// Burstable: 20 % of each vCPU sustained (baseline of the
+				// t2.medium in the EC2 User Guide, "Key concepts and
+				// definitions for burstable performance instances",
+				// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html;
+				// read 2026-11-30).
+				"ml.t2.medium": {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4, BaselineCPU: 0.20},
 				"ml.c5.large":  {Hourly: 0.102, VCPUs: 2, MemoryGiB: 4},
 				"ml.m5.large":  {Hourly: 0.115, VCPUs: 2, MemoryGiB: 8},
 				// Larger CPU instances, beyond the issue's list, so a model of
@@ -164,6 +169,9 @@ func usEast1() Prices {
 			NLBNLCUHour:     0.006,
 			// https://aws.amazon.com/privatelink/pricing/
 			InterfaceEndpointHour: 0.01,
+			// https://aws.amazon.com/vpc/pricing/ ("Public IPv4 Address":
+			// $0.005 per IP per hour, in use or idle, since 1 February 2024).
+			PublicIPv4Hour: 0.005,
 		},
 
 		// Source: https://aws.amazon.com/kms/pricing/ ("Customer managed

@@ -98,6 +98,19 @@ type Instance struct {
 	GPUs int `json:"gpus,omitempty"`
 	// GPU names the accelerator, when there is one.
 	GPU string `json:"gpu,omitempty"`
+	// BaselineCPU is the share of each vCPU a burstable instance (ml.t2,
+	// ml.t3) sustains without CPU credits; 0 for a fixed-performance
+	// instance, which sustains all of it.
+	BaselineCPU float64 `json:"baselineCPU,omitempty"`
+}
+
+// SustainedVCPUs is the vCPUs an instance sustains under steady load: all
+// of them, or the baseline share of a burstable instance.
+func (i Instance) SustainedVCPUs() float64 {
+	if i.BaselineCPU > 0 {
+		return float64(i.VCPUs) * i.BaselineCPU
+	}
+	return float64(i.VCPUs)
 }
 
 // SageMaker is Amazon SageMaker AI's price table for inference.
@@ -184,6 +197,9 @@ type Network struct {
 	// InterfaceEndpointHour is an interface VPC endpoint's price per hour
 	// per Availability Zone.
 	InterfaceEndpointHour float64 `json:"interfaceEndpointHour"`
+	// PublicIPv4Hour is the price of one public IPv4 address an hour, in
+	// use or idle (a NAT gateway's Elastic IP is one).
+	PublicIPv4Hour float64 `json:"publicIPv4Hour"`
 }
 
 // Other is the price table of the smaller fixed costs a stack can carry.
@@ -214,4 +230,7 @@ type Prices struct {
 	SNS        SNS        `json:"sns"`
 	Network    Network    `json:"network"`
 	Other      Other      `json:"other"`
+	// Missing lists the prices of a region priced from AWS Price List files
+	// that the files did not give; they are 0 here, and reports say so.
+	Missing []string `json:"missing,omitempty"`
 }

@@ -26,6 +26,10 @@ type Options struct {
 	// LogBytesPerRequest is the log ingestion per request; 0 means
 	// [DefaultLogBytesPerRequest].
 	LogBytesPerRequest float64
+	// Prices are price tables imported from AWS Price List files; a stack
+	// whose region they price uses them over the built-in tables. nil
+	// means the built-in tables only.
+	Prices *pricing.PriceList
 }
 
 // Resource is the monthly estimate of one resource.
@@ -121,11 +125,21 @@ func buildStack(s assembly.Stack, o Options, free *freeTiers) (Stack, error) {
 		out.Notes = append(out.Notes, fmt.Sprintf("no %s metadata: priced in %s with no budget", workload.StackMetadataKey, pricing.DefaultRegion))
 	}
 	if out.Region == "" {
-		out.Region = pricing.DefaultRegion
+		out.Region = s.Region
 	}
-	p, err := pricing.ForRegion(out.Region)
+	if out.Region == "" {
+		out.Region = pricing.DefaultRegion
+		out.Notes = append(out.Notes, fmt.Sprintf("environment-agnostic stack (no region): priced in %s", pricing.DefaultRegion))
+	}
+	p, err := pricing.Resolve(out.Region, o.Prices)
 	if err != nil {
 		return Stack{}, fmt.Errorf("stack %s: %w", s.Name, err)
+	}
+	if _, imported := o.Prices.ForRegion(out.Region); imported {
+		out.Notes = append(out.Notes, fmt.Sprintf("%s priced from AWS Price List files: %s", out.Region, strings.Join(o.Prices.Found(out.Region), ", ")))
+	}
+	if len(p.Missing) > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("not in the imported Price List files for %s, so counted as $0: %s", out.Region, strings.Join(p.Missing, ", ")))
 	}
 	t := s.Template
 	if raw, ok := t.Metadata[GuardMetadataKey]; ok {

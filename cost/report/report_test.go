@@ -234,7 +234,7 @@ func TestReportErrors(t *testing.T) {
 		name, body, want string
 	}{
 		{name: "unpriced region", body: `{"Metadata":{"costguard:stack":{"version":1,"stage":"eu","region":"eu-west-1"}},"Resources":{}}`,
-			want: `stack t: region "eu-west-1" is not priced (priced: us-east-1)`},
+			want: `stack t: region "eu-west-1" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE`},
 		{name: "newer stack record", body: `{"Metadata":{"costguard:stack":{"version":9}},"Resources":{}}`,
 			want: "stack t: stack metadata version: 9 is not supported"},
 		{name: "broken workload", body: `{"Resources":{"F":{"Type":"AWS::Lambda::Function","Metadata":{"costguard:workload":{"version":1,"tier":"lambda"}}}}}`,

@@ -135,6 +135,9 @@ func Recommend(p Profile, s Strategy, o Options) (Recommendation, error) {
 	for i, pt := range p.Points {
 		c := candidate(pt, arch, prices)
 		switch {
+		case pt.AvgDurationMs > float64(limits.LambdaMaxTimeout.Milliseconds()):
+			// A hard limit: the invocation would time out, whatever it costs.
+			c.Excluded = fmt.Sprintf("over Lambda's %d ms maximum duration", limits.LambdaMaxTimeout.Milliseconds())
 		case o.MinMemoryMiB > 0 && pt.MemoryMiB < o.MinMemoryMiB:
 			c.Excluded = fmt.Sprintf("below the %d MB minimum", o.MinMemoryMiB)
 		case o.MaxAvgDurationMs > 0 && pt.AvgDurationMs > o.MaxAvgDurationMs:
@@ -165,7 +168,20 @@ func Recommend(p Profile, s Strategy, o Options) (Recommendation, error) {
 		}
 	}
 	if best < 0 {
-		return Recommendation{}, errors.New("no memory size of the profile meets the constraints")
+		// One clause per reason, naming the sizes it excluded.
+		var reasons []string
+		sizes := map[string][]string{}
+		for _, c := range cands {
+			if _, seen := sizes[c.Excluded]; !seen {
+				reasons = append(reasons, c.Excluded)
+			}
+			sizes[c.Excluded] = append(sizes[c.Excluded], fmt.Sprint(c.MemoryMiB))
+		}
+		var why []string
+		for _, r := range reasons {
+			why = append(why, fmt.Sprintf("%s MB %s", strings.Join(sizes[r], ", "), r))
+		}
+		return Recommendation{}, errors.New("no memory size of the profile meets the constraints: " + strings.Join(why, "; "))
 	}
 	b := cands[best]
 	r := Recommendation{

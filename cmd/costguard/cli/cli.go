@@ -84,8 +84,8 @@ func Main(args []string, env Env) (code int) {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				fmt.Fprintln(env.Stdout, "usage: "+c.Usage)
-				return ExitOK
+				// The same text as COMMAND --help: the command prints its own.
+				return Main(append(append([]string{c.Name}, args[2:]...), "--help"), env)
 			}
 			fmt.Fprintf(env.Stderr, "costguard help: %q is not a command (commands: %s)\n", args[1], strings.Join(Names(), ", "))
 			return ExitUsage

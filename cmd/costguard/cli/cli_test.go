@@ -165,6 +165,14 @@ func TestUsageErrors(t *testing.T) {
 		{name: "stray argument", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 128 extra", want: `unexpected argument "extra"`},
 		{name: "bad bool", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 128 --free-tier=maybe", want: `--free-tier: "maybe" is not one of true, false`},
 		{name: "help for an unknown command", cmdline: "costguard help bill", want: `costguard help: "bill" is not a command`},
+		// Lambda's hard limits (cost/limits): each one line, exit 2.
+		{name: "duration over 15 minutes", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1000000 --memory-mb 128", want: "costguard estimate: lambda: --duration-ms: 1000000 is over Lambda's 900000 ms (15 minute) maximum duration"},
+		{name: "provisioned duration over 15 minutes", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 128 --provisioned 1 --provisioned-hours 1 --provisioned-requests 1 --provisioned-duration-ms 900001", want: "--provisioned-duration-ms: 900001 is over Lambda's 900000 ms"},
+		{name: "memory under 128 MB", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 64", want: `--memory-mb: "64" is not a whole number from 128 to 10240`},
+		{name: "ephemeral under 512 MB", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 128 --ephemeral-mb 256", want: `--ephemeral-mb: "256" is not a whole number from 512 to 10240`},
+		{name: "ephemeral over 10240 MB", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 128 --ephemeral-mb 10241", want: `--ephemeral-mb: "10241" is not a whole number from 512 to 10240`},
+		{name: "payload over 6 MB", cmdline: "costguard estimate lambda --requests 1 --duration-ms 1 --memory-mb 128 --payload-bytes 7M", want: "--payload-bytes: 7000000 is over Lambda's 6291456-byte (6 MB) synchronous payload"},
+		{name: "weight with the cost strategy", cmdline: "costguard tune --cpu-ms 100 --strategy cost --weight 0.5", want: "--weight: 0.5 weighs the balanced strategy only, not --strategy cost"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,6 +198,48 @@ func TestHelp(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 			}
 		})
+	}
+}
+
+// TestHelpCommandIsCommandHelp: `costguard help COMMAND` prints exactly
+// what `costguard COMMAND --help` prints.
+func TestHelpCommandIsCommandHelp(t *testing.T) {
+	for _, name := range append(Names(), "estimate lambda") {
+		t.Run(name, func(t *testing.T) {
+			help, _, code1 := run(t, "costguard help "+name)
+			flag, _, code2 := run(t, "costguard "+name+" --help")
+			if code1 != 0 || code2 != 0 || help != flag || !strings.HasPrefix(help, "usage: ") {
+				t.Errorf("help %s (exit %d):\n%s\n%s --help (exit %d):\n%s", name, code1, help, name, code2, flag)
+			}
+		})
+	}
+}
+
+func TestMarkdownShorthand(t *testing.T) {
+	a, _, _ := run(t, "costguard estimate lambda --requests 3M --duration-ms 120 --memory-mb 1536 --free-tier --markdown")
+	b, _, _ := run(t, "costguard estimate lambda --requests 3M --duration-ms 120 --memory-mb 1536 --free-tier --format markdown")
+	if a != b || !strings.Contains(a, "| **Total** |") {
+		t.Errorf("--markdown =\n%s\n--format markdown =\n%s", a, b)
+	}
+}
+
+// TestFreeTierWithProvisionedConcurrency: the free tier's requests and
+// on-demand GB-seconds apply to a function with provisioned concurrency;
+// the concurrency and the duration run on it are billed in full.
+func TestFreeTierWithProvisionedConcurrency(t *testing.T) {
+	stdout, stderr, code := run(t, "costguard estimate lambda --requests 2M --duration-ms 1000 --memory-mb 1024 --provisioned 1 --provisioned-hours 1 --provisioned-requests 1M --free-tier --json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var e jsonEstimate
+	if err := json.Unmarshal([]byte(stdout), &e); err != nil {
+		t.Fatal(err)
+	}
+	// on-demand 600,000 GB-s × $0.0000166667 = $10.00; provisioned duration
+	// 1M GB-s × $0.0000097222 = $9.72; concurrency 3,600 GB-s = $0.02;
+	// requests 1M billed = $0.20.
+	if e.Total != 19.94 {
+		t.Errorf("total = %.2f, want 19.94: %s", e.Total, stdout)
 	}
 }
 

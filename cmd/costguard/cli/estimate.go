@@ -56,7 +56,7 @@ func runEstimateAPI(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -64,19 +64,7 @@ func runEstimateAPI(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
-}
-
-func regionFlag(f *Flags) *string {
-	return f.Choice("region", pricing.DefaultRegion, pricing.Regions(), "region whose prices apply")
-}
-
-func pricesFor(region string) (pricing.Prices, error) {
-	p, err := pricing.ForRegion(region)
-	if err != nil {
-		return pricing.Prices{}, Usagef("--region: %v", err)
-	}
-	return p, nil
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
 // usageFromValidation turns an estimate's validation error (whose problems
@@ -111,7 +99,7 @@ func runEstimateLambda(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -124,11 +112,11 @@ func runEstimateLambda(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
 func runEstimateFargate(env Env, args []string) error {
-	f := NewFlags("estimate fargate", "costguard estimate fargate --cpu UNITS --memory-mb M [--tasks N] [--hours H] [--arch x86_64|arm64] [--alb] [--api none|rest|http --requests N] [--json]")
+	f := NewFlags("estimate fargate", "costguard estimate fargate --cpu UNITS --memory-mb M [--tasks N] [--hours H] [--arch x86_64|arm64] [--alb] [--nat-gateways N --nat-gb GB] [--api none|rest|http --requests N] [--json]")
 	cpu := f.Int("cpu", 0, 256, 16384, "task CPU in ECS units (1024 = 1 vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384")
 	memory := f.Int("memory-mb", 0, 512, limits.FargateMaxMemoryMiB, "task memory, in MiB, valid for --cpu")
 	tasks := f.Float("tasks", 1, 0, "average number of running tasks")
@@ -136,6 +124,8 @@ func runEstimateFargate(env Env, args []string) error {
 	arch := f.Choice("arch", string(pricing.X86_64), []string{"x86_64", "arm64"}, "architecture")
 	alb := f.Bool("alb", false, "add an Application Load Balancer")
 	lcu := f.Float("alb-lcu", 0, 0, "average load balancer capacity units (default 1)")
+	nat := f.Int("nat-gateways", 0, 0, 100, "NAT gateways for the tasks' egress, each with a public IPv4 address (constructs/fargate deploys 1)")
+	natGB := f.Float("nat-gb", 0, 0, "GB a month through the NAT gateways")
 	api := f.Choice("api", "none", []string{"none", "rest", "http"}, "API Gateway front door")
 	requests := f.Float("requests", 0, 0, "requests in the month, for the front door")
 	region := regionFlag(f)
@@ -144,7 +134,7 @@ func runEstimateFargate(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -153,12 +143,12 @@ func runEstimateFargate(env Env, args []string) error {
 	}
 	e, err := estimate.EstimateFargate(estimate.Fargate{
 		CPU: *cpu, MemoryMiB: *memory, Arch: pricing.Arch(*arch), Tasks: *tasks, Hours: *hours,
-		ALB: *alb, ALBLCU: *lcu, FrontDoor: estimate.FrontDoor(*api), Requests: *requests,
+		ALB: *alb, ALBLCU: *lcu, NATGateways: *nat, NATDataGB: *natGB, FrontDoor: estimate.FrontDoor(*api), Requests: *requests,
 	}, p)
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
 func runEstimateSageMaker(env Env, args []string) error {
@@ -169,6 +159,8 @@ func runEstimateSageMaker(env Env, args []string) error {
 	instance := f.Choice("instance-type", "", estimate.InstanceTypes(p0), "real-time or asynchronous instance type")
 	instances := f.Float("instances", 0, 0, "average running instances (real-time at least 1; async 0 scales to zero)")
 	hours := f.Range("hours", pricing.HoursPerMonth, 0, pricing.HoursPerMonth, "hours the instances run in the month")
+	minInst := f.Float("min-instances", 0, 0, "async: instances kept when idle (0 scales in to zero)")
+	cooldown := f.Range("scale-in-cooldown-min", estimate.DefaultScaleInCooldownMinutes, 0.01, 60*24, "async: idle minutes before an instance scales in")
 	requests := f.Float("requests", 0, 0, "requests in the month")
 	duration := f.Float("duration-ms", 0, 0, "average processing time of a request, in ms")
 	payload := f.Float("payload-bytes", 0, 0, "average request size, for data processing charges")
@@ -180,7 +172,7 @@ func runEstimateSageMaker(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -195,12 +187,13 @@ func runEstimateSageMaker(env Env, args []string) error {
 	e, err := estimate.EstimateSageMaker(estimate.SageMaker{
 		Mode: estimate.SageMakerMode(*mode), Requests: *requests, DurationMs: *duration, PayloadBytes: *payload,
 		ResponseBytes: *response, MemoryMiB: *memory, InstanceType: *instance, Instances: *instances, Hours: *hours,
+		MinInstances: *minInst, ScaleInCooldownMinutes: *cooldown,
 		FrontDoor: estimate.FrontDoor(*api),
 	}, p)
 	if err != nil {
 		return usageFromValidation(err)
 	}
-	return writeEstimate(env.Stdout, e, format(), fmt.Sprintf("SageMaker %s", *mode))
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), fmt.Sprintf("SageMaker %s", *mode))
 }
 
 func runEstimateWorkload(env Env, args []string) error {
@@ -224,7 +217,7 @@ func runEstimateWorkload(env Env, args []string) error {
 	if err != nil {
 		return Usagef("%s: %v", f.Args()[0], err)
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
@@ -232,5 +225,5 @@ func runEstimateWorkload(env Env, args []string) error {
 	if err != nil {
 		return Usagef("%s: %v", f.Args()[0], err)
 	}
-	return writeEstimate(env.Stdout, e, format(), "")
+	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }

@@ -18,14 +18,18 @@ const (
 
 var formats = []string{FormatTable, FormatMarkdown, FormatJSON}
 
-// outputFlags adds --format and its --json shorthand; call the returned
-// function after parsing for the chosen format.
+// outputFlags adds --format and its --json and --markdown shorthands; call
+// the returned function after parsing for the chosen format.
 func outputFlags(f *Flags) func() string {
 	format := f.Choice("format", FormatTable, formats, "output format")
 	js := f.Bool("json", false, "shorthand for --format json")
+	md := f.Bool("markdown", false, "shorthand for --format markdown")
 	return func() string {
-		if *js {
+		switch {
+		case *js:
 			return FormatJSON
+		case *md:
+			return FormatMarkdown
 		}
 		return *format
 	}

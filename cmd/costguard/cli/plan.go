@@ -15,7 +15,7 @@ func init() {
 	Register(Command{
 		Name:    "plan",
 		Summary: "choose a tier for a model: every limit it hits, each tier's monthly cost, the break-even traffic",
-		Usage:   "costguard plan --peak-memory-mb M --p99-ms P --requests N [--artifact-mb A] [--avg-ms D] [--gpu] [--payload-bytes B] [--api none|rest|http] [--chart out.png|out.svg] [--json]",
+		Usage:   "costguard plan --peak-memory-mb M --p99-ms P --requests N [--artifact-mb A] [--avg-ms D] [--gpu] [--payload-bytes B] [--api none|rest|http] [--margin PCT] [--chart out.png|out.svg] [--json]",
 		Run:     runPlan,
 	})
 }
@@ -30,7 +30,10 @@ func runPlan(env Env, args []string) error {
 	f := NewFlags("plan", "costguard plan --peak-memory-mb M --p99-ms P --requests N [flags]\n\n"+
 		"Sizes each tier for the model, lists every hard limit it hits there, prices\n"+
 		"the feasible ones at the expected traffic and picks the cheapest synchronous\n"+
-		"tier (asynchronous only when none fits or --api none).")
+		"tier (asynchronous only when none fits or --api none); another tier wins over\n"+
+		"Lambda only when cheaper by --margin. The reasons say how each tier was sized\n"+
+		"(burstable instances on their baseline CPU, the NAT gateway, public IPv4 address\n"+
+		"and load balancer Fargate deploys, asynchronous scale-in).")
 	artifact := f.Float("artifact-mb", 0, 0, "model and code size, unzipped, in MB")
 	peak := f.Float("peak-memory-mb", 0, 1, "peak memory of the serving process, in MB")
 	p99 := f.Float("p99-ms", 0, 0.001, "p99 duration of one request, in ms")
@@ -40,6 +43,7 @@ func runPlan(env Env, args []string) error {
 	requests := f.Float("requests", 0, 0, "expected requests a month")
 	api := f.Choice("api", "rest", []string{"none", "rest", "http"}, "front door (none for a queue or batch job)")
 	arch := f.Choice("arch", "arm64", []string{"x86_64", "arm64"}, "architecture for Lambda and Fargate")
+	margin := f.Range("margin", placement.DefaultMargin*100, 0, 99, "percent by which another tier must undercut Lambda to be chosen over it (0 compares prices alone)")
 	chartPath := f.String("chart", "", "write monthly cost against traffic to this .png or .svg file")
 	region := regionFlag(f)
 	format := outputFlags(f)
@@ -55,13 +59,17 @@ func runPlan(env Env, args []string) error {
 	if f.Set("avg-ms") && *avg > *p99 {
 		return Usagef("--avg-ms: %g exceeds --p99-ms %g", *avg, *p99)
 	}
-	p, err := pricesFor(*region)
+	p, err := region.prices()
 	if err != nil {
 		return err
 	}
 	m := placement.Model{
 		ArtifactMB: *artifact, PeakMemoryMB: *peak, P99Ms: *p99, AvgMs: *avg, GPU: *gpu, PayloadBytes: *payload,
 		RequestsPerMonth: *requests, FrontDoor: estimate.FrontDoor(*api), Arch: pricing.Arch(*arch),
+		Margin: *margin / 100,
+	}
+	if *margin == 0 {
+		m.Margin = placement.NoMargin
 	}
 	d, err := placement.Place(m, p)
 	if err != nil {
@@ -109,8 +117,11 @@ func writePlan(w io.Writer, res planResult, md bool) {
 	for _, r := range d.Reasons {
 		fmt.Fprintf(w, "  - %s\n", r)
 	}
-	if be := d.BreakEven; be != nil {
-		fmt.Fprintf(w, "\nbreak-even: %s is cheaper below %s requests a month, %s above (both %s a month there)\n",
+	if len(d.BreakEvens) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, be := range d.BreakEvens {
+		fmt.Fprintf(w, "break-even: %s is cheaper below %s requests a month, %s above (both %s a month there)\n",
 			be.PayPerUse, quantity(be.RequestsPerMonth), be.AlwaysOn, money(be.MonthlyUSD))
 	}
 	if res.Chart != "" {

@@ -9,7 +9,7 @@ func init() {
 	Register(Command{
 		Name:    "report",
 		Summary: "monthly estimate per stack and resource of a synthesized cloud assembly",
-		Usage:   "costguard report [CDK_OUT|TEMPLATE.json] [--summary] [--free-tier] [--format table|markdown|json] [--json]",
+		Usage:   "costguard report [CDK_OUT|TEMPLATE.json] [--summary] [--free-tier] [--prices FILE] [--format table|markdown|json] [--json]",
 		Run:     runReport,
 	})
 	Register(Command{
@@ -20,9 +20,11 @@ func init() {
 	})
 }
 
-func reportFlags(f *Flags) (freeTier *bool, logBytes *float64) {
+func reportFlags(f *Flags) (freeTier *bool, logBytes *float64, prices *[]string) {
 	freeTier = f.Bool("free-tier", false, "treat the assembly as the whole account and apply its free tiers, first come first served")
 	logBytes = f.Float("log-bytes-per-request", report.DefaultLogBytesPerRequest, 0, "CloudWatch Logs bytes ingested per request")
+	prices = new([]string)
+	pricesFlag(f, prices)
 	return
 }
 
@@ -41,9 +43,12 @@ func runReport(env Env, args []string) error {
 		"Prices every stack of a synthesized cloud assembly (default cdk.out) at the\n"+
 		"traffic each stage records, resource by resource, fixed costs included.\n"+
 		"Below each stack: the placement decision and its reasons, and the cost\n"+
-		"guard's own monthly cost and its caps (from the budget, in the template).")
+		"guard's own monthly cost and its caps (from the budget, in the template).\n"+
+		"A stack's region (its costguard:stack record, else its environment) picks\n"+
+		"the price tables; an environment-agnostic stack is priced in us-east-1.\n"+
+		"--prices FILE prices any region from AWS Price List files.")
 	summary := f.Bool("summary", false, "one line per stack")
-	freeTier, logBytes := reportFlags(f)
+	freeTier, logBytes, prices := reportFlags(f)
 	failOver := f.Bool("fail-over-budget", false, "exit 3 when a stack's estimate exceeds its budget")
 	format := outputFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -57,7 +62,11 @@ func runReport(env Env, args []string) error {
 	default:
 		return Usagef("unexpected argument %q (one assembly at most)", f.Args()[1])
 	}
-	r, err := buildReport(path, report.Options{FreeTier: *freeTier, LogBytesPerRequest: *logBytes})
+	pl, err := loadPrices(*prices)
+	if err != nil {
+		return err
+	}
+	r, err := buildReport(path, report.Options{FreeTier: *freeTier, LogBytesPerRequest: *logBytes, Prices: pl})
 	if err != nil {
 		return err
 	}
@@ -78,7 +87,7 @@ func runDiff(env Env, args []string) error {
 	f := NewFlags("diff", "costguard diff OLD NEW [flags]\n\n"+
 		"OLD and NEW are cloud assembly directories (or their manifest.json) or\n"+
 		"CloudFormation templates. --format markdown writes a pull-request comment.")
-	freeTier, logBytes := reportFlags(f)
+	freeTier, logBytes, prices := reportFlags(f)
 	failOver := f.Bool("fail-over-budget", false, "exit 3 when a stack of NEW is estimated over its budget")
 	format := outputFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -87,7 +96,11 @@ func runDiff(env Env, args []string) error {
 	if len(f.Args()) != 2 {
 		return Usagef("want two arguments, OLD and NEW, got %d", len(f.Args()))
 	}
-	o := report.Options{FreeTier: *freeTier, LogBytesPerRequest: *logBytes}
+	pl, err := loadPrices(*prices)
+	if err != nil {
+		return err
+	}
+	o := report.Options{FreeTier: *freeTier, LogBytesPerRequest: *logBytes, Prices: pl}
 	old, err := buildReport(f.Args()[0], o)
 	if err != nil {
 		return err

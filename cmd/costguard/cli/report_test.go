@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/costguard-ml/costguard/cost/pricing"
 )
 
 const fixtures = "../../../cost/report/testdata/"
@@ -65,5 +68,81 @@ func TestReportExitCodes(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
 			}
 		})
+	}
+}
+
+// TestReportInAnImportedRegion prices a stack in ap-northeast-2, which has
+// no built-in table, from AWS Price List files end to end: the dev
+// template with its region changed, the fixtures of cost/pricing.
+func TestReportInAnImportedRegion(t *testing.T) {
+	body, err := os.ReadFile(fixtures + "new/app-dev.template.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seoul := strings.Replace(string(body), `"region": "us-east-1"`, `"region": "ap-northeast-2"`, 1)
+	tmpl := t.TempDir() + "/app-seoul.template.json"
+	if err := os.WriteFile(tmpl, []byte(seoul), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const pl = "../../../cost/pricing/testdata/pricelist/"
+	prices := "--prices " + pl + "lambda.get-products.json,../../../cost/pricing/testdata/pricelist/apigateway.offer.json" +
+		" --prices " + pl + "cloudwatch.get-products.json --prices " + pl + "ecs.offer.json --prices " + pl + "sagemaker.offer.json" +
+		" --prices " + pl + "ec2-nat.offer.json --prices " + pl + "vpc.get-products.json --prices " + pl + "elb.offer.json --prices " + pl + "kms.get-products.json --prices " + pl + "sns.get-products.json"
+
+	_, stderr, code := run(t, "costguard report "+tmpl)
+	if code == 0 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 ||
+		!strings.Contains(stderr, `region "ap-northeast-2" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE`) {
+		t.Fatalf("without --prices: exit %d, stderr %q, want one line naming --prices", code, stderr)
+	}
+
+	seoulOut, stderr, code := run(t, "costguard report "+tmpl+" --json "+prices)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	usOut, _, _ := run(t, "costguard report "+fixtures+"new/app-dev.template.json --json")
+	var seoulR, usR struct {
+		Stacks []struct {
+			Region    string   `json:"region"`
+			TotalUSD  float64  `json:"total_usd"`
+			Notes     []string `json:"notes"`
+			Resources []struct {
+				Lines []struct {
+					Item     string  `json:"item"`
+					Quantity float64 `json:"quantity"`
+					USD      float64 `json:"usd"`
+				} `json:"lines"`
+			} `json:"resources"`
+		} `json:"stacks"`
+	}
+	if err := json.Unmarshal([]byte(seoulOut), &seoulR); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(usOut), &usR); err != nil {
+		t.Fatal(err)
+	}
+	s := seoulR.Stacks[0]
+	if s.Region != "ap-northeast-2" || !strings.Contains(strings.Join(s.Notes, "|"), "ap-northeast-2 priced from AWS Price List files: apiGateway.cache, apiGateway.http, apiGateway.rest") {
+		t.Errorf("region %q notes %q", s.Region, s.Notes)
+	}
+	if strings.Contains(strings.Join(s.Notes, "|"), "counted as $0") {
+		t.Errorf("the fixtures price everything, yet notes %q", s.Notes)
+	}
+	if s.TotalUSD <= usR.Stacks[0].TotalUSD {
+		t.Errorf("Seoul total $%.2f, want above us-east-1's $%.2f (the fixtures' prices are higher)", s.TotalUSD, usR.Stacks[0].TotalUSD)
+	}
+	// Every request line is priced at the file's $0.25 per million.
+	found := false
+	for _, r := range s.Resources {
+		for _, l := range r.Lines {
+			if l.Item == "Lambda requests" && l.Quantity > 0 {
+				found = true
+				if want := pricing.RoundCents(l.Quantity * 0.25 / 1e6); l.USD != want {
+					t.Errorf("Lambda requests %g = $%.2f, want $%.2f at the imported $0.25 per million", l.Quantity, l.USD, want)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no Lambda requests line")
 	}
 }

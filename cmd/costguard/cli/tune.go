@@ -17,7 +17,7 @@ func init() {
 	Register(Command{
 		Name:    "tune",
 		Summary: "right-size memory from a duration profile (Power Tuning, map or local CPU time) and the timeout from p99",
-		Usage:   "costguard tune [PROFILE.json|-] [--strategy cost|speed|balanced] [--cpu-ms MS] [--p99-ms MS --init-ms MS --api none|rest|http] [--json]",
+		Usage:   "costguard tune [PROFILE.json|-] [--strategy cost|speed|balanced (default cost, as Power Tuning)] [--cpu-ms MS] [--p99-ms MS --init-ms MS --api none|rest|http] [--json]",
 		Run:     runTune,
 	})
 }
@@ -43,8 +43,10 @@ func runTune(env Env, args []string) error {
 		"PROFILE is AWS Lambda Power Tuning's output (or its visualization URL) or a\n"+
 		"{\"memory_mb\": avg_ms} map; without one, --cpu-ms estimates the profile from\n"+
 		"CPU time measured locally. --p99-ms alone prints the right-sized timeout.")
-	strategy := f.Choice("strategy", string(sizing.StrategyBalanced), []string{"cost", "speed", "balanced"}, "what to optimise")
-	weight := f.Range("weight", sizing.DefaultBalancedWeight, 0, 1, "balanced strategy's weight of cost (1) against speed (0)")
+	// The default is AWS Lambda Power Tuning's own ("strategy": "cost"), so
+	// the same profile gives the same answer here as in its output.
+	strategy := f.Choice("strategy", string(sizing.StrategyCost), []string{"cost", "speed", "balanced"}, "what to optimise; cost is AWS Lambda Power Tuning's default")
+	weight := f.Range("weight", sizing.DefaultBalancedWeight, 0, 1, "balanced strategy's weight of cost (1) against speed (0); alone, it selects --strategy balanced")
 	arch := f.Choice("arch", string(pricing.X86_64), []string{"x86_64", "arm64"}, "architecture to price")
 	maxMs := f.Float("max-ms", 0, 0, "drop memory sizes slower than this average, in ms")
 	minMem := f.Int("min-memory-mb", 0, 0, limits.LambdaMaxMemoryMiB, "drop memory sizes below this (peak memory plus headroom)")
@@ -56,12 +58,19 @@ func runTune(env Env, args []string) error {
 	initMs := f.Float("init-ms", 0, 0, "init (cold start) duration, added to p99 for the timeout")
 	headroom := f.Float("headroom", sizing.DefaultHeadroom, 1, "timeout headroom multiplier")
 	api := f.Choice("api", "rest", []string{"none", "rest", "http"}, "front door whose timeout caps the function's")
+	region := regionFlag(f)
 	format := outputFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
 	}
 	if len(f.Args()) > 1 {
 		return Usagef("unexpected argument %q (one profile at most)", f.Args()[1])
+	}
+	if f.Set("weight") && !f.Set("strategy") {
+		*strategy = string(sizing.StrategyBalanced)
+	}
+	if f.Set("weight") && *strategy != string(sizing.StrategyBalanced) {
+		return Usagef("--weight: %g weighs the balanced strategy only, not --strategy %s", *weight, *strategy)
 	}
 	if *weight == 0 {
 		return Usagef("--weight: 0 weighs speed only; use --strategy speed")
@@ -92,8 +101,13 @@ func runTune(env Env, args []string) error {
 		return Usagef("nothing to tune: give a profile file, --cpu-ms or --p99-ms")
 	}
 	if prof != nil {
+		p, err := region.prices()
+		if err != nil {
+			return err
+		}
 		r, err := sizing.Recommend(*prof, sizing.Strategy(*strategy), sizing.Options{
-			Arch: pricing.Arch(*arch), BalancedWeight: *weight, MaxAvgDurationMs: *maxMs, MinMemoryMiB: *minMem,
+			Prices: &p.Lambda,
+			Arch:   pricing.Arch(*arch), BalancedWeight: *weight, MaxAvgDurationMs: *maxMs, MinMemoryMiB: *minMem,
 		})
 		if err != nil {
 			return Usagef("%v", err)

@@ -14,7 +14,8 @@ func TestTune(t *testing.T) {
 		memory  int
 		timeout float64
 	}{
-		{name: "power tuning output, balanced", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --json", memory: 1536},
+		{name: "power tuning output, default strategy is cost as in Power Tuning", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --json", memory: 1536},
+		{name: "power tuning output, balanced", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --strategy balanced --json", memory: 1536},
 		{name: "power tuning output, speed", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-output.json --strategy speed --json", memory: 3008},
 		{name: "power tuning output without stats", cmdline: "costguard tune ../../../cost/sizing/testdata/powertuning-no-stats.json --strategy cost --json", memory: 1536},
 		{name: "simple map, cost", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --strategy cost --json", memory: 256},
@@ -24,7 +25,7 @@ func TestTune(t *testing.T) {
 		{name: "analytic from local cpu time", cmdline: "costguard tune --cpu-ms 300 --strategy speed --json", memory: 1769},
 		{name: "timeout alone", cmdline: "costguard tune --p99-ms 2000 --init-ms 700 --json", timeout: 5},
 		{name: "timeout without front door", cmdline: "costguard tune --p99-ms 500000 --init-ms 10000 --api none --json", timeout: 765},
-		{name: "memory and timeout", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --p99-ms 200 --json", memory: 1024, timeout: 1},
+		{name: "memory and timeout, cost by default", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --p99-ms 200 --json", memory: 256, timeout: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,6 +76,7 @@ func TestTuneErrors(t *testing.T) {
 		{name: "profile and cpu time", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --cpu-ms 5", want: "--cpu-ms: give either a profile file or --cpu-ms, not both"},
 		{name: "bad profile", cmdline: "costguard tune -", want: "profile -: profile: empty input"},
 		{name: "too slow for the front door", cmdline: "costguard tune --p99-ms 40000", want: "--p99-ms: p99+init: 40s exceeds the 29s the caller waits"},
+		{name: "every size over Lambda's 15 minutes", cmdline: "costguard tune --cpu-ms 1000000", want: "no memory size of the profile meets the constraints: 128, 256, 512, 1024, 1536, 1769, 2048, 3008, 3538, 4096, 5307, 6144, 7076, 8192, 8845, 10240 MB over Lambda's 900000 ms maximum duration"},
 		{name: "nothing meets the objective", cmdline: "costguard tune ../../../cost/sizing/testdata/map.json --max-ms 1", want: "no memory size of the profile meets the constraints"},
 		{name: "weight zero", cmdline: "costguard tune --cpu-ms 10 --weight 0", want: "--weight: 0 weighs speed only; use --strategy speed"},
 	}
@@ -85,5 +87,12 @@ func TestTuneErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, want 2 and %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+func TestTuneDropsSizesOverLambdasMaximumDuration(t *testing.T) {
+	stdout, stderr, code := runStdin(t, "costguard tune -", `{"128": 2000000, "10240": 850000}`)
+	if code != 0 || !strings.Contains(stdout, "memory: 10240 MB") || !strings.Contains(stdout, "over Lambda's 900000 ms maximum duration") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
 	}
 }
