@@ -171,6 +171,9 @@ func (o InitOptions) pickOutput(g *Graph) (ValueInfo, error) {
 		if i < 0 {
 			return ValueInfo{}, fmt.Errorf("output %q: the graph has no such output (it has %q)", o.Output, valueNames(g.Outputs))
 		}
+		if v := g.Outputs[i]; v.DType != "float32" {
+			return ValueInfo{}, fmt.Errorf("output %q is %s; scores must be float32 (choose another output of %q)", v.Name, v.DType, valueNames(g.Outputs))
+		}
 		return g.Outputs[i], nil
 	}
 	var floats []ValueInfo

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/costguard-ml/costguard/lambda/model"
 	"github.com/costguard-ml/costguard/lambda/server"
 )
 
