@@ -68,7 +68,7 @@ native-deps: ## Install the C cross compilers and qemu-user (apt, as root) when 
 	@missing="$(NATIVE_MISSING)"; \
 	if [ -z "$$missing" ]; then echo "native deps present: $(NATIVE_DEBS)"; \
 	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-		echo "missing Debian packages: $$missing (install them as root: apt-get install $$missing)"; exit 1; \
+		echo "warning: missing Debian packages: $$missing (as root: apt-get install $$missing); the native build and its tests skip without them"; \
 	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
 
 # The pinned ONNX Runtime libraries (internal/ortlib) for both
@@ -77,7 +77,8 @@ native-deps: ## Install the C cross compilers and qemu-user (apt, as root) when 
 .PHONY: ort
 ort: ## Fetch the pinned libonnxruntime.so.1 and build the bundle's C++ runtime (amd64, arm64) into the user cache.
 	go run ./internal/ortlib/cmd/fetch -arch amd64,arm64
-	go run ./internal/cxxrt/cmd/build -arch amd64,arm64
+	@# Needs the compilers of native-deps: fatal as root (CI), a warning otherwise.
+	go run ./internal/cxxrt/cmd/build -arch amd64,arm64 || [ "$$(id -u)" != 0 ]
 
 .PHONY: deps
 deps: node_modules/.installed $(TOOLS_BIN)/aws-lambda-rie native-deps ## Install the pinned Node, CDK CLI, emulator, Go modules, C cross compilers, qemu-user, ONNX Runtime and the bundle's C++ runtime.
