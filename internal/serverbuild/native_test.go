@@ -234,16 +234,36 @@ func TestNativeBundleUnderQEMU(t *testing.T) {
 	}
 	dir := bundle(t, workload.ArchARM64)
 	sysroot := glibcSysroot(t)
+	serveSpam(t, dir, qemu, "-L", sysroot, filepath.Join(dir, "bootstrap"))
+}
+
+// TestNativeBundleServes runs the bundle of the host's architecture
+// directly, with no library path set: the executable and lib/ find each
+// other through the RPATH and ONNX Runtime's $ORIGIN RUNPATH.
+func TestNativeBundleServes(t *testing.T) {
+	arch := workload.ArchX86_64
+	if runtime.GOARCH == "arm64" {
+		arch = workload.ArchARM64
+	}
+	dir := bundle(t, arch)
+	serveSpam(t, dir, filepath.Join(dir, "bootstrap"))
+}
+
+// serveSpam starts the bundle's bootstrap (argv, possibly under an
+// emulator) in HTTP mode on loopback and expects GET /health on engine
+// onnxruntime and POST /predict to label spam and ham.
+func serveSpam(t *testing.T, dir string, argv ...string) {
+	t.Helper()
 	port := testproc.FreePorts(t, 1)[0]
 	p := testproc.Start(t, dir, []string{"SERVER_MODE=http", "HOST=127.0.0.1", "PORT=" + strconv.Itoa(port),
 		"MODEL_DIR=" + filepath.Join(dir, "model"), "LOG_FORMAT=text", "METRICS=off"},
-		qemu, "-L", sysroot, filepath.Join(dir, "bootstrap"))
+		argv[0], argv[1:]...)
 	base := "http://" + testproc.Addr(port)
 	start := time.Now()
 	var health []byte
 	for {
 		if p.Exited() {
-			t.Fatalf("bootstrap exited under qemu: %v\n%s", p.Err(), p.Out)
+			t.Fatalf("%s exited: %v\n%s", argv, p.Err(), p.Out)
 		}
 		if time.Since(start) > 3*time.Minute {
 			t.Fatalf("no answer on %s/health after 3 minutes\n%s", base, p.Out)
@@ -258,7 +278,7 @@ func TestNativeBundleUnderQEMU(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Logf("arm64 bootstrap under qemu answered /health after %v: %s", time.Since(start).Round(time.Millisecond), health)
+	t.Logf("%s answered /health after %v: %s", filepath.Base(argv[0]), time.Since(start).Round(time.Millisecond), health)
 	var h struct{ Engine, Status string }
 	if err := json.Unmarshal(health, &h); err != nil || h.Engine != "onnxruntime" || h.Status != "ok" {
 		t.Errorf("health = %s (%v), want status ok on engine onnxruntime", health, err)
