@@ -204,6 +204,8 @@ func TestNativeBundleRunsOnAL2023(t *testing.T) {
 	}
 }
 
+// versionLess orders symbol versions numerically (GLIBC_2.9 < GLIBC_2.10);
+// "" is less than any.
 func versionLess(a, b string) bool {
 	if a == "" {
 		return true
@@ -222,8 +224,8 @@ func versionLess(a, b string) bool {
 
 // TestNativeBundleUnderQEMU runs the arm64 bundle under qemu-aarch64 user
 // emulation with a sysroot that holds glibc only (copied from Debian's
-// cross package): everything else must come from the bundle. The server answers GET /health
-// and POST /predict for the spam model over loopback.
+// cross package): everything else must come from the bundle. The server
+// answers GET /health and POST /predict for the spam model over loopback.
 func TestNativeBundleUnderQEMU(t *testing.T) {
 	qemu, err := exec.LookPath("qemu-aarch64")
 	if err != nil {
