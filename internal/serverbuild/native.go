@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/cxxrt"
 	"github.com/costguard-ml/costguard/internal/ortlib"
 )
 
@@ -72,26 +73,23 @@ var libDirs = map[string][]string{
 	"amd64": {"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/x86_64-linux-gnu/lib"},
 }
 
-// SystemLibs are the sonames a bundle does not carry because provided.al2023
-// has them: glibc's libraries, and GCC's C++ runtime (libstdc++, libgcc_s),
-// which the AL2023 base image ships at GCC 11 or newer.
-//
-// Why not ship the C++ runtime: Debian 12's libstdc++.so.6 needs
-// arc4random@GLIBC_2.36 and its libgcc_s.so.1 _dl_find_object@GLIBC_2.35,
-// newer than AL2023's glibc 2.34. Shipped in lib/ they would come first on
-// the library path and fail the cold start. libonnxruntime.so.1 needs only
-// GLIBCXX_3.4.22 and CXXABI_1.3.11, which GCC 11's runtime provides; the
-// bundle test checks those versions against that ceiling.
+// SystemLibs are the sonames a bundle does not carry: glibc's, which
+// provided.al2023 has (glibc 2.34).
 var SystemLibs = []string{
 	"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libutil.so.1",
 	"libanl.so.1", "ld-linux-aarch64.so.1", "ld-linux-x86-64.so.2",
-	"libstdc++.so.6", "libgcc_s.so.1",
 }
+
+// cxxLibs are GCC's C++ runtime, which the bundle carries as rebuilt by
+// internal/cxxrt: Debian 12's own need glibc 2.35 and 2.36 and would fail
+// the cold start on AL2023's glibc 2.34.
+var cxxLibs = []string{"libstdc++.so.6", "libgcc_s.so.1"}
 
 // SharedLibs lists what a native bundle for arch carries in lib/:
 // libonnxruntime.so.1 (found by ortlib.Find) and every library in the
-// closure of its DT_NEEDED entries that is not one of SystemLibs, taken from
-// the target's library directories. Files are listed under their soname
+// closure of its DT_NEEDED entries that is not one of SystemLibs: the C++
+// runtime built by internal/cxxrt (`make deps`), anything else from the
+// target's library directories. Files are listed under their soname
 // (lib/NAME), symlinks resolved, mode 0755, sorted by name.
 func SharedLibs(arch workload.Architecture) ([]File, error) {
 	goarch, err := nativeGoarch(arch)
@@ -116,8 +114,14 @@ func SharedLibs(arch workload.Architecture) ([]File, error) {
 				continue
 			}
 			seen[n] = true
-			src, err := findLib(goarch, n)
-			if err != nil {
+			var src string
+			if slices.Contains(cxxLibs, n) {
+				dir, err := cxxrt.Find(goarch)
+				if err != nil {
+					return nil, err
+				}
+				src = filepath.Join(dir, n)
+			} else if src, err = findLib(goarch, n); err != nil {
 				return nil, err
 			}
 			files = append(files, File{Name: "lib/" + n, Source: src, Mode: 0o755})

@@ -34,15 +34,16 @@
 //     static binary, but not ai.onnx.ml.
 //
 // Why gonnx stays the pure-Go default, measured on the spam MLP
-// (4096-32-2) on a shared 2-core x86 (go test -bench Spam, one thread):
+// (4096-32-2), the three engines side by side in one run on a shared 2-core
+// x86 (go test -tags gomlx -bench Spam -count 3, one thread, medians):
 //
-//	engine        warm, 1 instance   warm, batch 16/instance   Load (decode+build+warm-up)
-//	onnxruntime    30 µs              1.7 µs                     3.6 ms
-//	gonnx          21-61 µs           11 µs                      1.7 ms
-//	gomlx          1,190 µs           177 µs                     24 ms
+//	engine        warm, 1 instance   warm, batch 16, per instance   Load (decode+build+warm-up)
+//	onnxruntime    17 µs              4.6 µs                          3.3 ms
+//	gonnx          27 µs              6.6 µs                          1.4 ms
+//	gomlx          1,513 µs           289 µs                          23 ms
 //
-// gomlx is 20-60× slower than gonnx on small MLPs (it recompiles per input
-// shape and copies per run) and adds 4 MB to the binary (amd64 18.7 →
+// gomlx is 40-55× slower than gonnx on small MLPs (it allocates 560 KB per
+// run and compiles a graph for each new input shape) and adds 4 MB to the binary (amd64 18.7 →
 // 22.7 MB) and 2.4 ms of package initialisation (GODEBUG=inittrace) to
 // every cold start, so it is the pure-Go engine for the models only it can
 // run, and gonnx the one for MLPs. The probes put gomlx at 20× (BERT)

@@ -3,6 +3,7 @@ package model_test
 import (
 	"fmt"
 	"log"
+	"os"
 
 	"github.com/costguard-ml/costguard/lambda/model"
 )
@@ -30,4 +31,27 @@ func ExampleLoad() {
 	// spam [ham spam]
 	// spam
 	// ham
+}
+
+// Inspect a model file and ask each engine whether it can run it, as
+// `costguard model init` and synth do before anything is deployed.
+func ExampleCheckEngine() {
+	b, err := os.ReadFile("../models/spam/model.onnx")
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := model.InspectONNX(b)
+	if err != nil {
+		log.Fatal(err)
+	}
+	in := g.Inputs[0]
+	fmt.Println(in.Name, in.DType, in.Dims[0].Param, in.Dims[1].Size, g.Operators)
+	for _, engine := range []string{"onnxruntime", "gonnx", "gomlx"} {
+		fmt.Println(engine, model.CheckEngine(engine, g))
+	}
+	// Output:
+	// features float32 batch 4096 [Add MatMul Relu Softmax]
+	// onnxruntime <nil>
+	// gonnx <nil>
+	// gomlx <nil>
 }
