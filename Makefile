@@ -98,8 +98,10 @@ lint: $(TOOLS_BIN)/staticcheck ## go vet, staticcheck, gofmt and go mod tidy che
 	staticcheck ./...
 
 .PHONY: test
-test: deps ## Run every test (unit, construct, golden, emulator end-to-end).
+test: deps ## Run every test (unit, construct, golden, emulator end-to-end), and the model server's again as a pure-Go build.
 	go vet ./...
 	go test -count=1 ./...
+	@# The pure-Go engines (gonnx, gomlx) against the exporters' references.
+	CGO_ENABLED=0 go test -count=1 ./lambda/model/ ./lambda/server/
 
 include $(wildcard mk/*.mk)

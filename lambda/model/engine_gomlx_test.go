@@ -26,18 +26,18 @@ func TestGomlxMatchesGonnx(t *testing.T) {
 			defer x.Close()
 			bg, bx := g.NewBatch(3), x.NewBatch(3)
 			for i := range 3 {
-				if g.Manifest.Input.Kind == model.KindText {
+				if g.Manifest.Task == model.TaskText {
 					s := []string{"Make money fast working from home!!! Order now.", "Re: patch\n\nThanks, applied to CVS.", ""}[i]
 					_ = g.AddText(bg, s)
 					_ = x.AddText(bx, s)
 					continue
 				}
-				v := make([]float64, g.Manifest.Input.Dims)
+				v := make([]float64, g.Manifest.Tabular.Width)
 				for j := range v {
 					v[j] = float64((i*7 + j*3) % 17)
 				}
-				_ = g.AddVector(bg, v)
-				_ = x.AddVector(bx, v)
+				_ = g.AddRow(bg, v)
+				_ = x.AddRow(bx, v)
 			}
 			pg, err := g.Predict(bg)
 			if err != nil {

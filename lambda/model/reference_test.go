@@ -9,11 +9,19 @@ import (
 )
 
 // TestExporterReferences serves every committed test model (torch and
-// scikit-learn exports) with the default engine and compares the scores
-// with what the exporter's framework computed: within 1e-4 where the
-// input decodes the same everywhere (PNG at the model's size, texts, rows),
-// the same top label where decoders differ (JPEG, resized images).
+// scikit-learn exports) with every engine of this build that accepts the
+// graph (ONNX Runtime in a cgo build; gonnx and gomlx in a pure-Go build:
+// `CGO_ENABLED=0 go test`) and compares the scores with what the
+// exporter's framework computed: within 1e-4 where the input decodes the
+// same everywhere (PNG at the model's size, texts, rows), the same top
+// label where decoders differ (JPEG, resized images).
 func TestExporterReferences(t *testing.T) {
+	served := 0
+	defer func() {
+		if !t.Failed() && served < len(model.Engines()) {
+			t.Errorf("only %d model×engine pairs served", served)
+		}
+	}()
 	names, err := modelref.Names("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -27,43 +35,53 @@ func TestExporterReferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := model.Load("../models/"+name, model.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
 			if len(ref.Cases) == 0 {
 				t.Fatal("reference has no cases")
 			}
-			for _, c := range ref.Cases {
-				t.Run(c.Name, func(t *testing.T) {
-					b := m.NewBatch(1)
-					if err := m.Add(b, c.Instance); err != nil {
-						t.Fatal(err)
-					}
-					preds, err := m.Predict(b)
-					if err != nil {
-						t.Fatal(err)
-					}
-					checkPrediction(t, ref.Labels, preds[0], c.Probabilities, c.Top, c.Exact)
-				})
+			for _, engine := range model.Engines() {
+				if model.ValidateDir("../models/"+name, engine) != nil {
+					continue // the engine lacks an operator: TestValidateDir covers the refusal
+				}
+				served++
+				t.Run(engine, func(t *testing.T) { checkReference(t, name, engine, ref) })
 			}
-			for _, bt := range ref.Batches {
-				t.Run(bt.Name, func(t *testing.T) {
-					b := m.NewBatch(len(bt.Instances))
-					for _, in := range bt.Instances {
-						if err := m.Add(b, in); err != nil {
-							t.Fatal(err)
-						}
-					}
-					preds, err := m.Predict(b)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for i, p := range preds {
-						checkPrediction(t, ref.Labels, p, bt.Probabilities[i], "", true)
-					}
-				})
+		})
+	}
+}
+
+func checkReference(t *testing.T, name, engine string, ref *modelref.Reference) {
+	m, err := model.Load("../models/"+name, model.Options{Engine: engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, c := range ref.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			b := m.NewBatch(1)
+			if err := m.Add(b, c.Instance); err != nil {
+				t.Fatal(err)
+			}
+			preds, err := m.Predict(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPrediction(t, ref.Labels, preds[0], c.Probabilities, c.Top, c.Exact)
+		})
+	}
+	for _, bt := range ref.Batches {
+		t.Run(bt.Name, func(t *testing.T) {
+			b := m.NewBatch(len(bt.Instances))
+			for _, in := range bt.Instances {
+				if err := m.Add(b, in); err != nil {
+					t.Fatal(err)
+				}
+			}
+			preds, err := m.Predict(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range preds {
+				checkPrediction(t, ref.Labels, p, bt.Probabilities[i], "", true)
 			}
 		})
 	}
