@@ -5,7 +5,7 @@
 # python3-torchvision, python3-onnx and python3-sklearn under /usr/bin/python3
 # (not a python3 found on PATH); CI and `make test` never run these targets.
 
-EXPORT_PY   := /usr/bin/python3
+EXPORT_PY   := PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3
 EXPORT_DIR  := lambda/models/export
 EXPORT_DEBS := python3-torch python3-torchvision python3-onnx python3-sklearn python3-pil python3-numpy
 
