@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,12 +25,12 @@ func TestStageOnFargate(t *testing.T) {
 	}
 	dev.Tier = workload.TierFargate
 	root := cdktest.ModuleRoot(t)
-	ks, err := guard.KillSwitchCode(root, dev.Architecture)
+	ks, err := guard.KillSwitchCode(dev.Architecture)
 	if err != nil {
 		t.Fatal(err)
 	}
 	app := cdktest.NewApp(t)
-	s := NewCostguardStack(app, dev.StackName(), &CostguardStackProps{Stage: &dev, KillSwitchCode: ks, Image: ModelServerImage(root)})
+	s := NewCostguardStack(app, dev.StackName(), &CostguardStackProps{Stage: &dev, KillSwitchCode: ks, Image: spamImage(t, root)})
 	AddChecks(app)
 	tpl := assertions.Template_FromStack(s.Stack, nil)
 
@@ -72,7 +73,7 @@ func TestStageOnFargate(t *testing.T) {
 // hold its model fails with the limit named.
 func TestStageOverrideInfeasible(t *testing.T) {
 	dev, _ := LookupStage("dev")
-	props := dev.ServiceProps(workload.TierSageMakerServerless, ModelServerImage(cdktest.ModuleRoot(t)))
+	props := dev.ServiceProps(workload.TierSageMakerServerless, spamImage(t, cdktest.ModuleRoot(t)))
 	props.Profile.PeakMemoryMB = 12288
 	_, err := service.Decide(*props)
 	if err == nil || !strings.Contains(err.Error(), "over SageMaker serverless's 6144 MB") {
@@ -134,4 +135,14 @@ func TestContainerStageSkipsLambdaRules(t *testing.T) {
 			})
 		})
 	}
+}
+
+// spamImage is the image function of the repository's spam model.
+func spamImage(t *testing.T, root string) service.ImageFunc {
+	t.Helper()
+	image, err := service.ModelServerImage(filepath.Join(root, DefaultModelDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return image
 }

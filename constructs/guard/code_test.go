@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
@@ -13,10 +16,9 @@ import (
 // architecture. (stacks' bundled-synth test builds it twice and compares
 // the bytes.)
 func TestKillSwitchCodeHash(t *testing.T) {
-	root := cdktest.ModuleRoot(t)
 	hash := func(arch string) string {
 		t.Helper()
-		code, err := guard.KillSwitchCode(root, workloadArch(arch))
+		code, err := guard.KillSwitchCode(workloadArch(arch))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,10 +32,35 @@ func TestKillSwitchCodeHash(t *testing.T) {
 	if a == x {
 		t.Errorf("arm64 and x86_64 share the hash %s", a)
 	}
-	if _, err := guard.KillSwitchCode(root, "sparc"); err == nil || !strings.Contains(err.Error(), `kill switch architecture: "sparc" is not arm64 or x86_64`) {
+	if _, err := guard.KillSwitchCode("sparc"); err == nil || err.Error() != `kill switch code: architecture: "sparc" is not arm64 or x86_64` {
 		t.Errorf("bad architecture: %v", err)
 	}
-	if _, err := guard.KillSwitchCode(t.TempDir(), "arm64"); err == nil || !strings.Contains(err.Error(), "go list ./cmd/killswitch") {
-		t.Errorf("no module: %v", err)
+	t.Chdir(t.TempDir())
+	if _, err := guard.KillSwitchCode("arm64"); err == nil || !strings.Contains(err.Error(), "is not inside a Go module") {
+		t.Errorf("outside a module: %v", err)
+	}
+}
+
+// Without KillSwitchOptions.Code the guard builds the kill switch by import
+// path for its architecture: the function's code is KillSwitchCode's asset.
+func TestKillSwitchDefaultCode(t *testing.T) {
+	f := newFixture(t, "DefaultCode", workload.FrontDoorREST, false)
+	p := f.props(workload.FrontDoorREST)
+	p.KillSwitch = &guard.KillSwitchOptions{Architecture: awslambda.Architecture_X86_64()}
+	guard.NewCostGuard(f.stack, "CostGuard", p)
+	want, err := guard.KillSwitchCode(workload.ArchX86_64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := *want.Bind(f.stack).S3Location.ObjectKey
+	tmpl := cdktest.Template(t, f.stack)
+	var found []string
+	for _, fn := range resources(tmpl, "AWS::Lambda::Function") {
+		if strings.Contains(toJSON(fn["Description"]), "kill switch") {
+			found = append(found, toJSON(fn["Code"]))
+		}
+	}
+	if len(found) != 1 || !strings.Contains(found[0], key) {
+		t.Errorf("kill switch code %v, want the asset %s", found, key)
 	}
 }
