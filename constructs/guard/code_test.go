@@ -9,6 +9,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
+	"github.com/costguard-ml/costguard/internal/serverbuild"
 )
 
 // The kill switch's asset hash is a fingerprint of its sources, known
@@ -62,5 +63,19 @@ func TestKillSwitchDefaultCode(t *testing.T) {
 	}
 	if len(found) != 1 || !strings.Contains(found[0], key) {
 		t.Errorf("kill switch code %v, want the asset %s", found, key)
+	}
+}
+
+// A module that requires costguard for this package can build the kill
+// switch: this package imports every package the kill switch does.
+func TestKillSwitchDepsImported(t *testing.T) {
+	for _, arch := range []workload.Architecture{workload.ArchARM64, workload.ArchX86_64} {
+		missing, err := serverbuild.MissingDeps("", arch, guard.KillSwitchPackage, "github.com/costguard-ml/costguard/constructs/guard")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s: the kill switch imports %v, which constructs/guard does not; add a blank import to code.go", arch, missing)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
+	"github.com/costguard-ml/costguard/internal/serverbuild"
 )
 
 // copyModel copies the repository's spam model into a fresh directory and
@@ -145,5 +146,19 @@ func TestModelServerCodeErrors(t *testing.T) {
 				t.Errorf("error has %d lines, want 1:\n%s", len(lines), err)
 			}
 		})
+	}
+}
+
+// A module that requires costguard for this package can build the model
+// server: this package imports every package the server does.
+func TestModelServerDepsImported(t *testing.T) {
+	for _, arch := range []workload.Architecture{workload.ArchARM64, workload.ArchX86_64} {
+		missing, err := serverbuild.MissingDeps("", arch, inference.ModelServerPackage, "github.com/costguard-ml/costguard/constructs/inference")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s: the model server imports %v, which constructs/inference does not; add a blank import to code.go", arch, missing)
+		}
 	}
 }

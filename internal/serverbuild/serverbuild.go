@@ -201,9 +201,11 @@ func (r resolved) goCmd(args ...string) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.IndexByte(msg, '\n'); i >= 0 && i < len(msg)-1 {
-			msg = msg[:i] + " …"
+		// One line: go's hints ("to add:\n\tgo get …") stay readable.
+		lines := strings.Fields(strings.ReplaceAll(strings.TrimSpace(stderr.String()), "\n", " \x00 "))
+		msg := strings.ReplaceAll(strings.Join(lines, " "), " \x00 ", "; ")
+		if len(msg) > 2000 {
+			msg = msg[:2000] + " …"
 		}
 		return nil, fmt.Errorf("go %s (in %s): %v: %s", strings.Join(args, " "), r.Dir, err, msg)
 	}
@@ -429,4 +431,44 @@ func DirFiles(dir, prefix string) ([]File, error) {
 		}
 	}
 	return files, nil
+}
+
+// MissingDeps returns the non-standard packages that the main package pkg
+// imports (directly or not) and that the package importer does not, as
+// `go list -deps` resolves them in dir for the target. A construct package
+// that builds pkg by import path imports them all (blank imports if need
+// be), so that a module requiring it also requires every module pkg
+// needs, and `go mod tidy` keeps them.
+func MissingDeps(dir string, arch workload.Architecture, pkg, importer string) ([]string, error) {
+	r, err := Options{Package: pkg, Dir: dir, Arch: arch}.resolve()
+	if err != nil {
+		return nil, err
+	}
+	list := func(p string) (map[string]bool, error) {
+		out, err := r.goCmd("list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", p)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]bool{}
+		for _, l := range strings.Fields(string(out)) {
+			m[l] = true
+		}
+		return m, nil
+	}
+	need, err := list(pkg)
+	if err != nil {
+		return nil, err
+	}
+	have, err := list(importer)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for p := range need {
+		if p != pkg && !have[p] {
+			missing = append(missing, p)
+		}
+	}
+	slices.Sort(missing)
+	return missing, nil
 }
