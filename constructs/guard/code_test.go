@@ -79,3 +79,25 @@ func TestKillSwitchDepsImported(t *testing.T) {
 		}
 	}
 }
+
+// Outside a Go module the default kill switch code cannot be built: the
+// guard fails as a configuration error that says so, not with a stack
+// trace from the build.
+func TestKillSwitchDefaultCodeOutsideModule(t *testing.T) {
+	f := newFixture(t, "NoModule", workload.FrontDoorREST, false)
+	p := f.props(workload.FrontDoorREST)
+	p.KillSwitch = &guard.KillSwitchOptions{}
+	t.Chdir(t.TempDir())
+	defer func() {
+		r := recover()
+		ve, ok := r.(*guard.ValidationError)
+		if !ok {
+			t.Fatalf("recovered %v, want a *guard.ValidationError", r)
+		}
+		if msg := ve.Error(); !strings.Contains(msg, "KillSwitch.Code: not given, and building the default failed: kill switch code: dir: ") ||
+			!strings.Contains(msg, "is not inside a Go module") {
+			t.Errorf("error %q does not say the default build failed outside a module", msg)
+		}
+	}()
+	guard.NewCostGuard(f.stack, "CostGuard", p)
+}

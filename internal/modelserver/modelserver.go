@@ -81,5 +81,11 @@ func Build(modelDir string, arch workload.Architecture) (serverbuild.Options, er
 	if err != nil {
 		return serverbuild.Options{}, fmt.Errorf("modelDir: %q: %v", modelDir, err)
 	}
+	// A static, cgo-free build. The native build (ONNX Runtime through cgo)
+	// switches on here: CGO true, Env from the cross toolchain, and the
+	// shared libraries as ExtraFiles under lib/ (serverbuild.NativeEnv and
+	// serverbuild.SharedLibs on the engine branch). Everything downstream
+	// (fingerprint, Lambda asset, image context and its cc base image)
+	// follows the options.
 	return serverbuild.Options{Package: Package, Arch: arch, ExtraFiles: files}, nil
 }
