@@ -3,8 +3,10 @@
 // `go run ./bin`.
 //
 // Context: -c stage=NAME builds one stage only; -c KEY=VALUE overrides a
-// stage field for every stage built (see stacks.OverrideHelp). A bad
-// configuration prints one line per problem and exits 1.
+// stage field for every stage built (see stacks.OverrideHelp), for example
+// -c modelDir=/abs/path/to/model -c architecture=x86_64 to serve another
+// model on any tier. A bad configuration prints one line per problem and
+// exits 1.
 package main
 
 import (

@@ -4,6 +4,7 @@
 #   make synth                      every stage into cdk.out (no AWS needed)
 #   make synth STAGE=prod           one stage
 #   make synth CDK_ARGS='-c memoryMiB=2048'   with a context override
+#   make synth STAGE=dev CDK_ARGS='-c modelDir=/abs/model -c architecture=x86_64'   another model
 #   make diff [STAGE=dev]           each stage against its committed golden
 #   make deploy STAGE=dev           needs AWS credentials and a bootstrapped account
 #   make golden                     refresh stacks/testdata/*.template.json

@@ -12,8 +12,10 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/modelserver"
 )
 
 // StageContextKey is the context key that selects one stage (-c stage=NAME).
@@ -21,7 +23,8 @@ const StageContextKey = "stage"
 
 // AppOptions says which stacks [BuildApp] adds.
 type AppOptions struct {
-	// Root is the module root, where the model server's source lives.
+	// Root is the module root: a stage's relative ModelDir is resolved
+	// against it (cdk runs the app there).
 	Root string
 	// Stage selects one stage by name; empty builds every stage.
 	Stage string
@@ -29,18 +32,18 @@ type AppOptions struct {
 	// [OverrideKeys]); other keys are ignored.
 	Overrides map[string]string
 	// Code, if set, replaces the model server build (tests that need no
-	// real package). It is called once per stack.
+	// real package). It is called once per Lambda-tier stack.
 	Code func(workload.Architecture) (awslambda.Code, error)
 	// KillSwitchCode, if set, replaces the cost guard's kill-switch build
 	// (guard.KillSwitchCode). Default: Code when Code is set, else the
-	// build from ./cmd/killswitch.
+	// build by import path.
 	KillSwitchCode func(workload.Architecture) (awslambda.Code, error)
 }
 
 // BuildApp adds one stack per selected stage to scope. It reports every
 // problem of every stage together, one per line, instead of stopping at
-// the first: unknown stage, bad overrides, stage fields, a missing model
-// artifact, and the inference construct's validation.
+// the first: unknown stage, bad overrides, stage fields, a missing or
+// broken model directory, and the constructs' validation.
 func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, error) {
 	names := StageNames()
 	if o.Stage != "" {
@@ -49,26 +52,12 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 		}
 		names = []string{o.Stage}
 	}
-	code := o.Code
-	if code == nil {
-		hashes := map[workload.Architecture]error{}
-		code = func(a workload.Architecture) (awslambda.Code, error) {
-			// Check once per architecture; the asset hash is computed per
-			// stack (an asset belongs to one stack).
-			if err, seen := hashes[a]; seen && err != nil {
-				return nil, err
-			}
-			c, err := Handler{Root: o.Root, Architecture: a}.Code()
-			hashes[a] = err
-			return c, err
-		}
-	}
 	ksCode := o.KillSwitchCode
 	if ksCode == nil && o.Code != nil {
 		ksCode = o.Code
 	}
 	if ksCode == nil {
-		ksCode = func(a workload.Architecture) (awslambda.Code, error) { return guard.KillSwitchCode(o.Root, a) }
+		ksCode = guard.KillSwitchCode
 	}
 	var built []*CostguardStack
 	var errs []error
@@ -83,7 +72,24 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 			errs = append(errs, err)
 			continue
 		}
-		c, err := code(stage.Architecture)
+		// The model is checked whatever builds the code, as the server
+		// checks it at its cold start.
+		modelDir := stage.modelDir(o.Root)
+		if _, err := modelserver.CheckModelDir(modelDir); err != nil {
+			errs = append(errs, prefixLines("stage "+name+": ", err))
+			continue
+		}
+		var c awslambda.Code
+		var image service.ImageFunc
+		if stage.onLambda() {
+			if o.Code != nil {
+				c, err = o.Code(stage.Architecture)
+			} else {
+				c, err = inference.ModelServerCode(modelDir, stage.Architecture)
+			}
+		} else {
+			image, err = service.ModelServerImage(modelDir)
+		}
 		if err != nil {
 			errs = append(errs, prefixLines("stage "+name+": ", err))
 			continue
@@ -95,7 +101,7 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 				continue
 			}
 		}
-		s, err := newStackChecked(scope, stage, c, ks, ModelServerImage(o.Root))
+		s, err := newStackChecked(scope, stage, c, ks, image)
 		if err != nil {
 			errs = append(errs, err)
 			continue

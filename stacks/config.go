@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,10 +16,16 @@ import (
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/serverbuild"
 )
 
 // Application is the application tag's value and the stack name prefix.
 const Application = "costguard"
+
+// DefaultModelDir is the model a stage serves when its ModelDir is empty,
+// relative to the module root: the spam classifier this repository trains.
+// Override it with -c modelDir=PATH.
+const DefaultModelDir = "lambda/models/spam"
 
 // Stage is one environment's configuration. Every field is used by the
 // stack; the budget, alert and kill-switch fields are read by the cost
@@ -38,6 +45,12 @@ type Stage struct {
 	// budget is exhausted.
 	KillSwitch bool
 
+	// ModelDir is the model the stage serves on any tier: a directory
+	// holding manifest.json and the ONNX file it names, absolute or
+	// relative to the module root. Default: DefaultModelDir.
+	ModelDir string
+	// Architecture is arm64 or x86_64 (the function's, the kill switch's
+	// and a Fargate task's; SageMaker instances are x86_64).
 	Architecture workload.Architecture
 	MemoryMiB    int
 	// Timeout is the function timeout; zero right-sizes it from the
@@ -200,11 +213,30 @@ func (s Stage) Validate() error {
 	if s.MonthlyBudgetUSD < 0 {
 		errs = append(errs, fmt.Errorf("stage %s: MonthlyBudgetUSD: %g is negative", s.Name, s.MonthlyBudgetUSD))
 	}
+	if err := serverbuild.CheckArch(s.Architecture); err != nil {
+		errs = append(errs, fmt.Errorf("stage %s: Architecture: %q is not %s or %s", s.Name, s.Architecture, workload.ArchARM64, workload.ArchX86_64))
+	}
 	if (s.Account == "") != (s.Region == "") {
 		errs = append(errs, fmt.Errorf("stage %s: Account %q and Region %q: set both or neither", s.Name, s.Account, s.Region))
 	}
 	return errors.Join(errs...)
 }
+
+// modelDir is the stage's model directory, a relative one resolved
+// against root.
+func (s Stage) modelDir(root string) string {
+	dir := s.ModelDir
+	if dir == "" {
+		dir = DefaultModelDir
+	}
+	if !filepath.IsAbs(dir) && root != "" {
+		dir = filepath.Join(root, dir)
+	}
+	return dir
+}
+
+// onLambda reports whether the stage is served by the Lambda tier.
+func (s Stage) onLambda() bool { return s.Tier == "" || s.Tier == workload.TierLambda }
 
 func joinInts(v []int) string {
 	s := make([]string, len(v))

@@ -1,15 +1,12 @@
 package stacks
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
@@ -79,6 +76,26 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 			want: []string{`-c stage=qa: stage: "qa" is not one of dev, staging, prod`},
 		},
 		{
+			name: "architecture", stage: "dev",
+			overrides: map[string]string{"architecture": "sparc"},
+			want:      []string{"stage dev: -c architecture=sparc: Architecture: not an architecture (want arm64 or x86_64)"},
+		},
+		{
+			name: "model directory missing", stage: "dev",
+			overrides: map[string]string{"modelDir": "/nonexistent/model"},
+			want:      []string{`stage dev: modelDir: "/nonexistent/model" is not a directory (want one that holds manifest.json and the ONNX file it names)`},
+		},
+		{
+			name: "model directory missing on a container tier", stage: "dev",
+			overrides: map[string]string{"modelDir": "/nonexistent/model", "tier": "fargate"},
+			want:      []string{`stage dev: modelDir: "/nonexistent/model" is not a directory`},
+		},
+		{
+			name: "model file does not match its manifest", stage: "staging",
+			overrides: map[string]string{"modelDir": "stacks/testdata/brokenmodel"},
+			want:      []string{`stacks/testdata/brokenmodel": model.onnx has sha256 `},
+		},
+		{
 			name: "http api has no usage plan quota", stage: "dev",
 			overrides: map[string]string{"frontDoor": "http", "monthlyQuota": "5"},
 			want:      []string{"costguard-dev/Inference: MonthlyQuota: 5 is set but HTTP APIs have no usage plans"},
@@ -104,49 +121,6 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 	}
 }
 
-func TestHandlerCheck(t *testing.T) {
-	root := cdktest.ModuleRoot(t)
-	tests := []struct {
-		name string
-		h    Handler
-		want string
-	}{
-		{"model artifact missing", Handler{Root: root, ModelDir: "stacks/testdata/asset"}, "model artifact: stacks/testdata/asset/manifest.json is missing or empty"},
-		{"package missing", Handler{Root: root, Package: "./lambda/cmd/nope"}, "handler package: ./lambda/cmd/nope is not a directory"},
-		{"architecture", Handler{Root: root, Architecture: "sparc"}, `architecture: "sparc" is not arm64 or x86_64`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.h.Check()
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("Check() = %v, want it to contain %q", err, tc.want)
-			}
-		})
-	}
-}
-
-func TestSourceHash(t *testing.T) {
-	root := cdktest.ModuleRoot(t)
-	arm, err := Handler{Root: root}.SourceHash()
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := Handler{Root: root}.SourceHash()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x86, err := Handler{Root: root, Architecture: "x86_64"}.SourceHash()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if arm != again {
-		t.Errorf("SourceHash() = %s then %s for the same source", arm, again)
-	}
-	if arm == x86 {
-		t.Errorf("SourceHash() is %s for arm64 and x86_64, want different", arm)
-	}
-}
-
 func TestStagesAreValid(t *testing.T) {
 	for _, s := range Stages {
 		t.Run(s.Name, func(t *testing.T) {
@@ -160,63 +134,6 @@ func TestStagesAreValid(t *testing.T) {
 				t.Error("prod must name its account and region")
 			}
 		})
-	}
-}
-
-// TestSourceHashTracksInputs proves the asset hash changes with what goes
-// into the package (a file of an imported package, a model file, the
-// architecture) and with nothing else (an unrelated package, a test file).
-func TestSourceHashTracksInputs(t *testing.T) {
-	root := t.TempDir()
-	write := func(rel, content string) {
-		t.Helper()
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/m\n\ngo 1.22\n")
-	write("lambda/cmd/bootstrap/main.go", "package main\n\nimport \"example.com/m/lambda/server\"\n\nfunc main() { server.Run() }\n")
-	write("lambda/server/server.go", "package server\n\nfunc Run() {}\n")
-	write("lambda/server/server_test.go", "package server\n")
-	write("other/other.go", "package other\n")
-	write("lambda/models/spam/manifest.json", "{}\n")
-	write("lambda/models/spam/model.onnx", "onnx\n")
-
-	hash := func() string {
-		t.Helper()
-		h, err := Handler{Root: root}.SourceHash()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h
-	}
-	base := hash()
-	steps := []struct {
-		name    string
-		change  func()
-		changes bool
-	}{
-		{"unrelated package", func() { write("other/other.go", "package other\n\nvar X = 1\n") }, false},
-		{"test file", func() { write("lambda/server/server_test.go", "package server\n\nvar y = 2\n") }, false},
-		{"imported package", func() { write("lambda/server/server.go", "package server\n\nfunc Run() { println() }\n") }, true},
-		{"model file", func() { write("lambda/models/spam/model.onnx", "onnx v2\n") }, true},
-	}
-	prev := base
-	for _, s := range steps {
-		s.change()
-		got := hash()
-		if (got != prev) != s.changes {
-			t.Errorf("after changing the %s, hash changed = %v, want %v", s.name, got != prev, s.changes)
-		}
-		prev = got
-	}
-	x86, err := Handler{Root: root, Architecture: workload.ArchX86_64}.SourceHash()
-	if err != nil || x86 == prev {
-		t.Errorf("x86_64 hash = %s (%v), want one different from arm64's %s", x86, err, prev)
 	}
 }
 

@@ -3,9 +3,9 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -57,36 +57,20 @@ func (e Example) StackName() string { return Application + "-example-" + e.Name 
 // stage is the example's stage tag and guard stage.
 func (e Example) stage() string { return "example-" + e.Name }
 
-// ModelServerImage returns the InferenceService image function of the
-// module at root: an image asset of lambda/Dockerfile, for the requested
-// architecture. Synth only stages it; `cdk deploy` builds it (Docker or
-// Finch needed then). Only what the Dockerfile copies is staged, so the
-// asset hash changes with the model server and nothing else.
-func ModelServerImage(root string) service.ImageFunc {
-	return func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset {
-		platform := awsecrassets.Platform_LINUX_ARM64()
-		if arch == workload.ArchX86_64 {
-			platform = awsecrassets.Platform_LINUX_AMD64()
-		}
-		return awsecrassets.NewDockerImageAsset(scope, jsii.String(id), &awsecrassets.DockerImageAssetProps{
-			Directory:  jsii.String(root),
-			File:       jsii.String("lambda/Dockerfile"),
-			Platform:   platform,
-			IgnoreMode: awscdk.IgnoreMode_DOCKER,
-			Exclude: jsii.Strings("*", "!go.mod", "!go.sum", "!lambda",
-				"lambda/**/*_test.go", "lambda/**/testdata", "lambda/e2e"),
-		})
-	}
-}
-
 // BuildExamples adds one stack per example to scope, each an
 // InferenceService with the full cost guard, tagged and described like the
-// stages' stacks. Every example's problems are reported together.
+// stages' stacks, serving DefaultModelDir under root (the examples stand for
+// bigger models; their profiles, not the model, drive placement). Every
+// example's problems are reported together.
 func BuildExamples(scope constructs.Construct, root string) ([]awscdk.Stack, error) {
+	image, err := service.ModelServerImage(filepath.Join(root, DefaultModelDir))
+	if err != nil {
+		return nil, err
+	}
 	var built []awscdk.Stack
 	var errs []error
 	for _, e := range Examples {
-		s, err := newExampleStack(scope, e, ModelServerImage(root))
+		s, err := newExampleStack(scope, e, image)
 		if err != nil {
 			errs = append(errs, err)
 			continue

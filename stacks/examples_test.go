@@ -54,28 +54,37 @@ func TestExamples(t *testing.T) {
 		})
 	}
 
-	t.Run("image asset stages only what the Dockerfile copies", func(t *testing.T) {
+	t.Run("image asset stages the model server and the model only", func(t *testing.T) {
 		asm := app.Synth(nil)
 		dirs, _ := filepath.Glob(filepath.Join(*asm.Directory(), "asset.*"))
 		images := 0
+		spam := filepath.Join(cdktest.ModuleRoot(t), DefaultModelDir)
 		for _, d := range dirs {
-			if _, err := os.Stat(filepath.Join(d, "lambda", "Dockerfile")); err != nil {
+			if _, err := os.Stat(filepath.Join(d, "Dockerfile")); err != nil {
 				continue
 			}
 			images++
-			for _, must := range []string{"go.mod", "go.sum", "lambda/cmd/bootstrap", "lambda/models/spam/model.onnx"} {
-				if _, err := os.Stat(filepath.Join(d, must)); err != nil {
-					t.Errorf("%s: %s missing from the image context", filepath.Base(d), must)
+			var got []string
+			_ = filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
+				if err == nil && !e.IsDir() {
+					rel, _ := filepath.Rel(d, p)
+					got = append(got, rel)
 				}
+				return err
+			})
+			if want := "Dockerfile bootstrap model/manifest.json model/model.onnx"; strings.Join(got, " ") != want {
+				t.Errorf("%s holds %v, want %s", filepath.Base(d), got, want)
 			}
-			for _, mustNot := range []string{"node_modules", "cdk.json", "stacks", ".git", "lambda/e2e"} {
-				if _, err := os.Stat(filepath.Join(d, mustNot)); err == nil {
-					t.Errorf("%s: %s staged into the image context", filepath.Base(d), mustNot)
+			for _, f := range []string{"manifest.json", "model.onnx"} {
+				a, _ := os.ReadFile(filepath.Join(d, "model", f))
+				b, _ := os.ReadFile(filepath.Join(spam, f))
+				if len(a) == 0 || string(a) != string(b) {
+					t.Errorf("%s: model/%s is not %s's", filepath.Base(d), f, DefaultModelDir)
 				}
 			}
 		}
-		if images == 0 {
-			t.Error("no image asset staged")
+		if images != 2 {
+			t.Errorf("%d image assets staged, want 2 (the Fargate and SageMaker examples)", images)
 		}
 	})
 	_ = awscdk.App(app)
@@ -87,7 +96,7 @@ func TestExampleInfeasibleOverride(t *testing.T) {
 	app := cdktest.NewApp(t)
 	bad := Examples[1] // the GPU model
 	bad.Tier = workload.TierLambda
-	_, err := newExampleStack(app, bad, ModelServerImage(cdktest.ModuleRoot(t)))
+	_, err := newExampleStack(app, bad, spamImage(t, cdktest.ModuleRoot(t)))
 	want := "costguard-example-gpu/Inference: Tier: lambda cannot serve this model: needs a GPU; Lambda has none"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want %q", err, want)

@@ -42,7 +42,8 @@ func (s Stage) stageGuardProps(killSwitchCode awslambda.Code) *guard.CostGuardPr
 	if s.KillSwitch {
 		// The kill switch's logs follow the stage's retention; its history
 		// also stays in the state parameter.
-		p.KillSwitch = &guard.KillSwitchOptions{Code: killSwitchCode, LogRetention: retentionDays[s.LogRetentionDays]}
+		// Its code is built for the stage's architecture, so it runs on it.
+		p.KillSwitch = &guard.KillSwitchOptions{Code: killSwitchCode, Architecture: architecture(s.Architecture), LogRetention: retentionDays[s.LogRetentionDays]}
 	}
 	return p
 }

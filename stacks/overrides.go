@@ -64,7 +64,17 @@ var overrides = map[string]override{
 		return nil
 	}},
 	"architecture": {"Architecture", "arm64 or x86_64", func(s *Stage, v string) error {
+		if v != string(workload.ArchARM64) && v != string(workload.ArchX86_64) {
+			return errors.New("not an architecture")
+		}
 		s.Architecture = workload.Architecture(v)
+		return nil
+	}},
+	"modelDir": {"ModelDir", "a model directory with manifest.json and its ONNX file, absolute or relative to the app's directory", func(s *Stage, v string) error {
+		if v == "" {
+			return errors.New("empty")
+		}
+		s.ModelDir = v
 		return nil
 	}},
 	"memoryMiB": {"MemoryMiB", "128 to 10240", intField(func(s *Stage) *int { return &s.MemoryMiB })},

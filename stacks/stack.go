@@ -17,14 +17,15 @@ type CostguardStackProps struct {
 	awscdk.StackProps
 	// Stage is the environment's configuration. Default: the dev stage.
 	Stage *Stage
-	// Code is the model server's deployment package (see [Handler.Code]).
+	// Code is the model server's deployment package (see
+	// inference.ModelServerCode).
 	// Required.
 	Code awslambda.Code
 	// KillSwitchCode is the cost guard's kill-switch package (see
 	// guard.KillSwitchCode). Required when the stage's KillSwitch is on.
 	KillSwitchCode awslambda.Code
 	// Image builds the model server image of a container tier (see
-	// ModelServerImage). Required when the stage's Tier is one.
+	// service.ModelServerImage). Required when the stage's Tier is one.
 	Image service.ImageFunc
 }
 
@@ -119,7 +120,7 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 
 // architecture maps a stage's architecture to the CDK's; anything else is
 // left nil for the construct's default, and an unknown name is reported by
-// [Handler.Check] before the stack is built.
+// [Stage.Validate] before the stack is built.
 func architecture(a workload.Architecture) awslambda.Architecture {
 	switch a {
 	case workload.ArchX86_64:

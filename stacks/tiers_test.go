@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,12 +26,12 @@ func TestStageOnFargate(t *testing.T) {
 	}
 	dev.Tier = workload.TierFargate
 	root := cdktest.ModuleRoot(t)
-	ks, err := guard.KillSwitchCode(root, dev.Architecture)
+	ks, err := guard.KillSwitchCode(dev.Architecture)
 	if err != nil {
 		t.Fatal(err)
 	}
 	app := cdktest.NewApp(t)
-	s := NewCostguardStack(app, dev.StackName(), &CostguardStackProps{Stage: &dev, KillSwitchCode: ks, Image: ModelServerImage(root)})
+	s := NewCostguardStack(app, dev.StackName(), &CostguardStackProps{Stage: &dev, KillSwitchCode: ks, Image: spamImage(t, root)})
 	AddChecks(app)
 	tpl := assertions.Template_FromStack(s.Stack, nil)
 
@@ -72,7 +74,7 @@ func TestStageOnFargate(t *testing.T) {
 // hold its model fails with the limit named.
 func TestStageOverrideInfeasible(t *testing.T) {
 	dev, _ := LookupStage("dev")
-	props := dev.ServiceProps(workload.TierSageMakerServerless, ModelServerImage(cdktest.ModuleRoot(t)))
+	props := dev.ServiceProps(workload.TierSageMakerServerless, spamImage(t, cdktest.ModuleRoot(t)))
 	props.Profile.PeakMemoryMB = 12288
 	_, err := service.Decide(*props)
 	if err == nil || !strings.Contains(err.Error(), "over SageMaker serverless's 6144 MB") {
@@ -132,6 +134,60 @@ func TestContainerStageSkipsLambdaRules(t *testing.T) {
 					"fargate": assertions.Match_ObjectLike(&map[string]any{"memoryMiB": tc.memoryMiB}),
 				})},
 			})
+		})
+	}
+}
+
+// spamImage is the image function of the repository's spam model.
+func spamImage(t *testing.T, root string) service.ImageFunc {
+	t.Helper()
+	image, err := service.ModelServerImage(filepath.Join(root, DefaultModelDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return image
+}
+
+// -c modelDir serves that model on a container tier too: the image asset's
+// context holds the given model, not the repository's.
+func TestContainerStageModelDir(t *testing.T) {
+	src := filepath.Join(cdktest.ModuleRoot(t), DefaultModelDir)
+	dir := filepath.Join(t.TempDir(), "mine")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"manifest.json", "model.onnx"} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "manifest.json" {
+			b = []byte(strings.Replace(string(b), `"name": "spam"`, `"name": "my-model"`, 1))
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tier := range []string{"fargate", "sagemaker-serverless"} {
+		t.Run(tier, func(t *testing.T) {
+			app := cdktest.NewApp(t)
+			built, err := BuildApp(app, AppOptions{Root: cdktest.ModuleRoot(t), Stage: "dev", Code: stubCode,
+				Overrides: map[string]string{"tier": tier, "modelDir": dir, "architecture": "x86_64"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(built) != 1 || built[0].Service == nil {
+				t.Fatal("want the dev stage on its container tier")
+			}
+			asm := app.Synth(nil)
+			contexts, _ := filepath.Glob(filepath.Join(*asm.Directory(), "asset.*", "Dockerfile"))
+			if len(contexts) != 1 {
+				t.Fatalf("%d image contexts, want 1", len(contexts))
+			}
+			man, err := os.ReadFile(filepath.Join(filepath.Dir(contexts[0]), "model", "manifest.json"))
+			if err != nil || !strings.Contains(string(man), `"name": "my-model"`) {
+				t.Errorf("the image's model is not -c modelDir's (%v)", err)
+			}
 		})
 	}
 }

@@ -2,28 +2,28 @@ package fargatetier_test
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 
 	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // A model that needs 6 GB runs on two ARM64 tasks of 1 vCPU and 8 GB,
 // scaling to four, behind the same POST /predict as the Lambda tier. The app
-// (not the construct) creates the image asset from the model server's
-// Dockerfile; synth stages it, `cdk deploy` builds it.
+// (not the construct) creates the image asset of the model server with its
+// model directory (service.ModelServerImage); synth builds the server and
+// stages the context, `cdk deploy` builds the image.
 func ExampleNewService() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-large-model"), nil)
-	image := awsecrassets.NewDockerImageAsset(stack, jsii.String("ModelServerImage"), &awsecrassets.DockerImageAssetProps{
-		Directory: jsii.String("."),
-		File:      jsii.String("lambda/Dockerfile"),
-		Platform:  awsecrassets.Platform_LINUX_ARM64(),
-	})
+	image, err := service.ModelServerImage("model") // the directory with manifest.json and model.onnx
+	if err != nil {
+		panic(err)
+	}
 	svc := fargatetier.NewService(stack, "Inference", &fargatetier.ServiceProps{
-		Image:     awsecs.ContainerImage_FromDockerImageAsset(image),
+		Image:     awsecs.ContainerImage_FromDockerImageAsset(image(stack, "ModelServerImage", workload.ArchARM64)),
 		CPU:       1024,
 		MemoryMiB: 8192,
 		MinTasks:  2,

@@ -48,8 +48,8 @@ const listenerPort = 80
 // field selects the documented default.
 type ServiceProps struct {
 	// Image is the model server's container image, run with its HTTP face
-	// (it listens on $PORT). Required. The app builds it from lambda/Dockerfile
-	// with awsecs.ContainerImage_FromAsset; synth needs no Docker engine.
+	// (it listens on $PORT). Required. service.ModelServerImage builds it
+	// with the caller's model directory; synth needs no Docker engine.
 	Image awsecs.ContainerImage
 	// Vpc is the network the service runs in, in its private subnets with
 	// egress. Default: a new VPC over two Availability Zones with public and

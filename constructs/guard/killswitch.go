@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -78,6 +79,13 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 	if arch == nil {
 		arch = awslambda.Architecture_ARM_64()
 	}
+	code := o.Code
+	if code == nil {
+		var err error
+		if code, err = KillSwitchCode(workload.Architecture(*arch.Name())); err != nil {
+			panic(&ValidationError{Path: *g.Node().Path(), Problems: fmt.Errorf("KillSwitch.Code: not given, and building the default failed: %w", err)})
+		}
+	}
 	desc := fmt.Sprintf("costguard %s kill switch: sets the guarded function's reserved concurrency to 0 on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Stage)
 	if c.Tier != nil {
 		desc = fmt.Sprintf("costguard %s kill switch: scales the %s tier to its minimum on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Workload.Tier, c.Stage)
@@ -86,7 +94,7 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 		Description:                  ptr(desc),
 		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
 		Handler:                      ptr("bootstrap"),
-		Code:                         o.Code,
+		Code:                         code,
 		Architecture:                 arch,
 		MemorySize:                   ptr(128.0),
 		Timeout:                      awscdk.Duration_Seconds(ptr(30.0)),

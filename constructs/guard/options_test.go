@@ -212,7 +212,6 @@ func TestValidation(t *testing.T) {
 		{"alarm datapoints", func(p *guard.CostGuardProps) {
 			p.Alarms = map[string]guard.AlarmOverride{guard.AlarmLambdaErrorRate: {DatapointsToAlarm: 5}}
 		}, []string{`Alarms["LambdaErrorRate"].DatapointsToAlarm: 5 is above EvaluationPeriods 3`}},
-		{"kill switch code", func(p *guard.CostGuardProps) { p.KillSwitch = &guard.KillSwitchOptions{} }, []string{"KillSwitch.Code: missing"}},
 		{"kill switch parameter", func(p *guard.CostGuardProps) {
 			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "x"+p.Stage), StateParameterName: "costguard/dev"}
 		}, []string{`KillSwitch.StateParameterName: "costguard/dev" is not a parameter path`}},

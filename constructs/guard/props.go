@@ -87,7 +87,8 @@ type AlarmOverride struct {
 // KillSwitchOptions turns on the kill switch.
 type KillSwitchOptions struct {
 	// Code is the kill switch's deployment package, a bootstrap built from
-	// ./cmd/killswitch (see [KillSwitchCode]). Required.
+	// [KillSwitchPackage]. Default: [KillSwitchCode] for Architecture, built
+	// by import path in the working directory's module when the app bundles.
 	Code awslambda.Code
 	// Architecture is the kill switch's architecture. Default: arm64.
 	Architecture awslambda.Architecture
@@ -385,9 +386,6 @@ func (p CostGuardProps) resolve() (resolved, error) {
 
 	// Kill switch.
 	if ks := p.KillSwitch; ks != nil {
-		if ks.Code == nil {
-			bad("KillSwitch.Code: missing (build ./cmd/killswitch, see guard.KillSwitchCode)")
-		}
 		if ks.StateParameterName != "" && !paramRe.MatchString(ks.StateParameterName) {
 			bad("KillSwitch.StateParameterName: %q is not a parameter path like /costguard/dev/killswitch", ks.StateParameterName)
 		}

@@ -20,7 +20,9 @@
 // costguard CLI reads from the cloud assembly to estimate the monthly cost.
 //
 // The construct never reads files or the environment: the caller passes the
-// function code (see the stacks package, which builds the model server).
+// function code. [ModelServerCode] returns it for any model directory, from
+// any module that requires costguard: the model server built by import path
+// in the caller's module, reproducibly, with the model in model/.
 // Every configuration problem is reported at once: the constructor panics
 // with a [*ValidationError] that names the construct path, the field, the
 // bad value and what is allowed.

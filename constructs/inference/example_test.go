@@ -1,6 +1,7 @@
 package inference_test
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -22,8 +23,8 @@ func ExampleNewLambdaAPI() {
 	stack := awscdk.NewStack(app, jsii.String("Inference"), nil)
 
 	api := inference.NewLambdaAPI(stack, "Spam", &inference.LambdaAPIProps{
-		// A directory holding bootstrap and model/ (see stacks.Handler for
-		// the reproducible build costguard uses).
+		// A directory holding bootstrap and model/ (ModelServerCode builds
+		// one reproducibly).
 		Code:      awslambda.Code_FromAsset(jsii.String("build/spam"), nil),
 		MemoryMiB: 1024,
 		LatencyProfile: &sizing.LatencyProfile{
@@ -44,4 +45,33 @@ func ExampleNewLambdaAPI() {
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: api.URL()})
 	app.Synth(nil)
+}
+
+// Your own model behind the Lambda tier. ModelServerCode checks the model
+// directory now and packages costguard's model server with it, built by
+// import path in the module the app runs in; the function's architecture
+// is the code's.
+func ExampleModelServerCode() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("MyModel"), nil)
+
+	// The directory holding manifest.json and model.onnx (`costguard model
+	// init` writes one), relative to where `cdk` runs the app.
+	code, err := inference.ModelServerCode("../../lambda/models/spam", workload.ArchX86_64)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	inference.NewLambdaAPI(stack, "Api", &inference.LambdaAPIProps{
+		Code:         code,
+		Architecture: awslambda.Architecture_X86_64(),
+		Traffic:      workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 20},
+	})
+
+	// A directory that is not a model fails synth in one line.
+	_, err = inference.ModelServerCode("no-such-model", workload.ArchX86_64)
+	fmt.Println(err)
+	// Output:
+	// modelDir: "no-such-model" is not a directory (want one that holds manifest.json and the ONNX file it names)
 }

@@ -67,7 +67,8 @@ const (
 // except Code means its documented default.
 type LambdaAPIProps struct {
 	// Code is the deployment package: a bootstrap executable for
-	// provided.al2023 plus the model artifact in model/. Required.
+	// provided.al2023 plus the model artifact in model/ ([ModelServerCode]
+	// builds it for a model directory). Required.
 	Code awslambda.Code
 	// Architecture is the function's CPU architecture. Default: arm64
 	// (Graviton, about 20% cheaper per GB-second than x86_64).

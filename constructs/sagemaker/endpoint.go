@@ -82,8 +82,8 @@ const (
 	maxServerlessConcurrency = 200
 )
 
-// Image is a container image in Amazon ECR. An
-// awsecrassets.DockerImageAsset built from lambda/Dockerfile satisfies it.
+// Image is a container image in Amazon ECR. The
+// awsecrassets.DockerImageAsset of service.ModelServerImage satisfies it.
 type Image interface {
 	ImageUri() *string
 	Repository() awsecr.IRepository

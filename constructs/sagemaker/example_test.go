@@ -6,8 +6,19 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
+
+// modelServerImage is the model server with the model in ./model, built
+// for linux/amd64 (SageMaker's instances are x86_64).
+func modelServerImage(stack awscdk.Stack) awsecrassets.DockerImageAsset {
+	image, err := service.ModelServerImage("model")
+	if err != nil {
+		panic(err)
+	}
+	return image(stack, "ModelServerImage", workload.ArchX86_64)
+}
 
 // A GPU model runs on one to three ml.g4dn.xlarge instances behind POST
 // /predict. SageMaker runs x86_64 instances, so the image is built for
@@ -15,11 +26,7 @@ import (
 func ExampleNewEndpoint_realtimeGPU() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-gpu-model"), nil)
-	image := awsecrassets.NewDockerImageAsset(stack, jsii.String("ModelServerImage"), &awsecrassets.DockerImageAssetProps{
-		Directory: jsii.String("."),
-		File:      jsii.String("lambda/Dockerfile"),
-		Platform:  awsecrassets.Platform_LINUX_AMD64(),
-	})
+	image := modelServerImage(stack)
 	endpoint := sagemakertier.NewEndpoint(stack, "Inference", &sagemakertier.EndpointProps{
 		Image:        image,
 		Variant:      sagemakertier.VariantRealtime,
@@ -35,9 +42,6 @@ func ExampleNewEndpoint_realtimeGPU() {
 func ExampleNewEndpoint_serverless() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-sporadic"), nil)
-	image := awsecrassets.NewDockerImageAsset(stack, jsii.String("ModelServerImage"), &awsecrassets.DockerImageAssetProps{
-		Directory: jsii.String("."),
-		File:      jsii.String("lambda/Dockerfile"),
-	})
+	image := modelServerImage(stack)
 	sagemakertier.NewEndpoint(stack, "Inference", &sagemakertier.EndpointProps{Image: image})
 }

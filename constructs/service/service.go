@@ -46,8 +46,8 @@ type Profile struct {
 }
 
 // ImageFunc creates the model server's container image asset for an
-// architecture, under scope with id. The app implements it (it knows where
-// lambda/Dockerfile is); InferenceService calls it only when it builds a
+// architecture, under scope with id ([ModelServerImage] returns one for a
+// model directory); InferenceService calls it only when it builds a
 // container tier, so a Lambda stage carries no image asset.
 type ImageFunc func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset
 
@@ -313,7 +313,7 @@ func (p InferenceServiceProps) artifactFor(t workload.Tier) error {
 	case t == workload.TierLambda && p.LambdaCode == nil && p.Lambda.Code == nil:
 		return fmt.Errorf("LambdaCode: required for tier %s (the bootstrap and model/ package)", t)
 	case t != workload.TierLambda && p.ContainerImage == nil:
-		return fmt.Errorf("ContainerImage: required for tier %s (the model server image from lambda/Dockerfile)", t)
+		return fmt.Errorf("ContainerImage: required for tier %s (the model server image, see ModelServerImage)", t)
 	}
 	return nil
 }

@@ -7,11 +7,15 @@ package testproc
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -157,4 +161,96 @@ func WaitTCP(tb testing.TB, p *Proc, addr string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	tb.Fatalf("nothing listening on %s after 15s\n%s", addr, p.Out)
+}
+
+// InvokePath is the emulator's invoke path for the function.
+const InvokePath = "/2015-03-31/functions/function/invocations"
+
+// StartRIE runs the Lambda Runtime Interface Emulator on two free loopback
+// ports with bootstrap as the function (its directory as /var/task, so
+// model/ next to it is found) and returns the invoke URL. It fails tb when
+// the emulator is missing.
+func StartRIE(tb testing.TB, bootstrap string, env ...string) (string, *Proc) {
+	tb.Helper()
+	rie := RIE(tb)
+	ports := FreePorts(tb, 2)
+	api, emu := ports[0], ports[1]
+	p := Start(tb, filepath.Dir(bootstrap), env, rie,
+		"--runtime-interface-emulator-address", Addr(emu),
+		"--runtime-api-address", Addr(api),
+		bootstrap)
+	// Both listeners: an invoke that arrives before the runtime API is up
+	// starts a runtime that cannot fetch its event.
+	WaitTCP(tb, p, Addr(emu))
+	WaitTCP(tb, p, Addr(api))
+	return "http://" + Addr(emu) + InvokePath, p
+}
+
+// ModelServerAsset returns the directory of the model server's asset in a
+// synthesized cloud assembly: the code of stack's function whose
+// environment sets MODEL_DIR (the model server; the kill switch sets none).
+// It fails tb when there is not exactly one such function or its asset was
+// not bundled.
+func ModelServerAsset(tb testing.TB, outdir, stack string) string {
+	tb.Helper()
+	raw, err := os.ReadFile(filepath.Join(outdir, stack+".template.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				Code struct {
+					S3Key any
+				}
+				Environment struct {
+					Variables map[string]any
+				}
+				Architectures []string
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &tmpl); err != nil {
+		tb.Fatal(err)
+	}
+	var dirs []string
+	for _, r := range tmpl.Resources {
+		if r.Type != "AWS::Lambda::Function" || r.Properties.Environment.Variables["MODEL_DIR"] == nil {
+			continue
+		}
+		key, _ := r.Properties.Code.S3Key.(string)
+		dirs = append(dirs, filepath.Join(outdir, "asset."+strings.TrimSuffix(key, ".zip")))
+	}
+	if len(dirs) != 1 {
+		tb.Fatalf("%s: %d model server functions, want 1", stack, len(dirs))
+	}
+	if _, err := os.Stat(filepath.Join(dirs[0], "bootstrap")); err != nil {
+		tb.Fatalf("%s: the model server's asset was not bundled: %v", stack, err)
+	}
+	return dirs[0]
+}
+
+// Invoke posts an API Gateway proxy event to the emulator's invoke URL and
+// returns the proxy response's status code and body. It fails tb when the
+// answer is not a proxy response.
+func Invoke(tb testing.TB, url string, event []byte) (int, string) {
+	tb.Helper()
+	resp, err := http.Post(url, "application/json", bytes.NewReader(event))
+	if err != nil {
+		tb.Fatalf("invoke: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("invoke: %v", err)
+	}
+	var proxy struct {
+		StatusCode int    `json:"statusCode"`
+		Body       string `json:"body"`
+	}
+	if err := json.Unmarshal(raw, &proxy); err != nil || proxy.StatusCode == 0 {
+		tb.Fatalf("invoke: not a proxy response: %s", raw)
+	}
+	return proxy.StatusCode, proxy.Body
 }

@@ -7,55 +7,70 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/modelserver"
 )
 
-// image is what lambda/Dockerfile's final stage declares.
+// image is what the container tiers' generated Dockerfile declares
+// (internal/modelserver, staged for the spam model and this machine's
+// architecture), and the build context it was staged in.
 type image struct {
 	entrypoint []string
 	env        []string
 	binDest    string // where the bootstrap is copied
 	modelDest  string // where the model directory is copied
-	modelArg   string // default of ARG MODEL
+	context    string
 }
 
-// readDockerfile extracts the final stage's ENTRYPOINT, ENV and COPY
-// destinations, so the tests run the binary exactly as the image would.
+// readDockerfile stages the image's build context as synth does and
+// extracts the Dockerfile's ENTRYPOINT, ENV and COPY destinations, so the
+// tests run the staged binary exactly as the image would.
 func readDockerfile(t *testing.T) image {
 	t.Helper()
-	f, err := os.Open(filepath.Join(root, "lambda", "Dockerfile"))
+	arch := workload.ArchX86_64
+	if runtime.GOARCH == "arm64" {
+		arch = workload.ArchARM64
+	}
+	o, err := modelserver.Build(filepath.Join(root, "lambda", "models", "spam"), arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image{}
+	if img.context, _, err = modelserver.StageImage(o); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(img.context, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var img image
-	copyRe := regexp.MustCompile(`^COPY\s+(--from=\S+\s+)?(\S+)\s+(\S+)$`)
+	copyRe := regexp.MustCompile(`^COPY\s+(\S+)\s+(\S+)$`)
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		switch {
-		case strings.HasPrefix(line, "FROM "):
-			img = image{} // only the last stage counts
 		case strings.HasPrefix(line, "ENTRYPOINT "):
 			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "ENTRYPOINT ")), &img.entrypoint); err != nil {
 				t.Fatalf("ENTRYPOINT must be exec form: %v", err)
 			}
 		case strings.HasPrefix(line, "ENV "):
 			img.env = append(img.env, strings.Fields(strings.TrimPrefix(line, "ENV "))...)
-		case strings.HasPrefix(line, "ARG MODEL="):
-			img.modelArg = strings.TrimPrefix(line, "ARG MODEL=")
 		case copyRe.MatchString(line):
 			m := copyRe.FindStringSubmatch(line)
-			if strings.HasSuffix(m[2], "/bootstrap") {
-				img.binDest = m[3]
-			} else if strings.HasPrefix(m[2], "lambda/models/") {
-				img.modelDest = strings.TrimSuffix(m[3], "/")
+			switch m[1] {
+			case "bootstrap":
+				img.binDest = m[2]
+			case "model/":
+				img.modelDest = strings.TrimSuffix(m[2], "/")
 			}
 		}
 	}
-	if len(img.entrypoint) == 0 || img.binDest == "" || img.modelDest == "" || img.modelArg == "" {
-		t.Fatalf("lambda/Dockerfile: cannot find ENTRYPOINT, the bootstrap and model COPY lines and ARG MODEL: %+v", img)
+	if len(img.entrypoint) == 0 || img.binDest == "" || img.modelDest == "" {
+		t.Fatalf("generated Dockerfile: cannot find ENTRYPOINT and the bootstrap and model COPY lines: %+v", img)
 	}
 	if img.entrypoint[0] != img.binDest {
 		t.Fatalf("ENTRYPOINT %q does not run the copied bootstrap %q", img.entrypoint[0], img.binDest)
@@ -71,14 +86,14 @@ func imageRoot(t *testing.T, img image) string {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(bootstrap)
+	b, err := os.ReadFile(filepath.Join(img.context, "bootstrap"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(bin, b, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := copyDir(filepath.Join(root, "lambda", "models", img.modelArg), filepath.Join(dir, img.modelDest)); err != nil {
+	if err := copyDir(filepath.Join(img.context, "model"), filepath.Join(dir, img.modelDest)); err != nil {
 		t.Fatal(err)
 	}
 	return dir
