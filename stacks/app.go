@@ -75,7 +75,7 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 		// The model is checked whatever builds the code, as the server
 		// checks it at its cold start.
 		modelDir := stage.modelDir(o.Root)
-		if _, err := modelserver.CheckModelDir(modelDir); err != nil {
+		if _, _, err := modelserver.CheckModelDir(modelDir); err != nil {
 			errs = append(errs, prefixLines("stage "+name+": ", err))
 			continue
 		}

@@ -29,7 +29,7 @@ import (
 // sources and the model and nothing else. A Fargate or SageMaker Image
 // prop set by the caller still wins over it.
 func ModelServerImage(modelDir string) (ImageFunc, error) {
-	if _, err := modelserver.CheckModelDir(modelDir); err != nil {
+	if _, _, err := modelserver.CheckModelDir(modelDir); err != nil {
 		return nil, err
 	}
 	return func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -27,34 +28,48 @@ const Package = "github.com/costguard-ml/costguard/lambda/cmd/bootstrap"
 const ModelPrefix = "model"
 
 // CheckModelDir checks a model directory the way the model server will at
-// its cold start, in milliseconds: manifest.json valid, the ONNX file it
-// names present with the manifest's sha256. It returns the directory made
-// absolute (relative to the working directory). Every error is one line
-// that names the directory and the problem.
-func CheckModelDir(dir string) (string, error) {
+// its cold start, without running it, in milliseconds: manifest.json valid,
+// the files it names present, the ONNX file's sha256, every operator
+// supported by the engine the build serves it with, every graph input
+// filled by the task's pipeline, one output column per label
+// (model.ValidateDir). It returns the directory made absolute (relative to
+// the working directory) and its manifest. Every error is one line that
+// names the directory and the problem.
+func CheckModelDir(dir string) (string, *model.Manifest, error) {
 	if dir == "" {
-		return "", errors.New("modelDir: empty; give the directory that holds manifest.json and the ONNX file it names")
+		return "", nil, errors.New("modelDir: empty; give the directory that holds manifest.json and the ONNX file it names")
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", fmt.Errorf("modelDir: %q: %v", dir, err)
+		return "", nil, fmt.Errorf("modelDir: %q: %v", dir, err)
 	}
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("modelDir: %q is not a directory (want one that holds manifest.json and the ONNX file it names)", dir)
+		return "", nil, fmt.Errorf("modelDir: %q is not a directory (want one that holds manifest.json and the ONNX file it names)", dir)
 	}
 	man, err := model.ReadManifest(abs)
 	if err != nil {
-		return "", fmt.Errorf("modelDir: %q: %s", dir, oneLine(err))
+		return "", nil, fmt.Errorf("modelDir: %q: %s", dir, oneLine(err))
 	}
-	onnx := filepath.Join(abs, man.ONNX.File)
-	b, err := os.ReadFile(onnx)
-	if err != nil {
-		return "", fmt.Errorf("modelDir: %q: %s (named by manifest.json's onnx.file) is missing or unreadable", dir, man.ONNX.File)
+	if err := model.ValidateDir(abs, Engine(man)); err != nil {
+		return "", nil, fmt.Errorf("modelDir: %q: %s", dir, oneLine(err))
 	}
-	if got := model.SHA256Hex(b); got != man.ONNX.SHA256 {
-		return "", fmt.Errorf("modelDir: %q: %s has sha256 %s, manifest.json says %s", dir, man.ONNX.File, got, man.ONNX.SHA256)
+	return abs, man, nil
+}
+
+// NativeEngine serves every model whose manifest names no pure-Go engine.
+const NativeEngine = "onnxruntime"
+
+// pureGoEngines are the engines of a static, cgo-free build.
+var pureGoEngines = []string{"gonnx", "gomlx"}
+
+// Engine is the engine the model server build serves man with: the
+// manifest's, else ONNX Runtime, whatever the engines of the process
+// calling this (a CDK app may well be a cgo-free build).
+func Engine(man *model.Manifest) string {
+	if man.Engine != "" {
+		return man.Engine
 	}
-	return abs, nil
+	return NativeEngine
 }
 
 // oneLine joins a multi-line error (errors.Join) with "; ".
@@ -65,12 +80,19 @@ func oneLine(err error) string {
 // Build returns the build of the model server for arch with the model
 // directory's regular files in model/, after checking the model directory
 // and the architecture; every problem is reported, one line each.
+//
+// A model served by ONNX Runtime (the default) gets the native build: cgo
+// with the target's C compiler, RPATH $ORIGIN/lib, and lib/ holding
+// libonnxruntime.so.1 and the C++ runtime built for glibc 2.34
+// (serverbuild.NativeEnv, serverbuild.SharedLibs), so the zip needs nothing
+// from provided.al2023 but glibc. A manifest that names a pure-Go engine
+// (gonnx, gomlx) gets one static, cgo-free executable and no lib/.
 func Build(modelDir string, arch workload.Architecture) (serverbuild.Options, error) {
 	var errs []error
 	if err := serverbuild.CheckArch(arch); err != nil {
 		errs = append(errs, err)
 	}
-	abs, err := CheckModelDir(modelDir)
+	abs, man, err := CheckModelDir(modelDir)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -81,11 +103,18 @@ func Build(modelDir string, arch workload.Architecture) (serverbuild.Options, er
 	if err != nil {
 		return serverbuild.Options{}, fmt.Errorf("modelDir: %q: %v", modelDir, err)
 	}
-	// A static, cgo-free build. The native build (ONNX Runtime through cgo)
-	// switches on here: CGO true, Env from the cross toolchain, and the
-	// shared libraries as ExtraFiles under lib/ (serverbuild.NativeEnv and
-	// serverbuild.SharedLibs on the engine branch). Everything downstream
-	// (fingerprint, Lambda asset, image context and its cc base image)
-	// follows the options.
-	return serverbuild.Options{Package: Package, Arch: arch, ExtraFiles: files}, nil
+	o := serverbuild.Options{Package: Package, Arch: arch, ExtraFiles: files}
+	if slices.Contains(pureGoEngines, Engine(man)) {
+		return o, nil
+	}
+	env, err := serverbuild.NativeEnv(arch)
+	if err != nil {
+		return serverbuild.Options{}, err
+	}
+	libs, err := serverbuild.SharedLibs(arch)
+	if err != nil {
+		return serverbuild.Options{}, err
+	}
+	o.CGO, o.Env, o.ExtraFiles = true, env, append(libs, files...)
+	return o, nil
 }

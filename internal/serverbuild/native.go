@@ -96,9 +96,14 @@ func SharedLibs(arch workload.Architecture) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A checkout after make deps has both in the user cache; a library
+	// user's first synth fills it (npm pack of the pinned onnxruntime-node,
+	// the C++ runtime built from the target's GCC archives), once.
 	ort, err := ortlib.Find(goarch)
 	if err != nil {
-		return nil, err
+		if ort, err = ortlib.Ensure(goarch); err != nil {
+			return nil, err
+		}
 	}
 	files := []File{{Name: "lib/" + ortlib.LibName, Source: ort, Mode: 0o755}}
 	seen := map[string]bool{ortlib.LibName: true}
@@ -116,7 +121,7 @@ func SharedLibs(arch workload.Architecture) ([]File, error) {
 			seen[n] = true
 			var src string
 			if slices.Contains(cxxLibs, n) {
-				dir, err := cxxrt.Find(goarch)
+				dir, err := cxxrt.Ensure(goarch)
 				if err != nil {
 					return nil, err
 				}

@@ -23,19 +23,21 @@ type image struct {
 	env        []string
 	binDest    string // where the bootstrap is copied
 	modelDest  string // where the model directory is copied
+	libDest    string // where lib/ is copied (native builds)
 	context    string
 }
 
-// readDockerfile stages the image's build context as synth does and
-// extracts the Dockerfile's ENTRYPOINT, ENV and COPY destinations, so the
-// tests run the staged binary exactly as the image would.
-func readDockerfile(t *testing.T) image {
+// readDockerfile stages the image's build context for the committed model
+// called name as synth does and extracts the Dockerfile's ENTRYPOINT, ENV
+// and COPY destinations, so the tests run the staged binary exactly as the
+// image would.
+func readDockerfile(t *testing.T, name string) image {
 	t.Helper()
 	arch := workload.ArchX86_64
 	if runtime.GOARCH == "arm64" {
 		arch = workload.ArchARM64
 	}
-	o, err := modelserver.Build(filepath.Join(root, "lambda", "models", "spam"), arch)
+	o, err := modelserver.Build(filepath.Join(root, "lambda", "models", name), arch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +68,8 @@ func readDockerfile(t *testing.T) image {
 				img.binDest = m[2]
 			case "model/":
 				img.modelDest = strings.TrimSuffix(m[2], "/")
+			case "lib/":
+				img.libDest = strings.TrimSuffix(m[2], "/")
 			}
 		}
 	}
@@ -96,6 +100,11 @@ func imageRoot(t *testing.T, img image) string {
 	if err := copyDir(filepath.Join(img.context, "model"), filepath.Join(dir, img.modelDest)); err != nil {
 		t.Fatal(err)
 	}
+	if img.libDest != "" {
+		if err := copyDir(filepath.Join(img.context, "lib"), filepath.Join(dir, img.libDest)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return dir
 }
 
@@ -105,7 +114,7 @@ func imageRoot(t *testing.T, img image) string {
 // so the test never binds a public interface or a fixed port.
 func TestDockerfileEntrypoint(t *testing.T) {
 	needSetup(t)
-	img := readDockerfile(t)
+	img := readDockerfile(t, "spam")
 	dir := imageRoot(t, img)
 	entry := append([]string{filepath.Join(dir, img.entrypoint[0])}, img.entrypoint[1:]...)
 	spam := `{"instances": ["WIN a FREE vacation! Click here now to claim your prize, limited time offer, reply REMOVE to be removed from our list", "Re: patch for the build script\n\nThanks, I applied it to CVS. The tests pass on my machine now."]}`
