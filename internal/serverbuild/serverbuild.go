@@ -284,7 +284,7 @@ func (r resolved) fingerprint() (string, error) {
 	}
 	sum := sha256.New()
 	fmt.Fprintf(sum, "costguard serverbuild v1\n%s\nlinux/%s\ncgo=%t\nflags %q\nenv %q\n", ge.GOVERSION, r.goarch, r.CGO, r.buildArgs(), r.Env)
-	fmt.Fprintf(sum, "GOFLAGS=%q GOEXPERIMENT=%q GOAMD64=%q GOARM64=%q\noutput %s\n", ge.GOFLAGS, ge.GOEXPERIMENT, ge.GOAMD64, ge.GOARM64, r.Output)
+	fmt.Fprintf(sum, "GOFLAGS=%q GOEXPERIMENT=%q GOAMD64=%q GOARM64=%q\noutput %s\n", outputFlags(ge.GOFLAGS, len(r.Tags) > 0), ge.GOEXPERIMENT, ge.GOAMD64, ge.GOARM64, r.Output)
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var p listed
@@ -340,6 +340,28 @@ func (r resolved) fingerprint() (string, error) {
 		fmt.Fprintf(sum, "extra %s %o %s\n", f.Name, f.mode(), h)
 	}
 	return hex.EncodeToString(sum.Sum(nil)), nil
+}
+
+// outputFlags returns the GOFLAGS that can change the output: flags the
+// build sets itself on the command line (-trimpath, -buildvcs, -ldflags,
+// -tags), which win over GOFLAGS, and -mod, whose effect shows in the
+// module versions hashed, are left out. So `make` (GOFLAGS=-buildvcs=false)
+// and a plain `cdk synth` give the same fingerprint.
+func outputFlags(goflags string, tags bool) []string {
+	var keep []string
+	for _, f := range strings.Fields(goflags) {
+		name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		switch name {
+		case "trimpath", "buildvcs", "ldflags", "mod", "modcacherw", "modfile":
+			continue
+		case "tags":
+			if tags {
+				continue
+			}
+		}
+		keep = append(keep, f)
+	}
+	return keep
 }
 
 func hashFile(p string) (string, error) {
