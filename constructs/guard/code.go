@@ -7,14 +7,6 @@ import (
 
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/serverbuild"
-
-	// The kill switch's imports beyond internal/killswitch, for the module
-	// graph only: a caller's module then requires (and `go mod tidy`
-	// keeps) every module that building KillSwitchPackage in it needs. A
-	// test checks that the kill switch imports nothing this package does
-	// not.
-	_ "github.com/aws/aws-lambda-go/lambda"
-	_ "github.com/aws/aws-sdk-go-v2/config"
 )
 
 // KillSwitchPackage is the kill switch's main package, by import path.

@@ -75,7 +75,7 @@ func TestKillSwitchDepsImported(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(missing) > 0 {
-			t.Errorf("%s: the kill switch imports %v, which constructs/guard does not; add a blank import to code.go", arch, missing)
+			t.Errorf("%s: the kill switch imports %v, which constructs/guard does not; add a blank import to deps.go", arch, missing)
 		}
 	}
 }

@@ -5,12 +5,6 @@ import (
 
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/modelserver"
-
-	// The model server's own packages, imported for the module graph only:
-	// a caller's module then requires (and `go mod tidy` keeps) every
-	// module that building ModelServerPackage in it needs. A test checks
-	// that the server imports nothing this package does not.
-	_ "github.com/costguard-ml/costguard/lambda/server"
 )
 
 // ModelServerPackage is the model server's main package, by import path.

@@ -158,7 +158,7 @@ func TestModelServerDepsImported(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(missing) > 0 {
-			t.Errorf("%s: the model server imports %v, which constructs/inference does not; add a blank import to code.go", arch, missing)
+			t.Errorf("%s: the model server imports %v, which constructs/inference does not; add a blank import to deps.go", arch, missing)
 		}
 	}
 }

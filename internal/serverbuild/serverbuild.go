@@ -284,7 +284,7 @@ func (r resolved) fingerprint() (string, error) {
 	}
 	sum := sha256.New()
 	fmt.Fprintf(sum, "costguard serverbuild v1\n%s\nlinux/%s\ncgo=%t\nflags %q\nenv %q\n", ge.GOVERSION, r.goarch, r.CGO, r.buildArgs(), r.Env)
-	fmt.Fprintf(sum, "GOFLAGS=%q GOEXPERIMENT=%q GOAMD64=%q GOARM64=%q\noutput %s\n", ge.GOFLAGS, ge.GOEXPERIMENT, ge.GOAMD64, ge.GOARM64, r.Output)
+	fmt.Fprintf(sum, "GOFLAGS=%q GOEXPERIMENT=%q GOAMD64=%q GOARM64=%q\noutput %s\n", outputFlags(ge.GOFLAGS, len(r.Tags) > 0), ge.GOEXPERIMENT, ge.GOAMD64, ge.GOARM64, r.Output)
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var p listed
@@ -340,6 +340,28 @@ func (r resolved) fingerprint() (string, error) {
 		fmt.Fprintf(sum, "extra %s %o %s\n", f.Name, f.mode(), h)
 	}
 	return hex.EncodeToString(sum.Sum(nil)), nil
+}
+
+// outputFlags returns the GOFLAGS that can change the output: flags the
+// build sets itself on the command line (-trimpath, -buildvcs, -ldflags,
+// -tags), which win over GOFLAGS, and -mod, whose effect shows in the
+// module versions hashed, are left out. So `make` (GOFLAGS=-buildvcs=false)
+// and a plain `cdk synth` give the same fingerprint.
+func outputFlags(goflags string, tags bool) []string {
+	var keep []string
+	for _, f := range strings.Fields(goflags) {
+		name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		switch name {
+		case "trimpath", "buildvcs", "ldflags", "mod", "modcacherw", "modfile":
+			continue
+		case "tags":
+			if tags {
+				continue
+			}
+		}
+		keep = append(keep, f)
+	}
+	return keep
 }
 
 func hashFile(p string) (string, error) {
@@ -433,19 +455,26 @@ func DirFiles(dir, prefix string) ([]File, error) {
 	return files, nil
 }
 
+// DepsTag is the build tag of a construct package's deps.go, whose blank
+// imports name every package a binary it builds by import path needs:
+// `go mod tidy` reads files of every tag, so a module requiring the
+// construct package keeps those modules in go.mod and go.sum, while the
+// CDK app's own build (without the tag) compiles none of them.
+const DepsTag = "costguard_deps"
+
 // MissingDeps returns the non-standard packages that the main package pkg
-// imports (directly or not) and that the package importer does not, as
-// `go list -deps` resolves them in dir for the target. A construct package
-// that builds pkg by import path imports them all (blank imports if need
-// be), so that a module requiring it also requires every module pkg
-// needs, and `go mod tidy` keeps them.
+// imports (directly or not) and that the package importer, built with
+// [DepsTag], does not, as `go list -deps` resolves them in dir for the
+// target. A construct package that builds pkg by import path must leave
+// none missing.
 func MissingDeps(dir string, arch workload.Architecture, pkg, importer string) ([]string, error) {
 	r, err := Options{Package: pkg, Dir: dir, Arch: arch}.resolve()
 	if err != nil {
 		return nil, err
 	}
-	list := func(p string) (map[string]bool, error) {
-		out, err := r.goCmd("list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", p)
+	list := func(p string, flags ...string) (map[string]bool, error) {
+		args := append(append([]string{"list", "-deps"}, flags...), "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", p)
+		out, err := r.goCmd(args...)
 		if err != nil {
 			return nil, err
 		}
@@ -459,7 +488,7 @@ func MissingDeps(dir string, arch workload.Architecture, pkg, importer string) (
 	if err != nil {
 		return nil, err
 	}
-	have, err := list(importer)
+	have, err := list(importer, "-tags="+DepsTag)
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,19 @@ func TestFingerprint(t *testing.T) {
 		t.Error("editing an extra file leaves the fingerprint unchanged")
 	}
 
+	// GOFLAGS the build overrides or whose effect is hashed otherwise do
+	// not count (make sets -buildvcs=false, a plain cdk synth nothing);
+	// one that changes the output does.
+	t.Setenv("GOFLAGS", "-buildvcs=false -mod=mod -trimpath")
+	if got := fingerprint(t, base); got != a {
+		t.Errorf("GOFLAGS the build overrides change the fingerprint: %s, want %s", got, a)
+	}
+	t.Setenv("GOFLAGS", "-tags=netgo")
+	if got := fingerprint(t, base); got == a {
+		t.Error("GOFLAGS=-tags=netgo leaves the fingerprint unchanged")
+	}
+	t.Setenv("GOFLAGS", "")
+
 	// The point of hashing files: a replaced module has no version.
 	writeFiles(t, lib, map[string]string{"greet/greet.go": "package greet\n\n// Hello is printed.\nconst Hello = \"bonjour\"\n"})
 	if fingerprint(t, base) == a {
