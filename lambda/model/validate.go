@@ -27,7 +27,7 @@ func ValidateDir(dir, engine string) error {
 	}
 	defer release()
 	if got := SHA256Hex(b); got != man.ONNX.SHA256 {
-		return fmt.Errorf("%s: sha256 is %s, manifest.json says %s (re-run costguard model init, or restore the file)", onnxPath, got, man.ONNX.SHA256)
+		return fmt.Errorf("%s has sha256 %s, manifest.json says %s (re-run costguard model init, or restore the file)", man.ONNX.File, got, man.ONNX.SHA256)
 	}
 	g, err := InspectONNX(b)
 	if err != nil {

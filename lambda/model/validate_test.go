@@ -73,7 +73,7 @@ func TestValidateDir(t *testing.T) {
 		}, "", "model file"},
 		{"sha256 mismatch", func(t *testing.T) string {
 			return copyModel(t, "iris-linear", func(m *model.Manifest) { m.ONNX.SHA256 = strings.Repeat("0", 64) })
-		}, "", "sha256 is 913a63e3"},
+		}, "", "model.onnx has sha256 913a63e3"},
 		{"operator the engine lacks", func(t *testing.T) string { return copyModel(t, "mobilenet", nil) }, "gonnx", "Clip"},
 		{"manifest's engine lacks an operator", func(t *testing.T) string {
 			return copyModel(t, "wine-forest", func(m *model.Manifest) { m.Engine = "gonnx" })

@@ -106,7 +106,7 @@ func TestModelRefusals(t *testing.T) {
 		{"features count", "costguard model init --onnx " + models + "/wine-forest/model.onnx --out " + tmp + "/a --task tabular --features a,b", 1, "features: 2 names given, input \"input\" has 13 columns"},
 		{"bad mean", "costguard model init --onnx x.onnx --out " + tmp + "/a --task image-classification --mean 1,2", 2, `--mean: "1,2" has 2 values, want 3`},
 		{"std zero", "costguard model init --onnx x.onnx --out " + tmp + "/a --task image-classification --std 1,0,1", 2, "--std: \"1,0,1\" must be three numbers above 0"},
-		{"check sha256", "costguard model check " + broken, 1, "sha256 is"},
+		{"check sha256", "costguard model check " + broken, 1, "model.onnx has sha256"},
 		{"check no dir", "costguard model check " + tmp + "/none", 1, "read manifest"},
 		{"check two dirs", "costguard model check a b", 2, "takes one model directory"},
 		{"unknown subcommand", "costguard model train", 2, `"train" is not a subcommand`},
