@@ -16,6 +16,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/modelserver"
+	"github.com/costguard-ml/costguard/lambda/model"
 )
 
 // StageContextKey is the context key that selects one stage (-c stage=NAME).
@@ -76,6 +77,15 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 		// checks it at its cold start.
 		modelDir := stage.modelDir(o.Root)
 		if _, _, err := modelserver.CheckModelDir(modelDir); err != nil {
+			errs = append(errs, prefixLines("stage "+name+": ", err))
+			continue
+		}
+		// A model measured with `costguard model check` sizes the stage.
+		prof, err := model.ReadProfile(modelDir)
+		if err == nil {
+			stage, err = stage.withProfile(prof)
+		}
+		if err != nil {
 			errs = append(errs, prefixLines("stage "+name+": ", err))
 			continue
 		}

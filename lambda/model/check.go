@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -222,4 +225,35 @@ func peakMemoryMiB() float64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return round3(float64(ms.Sys) / (1 << 20))
+}
+
+// ReadProfile reads dir/profile.json, which `costguard model check` writes;
+// it returns nil and no error when the directory has none.
+func ReadProfile(dir string) (*Profile, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ProfileFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var p Profile
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ProfileFile), err)
+	}
+	if p.P99Ms <= 0 || p.LoadMs < 0 || p.PeakMemoryMiB < 0 || math.IsNaN(p.P99Ms) || math.IsInf(p.P99Ms, 0) {
+		return nil, fmt.Errorf("%s: p99_ms %v, load_ms %v, peak_memory_mib %v are not a measurement (re-run costguard model check)", filepath.Join(dir, ProfileFile), p.P99Ms, p.LoadMs, p.PeakMemoryMiB)
+	}
+	return &p, nil
+}
+
+// P50Ms is the median of one request of one instance, or 0 when the
+// profile did not time batch size 1.
+func (p *Profile) P50Ms() float64 {
+	for _, t := range p.Timings {
+		if t.BatchSize == 1 {
+			return t.P50Ms
+		}
+	}
+	return 0
 }
