@@ -127,8 +127,9 @@ func TestModelServerImage(t *testing.T) {
 				t.Fatalf("the image's model/manifest.json is not the caller's (%v):\n%.200s", err, man)
 			}
 			df := readDockerfile(t, filepath.Join(ctx, "Dockerfile"))
-			want := map[string]string{"bootstrap": "/opt/costguard/bootstrap", "model": "/opt/costguard/model"}
-			if len(df.copies) != len(want) || df.copies["bootstrap"] != want["bootstrap"] || df.copies["model"] != want["model"] {
+			// The native build: ONNX Runtime and its C++ runtime in lib/, next to the bootstrap (RPATH $ORIGIN/lib).
+			want := map[string]string{"bootstrap": "/opt/costguard/bootstrap", "model": "/opt/costguard/model", "lib": "/opt/costguard/lib"}
+			if len(df.copies) != len(want) || df.copies["bootstrap"] != want["bootstrap"] || df.copies["model"] != want["model"] || df.copies["lib"] != want["lib"] {
 				t.Fatalf("Dockerfile copies %v, want %v", df.copies, want)
 			}
 			if len(df.entrypoint) != 1 || df.entrypoint[0] != "/opt/costguard/bootstrap" || df.from == "" {

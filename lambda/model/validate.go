@@ -23,7 +23,7 @@ func ValidateDir(dir, engine string) error {
 	onnxPath := filepath.Join(dir, man.ONNX.File)
 	b, release, err := readModelFile(onnxPath)
 	if err != nil {
-		return fmt.Errorf("model file: %w", err)
+		return fmt.Errorf("%s (named by manifest.json's onnx.file) is missing or unreadable", man.ONNX.File)
 	}
 	defer release()
 	if got := SHA256Hex(b); got != man.ONNX.SHA256 {

@@ -70,7 +70,7 @@ func TestValidateDir(t *testing.T) {
 			d := copyModel(t, "iris-linear", nil)
 			_ = os.Remove(filepath.Join(d, model.ONNXFile))
 			return d
-		}, "", "model file"},
+		}, "", "model.onnx (named by manifest.json's onnx.file) is missing or unreadable"},
 		{"sha256 mismatch", func(t *testing.T) string {
 			return copyModel(t, "iris-linear", func(m *model.Manifest) { m.ONNX.SHA256 = strings.Repeat("0", 64) })
 		}, "", "model.onnx has sha256 913a63e3"},
