@@ -43,8 +43,18 @@ type Server struct {
 	// Services maps "CLUSTER/SERVICE" to an ECS service's desired count.
 	Services map[string]int32
 	// Scalable maps an Application Auto Scaling resource id (such as
-	// service/CLUSTER/SERVICE or endpoint/E/variant/V) to its target.
+	// service/CLUSTER/SERVICE, endpoint/E/variant/V or
+	// function:NAME:QUALIFIER) to its target.
 	Scalable map[string]*ScalableTarget
+	// Provisioned maps a function name to its provisioned-concurrency
+	// configurations, by qualifier (alias or version), allocated at once.
+	Provisioned map[string]map[string]int32
+	// Scheduled are Application Auto Scaling's scheduled actions; see
+	// [Server.RunScheduledActions].
+	Scheduled []ScheduledAction
+	// ScalingFailures are the scaling activities that failed, as
+	// Application Auto Scaling would report them (DescribeScalingActivities).
+	ScalingFailures []string
 	// URL is the server's base URL.
 	URL string
 }
@@ -53,6 +63,14 @@ type Server struct {
 type ScalableTarget struct {
 	Namespace, Dimension string
 	Min, Max             int32
+	// Suspended scaling, as RegisterScalableTarget's SuspendedState sets it.
+	DynamicInSuspended, DynamicOutSuspended, ScheduledSuspended bool
+}
+
+// ScheduledAction is a scheduled action that sets a target's bounds.
+type ScheduledAction struct {
+	ResourceID string
+	Min, Max   int32
 }
 
 // Published is one SNS message.
@@ -63,7 +81,8 @@ type Published struct{ Topic, Subject, Message string }
 // call it.
 func New(t testing.TB, functions map[string]*int32) (*Server, aws.Config) {
 	t.Helper()
-	f := &Server{Reserved: functions, Params: map[string]string{}, Services: map[string]int32{}, Scalable: map[string]*ScalableTarget{}}
+	f := &Server{Reserved: functions, Params: map[string]string{}, Services: map[string]int32{}, Scalable: map[string]*ScalableTarget{},
+		Provisioned: map[string]map[string]int32{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -104,6 +123,8 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	switch {
+	case strings.HasSuffix(r.URL.Path, "/provisioned-concurrency"):
+		f.provisionedConcurrency(w, r, body)
 	case strings.HasSuffix(r.URL.Path, "/concurrency"):
 		f.lambda(w, r, body)
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AmazonSSM."):
@@ -161,6 +182,17 @@ func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 			io.WriteString(w, `{"__type":"ServiceException","Message":"injected failure"}`)
 			return
 		}
+		// "You can't allocate more provisioned concurrency than reserved
+		// concurrency for a function"
+		// (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html):
+		// Lambda answers a reserved concurrency below the allocated
+		// provisioned concurrency with InvalidParameterValueException, the
+		// 400 error PutFunctionConcurrency documents for a value it refuses.
+		if pc := f.provisionedTotal(name); *in.ReservedConcurrentExecutions < pc {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException",
+				fmt.Sprintf("Specified ReservedConcurrentExecutions for function is less than function's total allocated provisioned concurrency [%d].", pc))
+			return
+		}
 		f.Reserved[name] = Int32(*in.ReservedConcurrentExecutions)
 		fmt.Fprintf(w, `{"ReservedConcurrentExecutions":%d}`, *in.ReservedConcurrentExecutions)
 	case r.Method == http.MethodDelete && version == "2017-10-31":
@@ -169,6 +201,96 @@ func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		http.Error(w, "unsupported "+r.Method+" "+r.URL.Path, http.StatusMethodNotAllowed)
+	}
+}
+
+func lambdaError(w http.ResponseWriter, code int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-ErrorType", typ)
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `{"Type":"User","message":%q}`, msg)
+}
+
+func (f *Server) provisionedTotal(name string) int32 {
+	var n int32
+	for _, v := range f.Provisioned[name] {
+		n += v
+	}
+	return n
+}
+
+// setProvisioned applies a provisioned-concurrency change as Lambda does:
+// refused when the function's total would exceed its reserved concurrency.
+func (f *Server) setProvisioned(name, qualifier string, n int32) error {
+	rc := f.Reserved[name]
+	if rc != nil && f.provisionedTotal(name)-f.Provisioned[name][qualifier]+n > *rc {
+		return fmt.Errorf("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution [%d] for function.", *rc)
+	}
+	if f.Provisioned[name] == nil {
+		f.Provisioned[name] = map[string]int32{}
+	}
+	if n == 0 {
+		delete(f.Provisioned[name], qualifier)
+	} else {
+		f.Provisioned[name][qualifier] = n
+	}
+	return nil
+}
+
+func (f *Server) provisionedConcurrency(w http.ResponseWriter, r *http.Request, body []byte) {
+	// /2019-09-30/functions/NAME/provisioned-concurrency[?Qualifier=Q|?List=ALL]
+	parts := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
+	if len(parts) != 4 || parts[0] != "2019-09-30" || parts[1] != "functions" {
+		http.Error(w, "bad path "+r.URL.Path, http.StatusBadRequest)
+		return
+	}
+	name, _ := url.PathUnescape(parts[2])
+	if _, ok := f.Reserved[name]; !ok {
+		lambdaError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name)
+		return
+	}
+	q := r.URL.Query().Get("Qualifier")
+	arn := "arn:aws:lambda:us-east-1:123456789012:function:" + name + ":"
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == http.MethodGet && r.URL.Query().Get("List") == "ALL":
+		f.calls = append(f.calls, "ListProvisionedConcurrencyConfigs "+name)
+		var qs []string
+		for k := range f.Provisioned[name] {
+			qs = append(qs, k)
+		}
+		slices.Sort(qs)
+		configs := []any{}
+		for _, k := range qs {
+			n := f.Provisioned[name][k]
+			configs = append(configs, map[string]any{"FunctionArn": arn + k, "RequestedProvisionedConcurrentExecutions": n,
+				"AllocatedProvisionedConcurrentExecutions": n, "AvailableProvisionedConcurrentExecutions": n, "Status": "READY"})
+		}
+		b, _ := json.Marshal(map[string]any{"ProvisionedConcurrencyConfigs": configs})
+		w.Write(b)
+	case r.Method == http.MethodPut && q != "":
+		var in struct{ ProvisionedConcurrentExecutions *int32 }
+		if err := json.Unmarshal(body, &in); err != nil || in.ProvisionedConcurrentExecutions == nil || *in.ProvisionedConcurrentExecutions < 1 {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", "ProvisionedConcurrentExecutions must be at least 1")
+			return
+		}
+		f.calls = append(f.calls, fmt.Sprintf("PutProvisionedConcurrencyConfig %s:%s %d", name, q, *in.ProvisionedConcurrentExecutions))
+		if err := f.setProvisioned(name, q, *in.ProvisionedConcurrentExecutions); err != nil {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprintf(w, `{"RequestedProvisionedConcurrentExecutions":%d,"Status":"IN_PROGRESS"}`, *in.ProvisionedConcurrentExecutions)
+	case r.Method == http.MethodDelete && q != "":
+		f.calls = append(f.calls, "DeleteProvisionedConcurrencyConfig "+name+":"+q)
+		if _, ok := f.Provisioned[name][q]; !ok {
+			lambdaError(w, http.StatusNotFound, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function")
+			return
+		}
+		delete(f.Provisioned[name], q)
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		http.Error(w, "unsupported "+r.Method+" "+r.URL.String(), http.StatusMethodNotAllowed)
 	}
 }
 
@@ -252,6 +374,9 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 		ResourceIds                                     []string
 		MinCapacity, MaxCapacity                        *int32
 		NextToken                                       string
+		SuspendedState                                  *struct {
+			DynamicScalingInSuspended, DynamicScalingOutSuspended, ScheduledScalingSuspended *bool
+		}
 	}
 	if err := json.Unmarshal(body, &in); err != nil || in.ServiceNamespace == "" || in.ScalableDimension == "" {
 		jsonError(w, http.StatusBadRequest, "ValidationException", "ServiceNamespace and ScalableDimension are required")
@@ -276,7 +401,9 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 		if start < len(ids) {
 			t := f.Scalable[ids[start]]
 			out["ScalableTargets"] = []any{map[string]any{"ServiceNamespace": t.Namespace, "ScalableDimension": t.Dimension, "ResourceId": ids[start],
-				"MinCapacity": t.Min, "MaxCapacity": t.Max, "RoleARN": "arn:aws:iam::123456789012:role/aas", "CreationTime": 946684800}}
+				"MinCapacity": t.Min, "MaxCapacity": t.Max, "RoleARN": "arn:aws:iam::123456789012:role/aas", "CreationTime": 946684800,
+				"SuspendedState": map[string]bool{"DynamicScalingInSuspended": t.DynamicInSuspended, "DynamicScalingOutSuspended": t.DynamicOutSuspended,
+					"ScheduledScalingSuspended": t.ScheduledSuspended}}}
 			if start+1 < len(ids) {
 				out["NextToken"] = strconv.Itoa(start + 1)
 			}
@@ -289,8 +416,24 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 			jsonError(w, http.StatusBadRequest, "ValidationException", "unknown target or bad capacities")
 			return
 		}
-		f.calls = append(f.calls, fmt.Sprintf("RegisterScalableTarget %s %d..%d", in.ResourceId, *in.MinCapacity, *in.MaxCapacity))
+		call := fmt.Sprintf("RegisterScalableTarget %s %d..%d", in.ResourceId, *in.MinCapacity, *in.MaxCapacity)
+		if ss := in.SuspendedState; ss != nil {
+			// A flag left out keeps its value.
+			set := func(dst *bool, v *bool) {
+				if v != nil {
+					*dst = *v
+				}
+			}
+			set(&t.DynamicInSuspended, ss.DynamicScalingInSuspended)
+			set(&t.DynamicOutSuspended, ss.DynamicScalingOutSuspended)
+			set(&t.ScheduledSuspended, ss.ScheduledScalingSuspended)
+		}
+		if t.DynamicInSuspended || t.DynamicOutSuspended || t.ScheduledSuspended {
+			call += " suspended"
+		}
+		f.calls = append(f.calls, call)
 		t.Min, t.Max = *in.MinCapacity, *in.MaxCapacity
+		f.scale(in.ResourceId, t)
 		io.WriteString(w, `{"ScalableTargetARN":"arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x"}`)
 	default:
 		jsonError(w, http.StatusBadRequest, "UnknownOperationException", target)
@@ -333,5 +476,44 @@ func (f *Server) ecs(w http.ResponseWriter, target string, body []byte) {
 		fmt.Fprintf(w, `{"service":{"serviceName":%q,"desiredCount":%d,"status":"ACTIVE"}}`, in.Service, *in.DesiredCount)
 	default:
 		jsonError(w, http.StatusBadRequest, "UnknownOperationException", target)
+	}
+}
+
+// scale brings a target's capacity inside its bounds, as Application Auto
+// Scaling does after a bounds change: for a Lambda alias or version it sets
+// the provisioned concurrency, which Lambda may refuse (the failure is
+// recorded in ScalingFailures, as a failed scaling activity).
+func (f *Server) scale(id string, t *ScalableTarget) {
+	if t.Namespace != "lambda" {
+		return
+	}
+	rest, ok := strings.CutPrefix(id, "function:")
+	name, q, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 {
+		return
+	}
+	cur := f.Provisioned[name][q]
+	want := min(max(cur, t.Min), t.Max)
+	if want == cur {
+		return
+	}
+	if err := f.setProvisioned(name, q, want); err != nil {
+		f.ScalingFailures = append(f.ScalingFailures, id+": "+err.Error())
+	}
+}
+
+// RunScheduledActions runs every scheduled action as if its time had come:
+// each sets its target's bounds unless the target's scheduled scaling is
+// suspended, then the capacity follows the bounds.
+func (f *Server) RunScheduledActions() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, a := range f.Scheduled {
+		t, ok := f.Scalable[a.ResourceID]
+		if !ok || t.ScheduledSuspended {
+			continue
+		}
+		t.Min, t.Max = a.Min, a.Max
+		f.scale(a.ResourceID, t)
 	}
 }
