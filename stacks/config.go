@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
+	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -34,6 +35,10 @@ type Stage struct {
 	MonthlyBudgetUSD float64
 	// AlertEmails receive the cost guard's alarms.
 	AlertEmails []string
+	// BudgetThresholds are the budget's notifications. Default:
+	// guard.DefaultBudgetThresholds (50 %, 80 %, and 100 %, which trips
+	// the kill switch).
+	BudgetThresholds []guard.BudgetThreshold
 	// KillSwitch lets the cost guard throttle the function to zero when the
 	// budget is exhausted.
 	KillSwitch bool
@@ -162,6 +167,7 @@ func LookupStage(name string) (Stage, error) {
 	for _, s := range Stages {
 		if s.Name == name {
 			s.AlertEmails = slices.Clone(s.AlertEmails)
+			s.BudgetThresholds = slices.Clone(s.BudgetThresholds)
 			if s.ProvisionedSchedule != nil {
 				sc := *s.ProvisionedSchedule
 				s.ProvisionedSchedule = &sc

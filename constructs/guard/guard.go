@@ -1,6 +1,8 @@
 package guard
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -146,12 +148,38 @@ func (g *CostGuard) newTopic() {
 	g.topic = t
 }
 
-// budgetName is the budget's name, unique in the account across regions.
+// budgetName is the budget's name, unique in the account across regions:
+// BudgetName (default: the stack's name, the stage and the region) then a
+// hash of the notifications. CloudFormation's schema of
+// AWS::Budgets::Budget makes NotificationsWithSubscribers create-only, so
+// any change of thresholds or subscribers (e-mails, the kill switch on or
+// off, which moves the 100 % subscriber between topics) replaces the
+// budget, and CloudFormation cannot replace a resource whose name stays
+// the same. The hash changes the name with the notifications, so the
+// replacement is created under its new name and the old budget deleted.
 func (g *CostGuard) budgetName() string {
-	if g.cfg.BudgetName != "" {
-		return g.cfg.BudgetName
+	prefix := g.cfg.BudgetName
+	if prefix == "" {
+		prefix = fmt.Sprintf("%s-%s", g.namePrefix(), *g.stack().Region())
 	}
-	return fmt.Sprintf("%s-%s", g.namePrefix(), *g.stack().Region())
+	return prefix + "-" + g.notificationsHash()
+}
+
+// notificationsHash is 8 hex digits of a hash of what the budget's
+// notifications say, in terms stable across synths (construct paths, not
+// tokens, for the topics).
+func (g *CostGuard) notificationsHash() string {
+	h := sha256.New()
+	for _, th := range g.cfg.thresholds {
+		topic := *g.topic.Node().Path()
+		var emails []string
+		if th.TripsKillSwitch && g.ks != nil {
+			topic = *g.ks.trigger.Node().Path()
+			emails = g.cfg.EmailSubscribers
+		}
+		fmt.Fprintf(h, "%t %g %s %q\n", th.Forecasted, th.Percent, topic, emails)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
 func (g *CostGuard) newBudget() {
