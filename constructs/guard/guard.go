@@ -409,11 +409,15 @@ func (g *CostGuard) Alarm(name string) awscloudwatch.IAlarm {
 // AlarmNames lists the operational alarms created, in order.
 func (g *CostGuard) AlarmNames() []string { return append([]string(nil), g.alarmOrder...) }
 
-// Alarms lists every alarm: the dollar alarms then the operational ones.
+// Alarms lists every alarm: the dollar alarms, the operational ones, then
+// the kill switch's errors alarm when the kill switch is on.
 func (g *CostGuard) Alarms() []awscloudwatch.IAlarm {
 	out := []awscloudwatch.IAlarm{g.spendAlarm, g.runawayAlarm}
 	for _, n := range g.alarmOrder {
 		out = append(out, g.alarms[n])
+	}
+	if g.ks != nil {
+		out = append(out, g.ks.errors)
 	}
 	return out
 }
@@ -427,6 +431,15 @@ func (g *CostGuard) KillSwitchFunction() awscdk.Resource {
 		return nil
 	}
 	return g.ks.fn
+}
+
+// KillSwitchErrorsAlarm is the alarm on the kill switch's own errors,
+// nil when the kill switch is off.
+func (g *CostGuard) KillSwitchErrorsAlarm() awscloudwatch.IAlarm {
+	if g.ks == nil {
+		return nil
+	}
+	return g.ks.errors
 }
 
 // TriggerTopic is the topic that trips the kill switch, nil when off.

@@ -297,7 +297,8 @@ func TestCostGuardFull(t *testing.T) {
 	t.Run("operational alarms", func(t *testing.T) {
 		want := []string{guard.AlarmAPIClientErrorRate, guard.AlarmAPILatencyP99, guard.AlarmAPIServerErrorRate,
 			guard.AlarmLambdaConcurrencyNearCap, guard.AlarmLambdaDurationOfTimeout, guard.AlarmLambdaErrorRate, guard.AlarmLambdaThrottles,
-			guard.AlarmProvisionedSpillover, guard.AlarmProvisionedUtilization, guard.AlarmRunawaySpend, guard.AlarmSpendRate}
+			guard.AlarmProvisionedSpillover, guard.AlarmProvisionedUtilization, guard.AlarmRunawaySpend, guard.AlarmSpendRate,
+			guard.AlarmKillSwitchErrors}
 		slices.Sort(want)
 		if got := alarmNames(tmpl); !slices.Equal(got, want) {
 			t.Errorf("alarms\n got %q\nwant %q", got, want)
@@ -338,6 +339,28 @@ func TestCostGuardFull(t *testing.T) {
 					t.Errorf("dashboard lacks %q", want)
 				}
 			}
+		}
+	})
+
+	// A failed trip pages someone: Lambda sends the event that still fails
+	// after its two async retries to the stage topic, and an alarm on the
+	// function's errors notifies the stage topic at the first error.
+	t.Run("kill switch failures reach the stage topic", func(t *testing.T) {
+		template.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), map[string]any{
+			"FunctionName": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^CostGuardKillSwitch"))},
+			"DestinationConfig": map[string]any{"OnFailure": map[string]any{
+				"Destination": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^CostGuardTopic"))}}},
+		})
+		a := alarmByName(t, tmpl, guard.AlarmKillSwitchErrors)
+		if s := toJSON(a); !strings.Contains(s, `"MetricName":"Errors"`) || !strings.Contains(s, `"Namespace":"AWS/Lambda"`) ||
+			!strings.Contains(toJSON(a["Dimensions"]), `{"Ref":"CostGuardKillSwitch`) || a["Threshold"] != 0.0 {
+			t.Errorf("kill-switch errors alarm %s", s)
+		}
+		if !strings.Contains(toJSON(a["AlarmActions"]), `{"Ref":"CostGuardTopic`) {
+			t.Errorf("kill-switch errors alarm actions %s", toJSON(a["AlarmActions"]))
+		}
+		if g.KillSwitchErrorsAlarm() == nil {
+			t.Error("KillSwitchErrorsAlarm() = nil")
 		}
 	})
 
@@ -421,8 +444,8 @@ func TestCostGuardFull(t *testing.T) {
 		for _, l := range g.MonthlyCost() {
 			total += l.USD
 		}
-		// 11 alarms querying 19 metrics at $0.10, a $3 dashboard and a $1 key.
-		if math.Abs(total-5.9) > 1e-9 {
+		// 12 alarms querying 20 metrics at $0.10, a $3 dashboard and a $1 key.
+		if math.Abs(total-6.0) > 1e-9 {
 			t.Errorf("guard's own cost $%.2f: %+v", total, g.MonthlyCost())
 		}
 	})
@@ -436,7 +459,7 @@ func TestCostGuardFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 11 || r.AlarmMetrics != 19 || r.OwnMonthlyUSD != 5.9 || r.StateParameter != "/costguard/dev/killswitch" {
+		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 20 || r.OwnMonthlyUSD != 6 || r.StateParameter != "/costguard/dev/killswitch" {
 			t.Errorf("record %+v", r)
 		}
 		// $50 budget, 2 × 1 GB provisioned (arm64) = $17.52 fixed; 120 ms

@@ -211,7 +211,8 @@ func TestFargateTier(t *testing.T) {
 		if got := g.AlarmNames(); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("alarms %q, want %q", got, want)
 		}
-		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(2+len(want))))
+		// The dollar alarms, the operational ones and the kill switch's errors alarm.
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(2+len(want)+1)))
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Threshold": 24000}) // 80 % of the HTTP API's 30 s
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1))
 		// The kill switch stops the ECS service.
