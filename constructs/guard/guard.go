@@ -93,9 +93,24 @@ func (g *CostGuard) newKey() awskms.Key {
 		EnableKeyRotation: ptr(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 	})
+	// Budgets: the statement SNS documents for an AWS service that
+	// publishes to an encrypted topic, without conditions
+	// (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+	// AWS documents aws:SourceAccount and aws:SourceArn for Budgets on the
+	// topic's policy (below, https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html),
+	// not on the key's: a KMS request from Budgets without them would be
+	// refused and the 100 % notification, the kill switch's second
+	// trigger, dropped silently. Only this account's budgets may publish
+	// to the topics, so the key serves no one else's.
 	g.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        ptr("AllowBudgetsAndCloudWatchToPublishEncrypted"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("budgets.amazonaws.com"), nil), awsiam.NewServicePrincipal(ptr("cloudwatch.amazonaws.com"), nil)},
+		Sid:        ptr("AllowBudgetsToUseTheKey"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("budgets.amazonaws.com"), nil)},
+		Actions:    &[]*string{ptr("kms:Decrypt"), ptr("kms:GenerateDataKey*")},
+		Resources:  &[]*string{ptr("*")},
+	}), ptr(true))
+	g.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        ptr("AllowCloudWatchAlarmsToUseTheKey"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("cloudwatch.amazonaws.com"), nil)},
 		Actions:    &[]*string{ptr("kms:Decrypt"), ptr("kms:GenerateDataKey*")},
 		Resources:  &[]*string{ptr("*")},
 		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": g.stack().Account()}},

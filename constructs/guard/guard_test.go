@@ -231,8 +231,9 @@ func TestCostGuardFull(t *testing.T) {
 		template.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
 			"EnableKeyRotation": true,
 			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Principal": map[string]any{"Service": []any{"budgets.amazonaws.com", "cloudwatch.amazonaws.com"}},
+				"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
 				"Action":    []any{"kms:Decrypt", "kms:GenerateDataKey*"},
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"}},
 			})})},
 		})
 		for _, e := range p.EmailSubscribers {
@@ -345,6 +346,29 @@ func TestCostGuardFull(t *testing.T) {
 	// A failed trip pages someone: Lambda sends the event that still fails
 	// after its two async retries to the stage topic, and an alarm on the
 	// function's errors notifies the stage topic at the first error.
+	// The key policy lets Budgets use the topics' key in the form SNS
+	// documents for AWS services that publish to encrypted topics: no
+	// condition, which Budgets' KMS requests might not carry (a 100 %
+	// notification refused by KMS is dropped silently).
+	t.Run("key policy for budgets", func(t *testing.T) {
+		keys := resources(tmpl, "AWS::KMS::Key")
+		if len(keys) != 1 {
+			t.Fatalf("%d keys", len(keys))
+		}
+		var budgets []any
+		for _, k := range keys {
+			for _, st := range k["KeyPolicy"].(map[string]any)["Statement"].([]any) {
+				if strings.Contains(toJSON(st.(map[string]any)["Principal"]), "budgets.amazonaws.com") {
+					budgets = append(budgets, st)
+				}
+			}
+		}
+		want := `{"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Effect":"Allow","Principal":{"Service":"budgets.amazonaws.com"},"Resource":"*","Sid":"AllowBudgetsToUseTheKey"}`
+		if len(budgets) != 1 || toJSON(budgets[0]) != want {
+			t.Errorf("budgets key statements %s\nwant [%s]", toJSON(budgets), want)
+		}
+	})
+
 	t.Run("kill switch failures reach the stage topic", func(t *testing.T) {
 		template.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), map[string]any{
 			"FunctionName": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^CostGuardKillSwitch"))},
