@@ -19,18 +19,7 @@ import (
 // refers to a resource of the stack (Ref, Fn::GetAtt, AWS::StackName) is
 // unique to that stack; a literal must differ between stacks.
 func TestAlarmsSeeOnlyTheirStack(t *testing.T) {
-	templates := map[string]map[string]any{}
-	for _, s := range builtStacks(t) {
-		templates[*s.StackName()] = cdktest.Template(t, s.Stack)
-	}
-	app := cdktest.NewApp(t)
-	examples, err := BuildExamples(app, cdktest.ModuleRoot(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range examples {
-		templates[*s.StackName()] = cdktest.Template(t, s)
-	}
+	templates := allTemplates(t)
 	if len(templates) < 4 {
 		t.Fatalf("%d stacks, want every stage and example", len(templates))
 	}
@@ -167,4 +156,23 @@ func fixedName(resources map[string]any, id, attr string) (string, bool) {
 	p, _ := r["Properties"].(map[string]any)
 	name, ok := p[prop].(string)
 	return name, ok
+}
+
+// allTemplates returns the template of every stage and example stack, by
+// stack name.
+func allTemplates(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	templates := map[string]map[string]any{}
+	for _, s := range builtStacks(t) {
+		templates[*s.StackName()] = cdktest.Template(t, s.Stack)
+	}
+	app := cdktest.NewApp(t)
+	examples, err := BuildExamples(app, cdktest.ModuleRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range examples {
+		templates[*s.StackName()] = cdktest.Template(t, s)
+	}
+	return templates
 }
