@@ -43,7 +43,14 @@ func SageMakerTarget(e *sagemakertier.Endpoint) guard.Target { return sageMakerT
 type sageMakerTarget struct{ e *sagemakertier.Endpoint }
 
 func (t sageMakerTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.TargetBinding {
+	// Application Auto Scaling checks that the caller of
+	// RegisterScalableTarget may DescribeEndpoint, DescribeEndpointConfig
+	// and UpdateEndpointWeightsAndCapacities
+	// (https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_id-based-policy-examples.html,
+	// "Permissions required for API actions on target services and
+	// CloudWatch"); the endpoint config's Ref is its ARN.
 	grant(grantee, []string{"sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"}, []*string{t.e.EndpointArn()})
+	grant(grantee, []string{"sagemaker:DescribeEndpointConfig"}, []*string{t.e.EndpointConfig().Ref()})
 	grantAutoScaling(grantee)
 	return guard.TargetBinding{Kind: KindSageMakerEndpoint, Name: jsii.String(t.e.EndpointName())}
 }

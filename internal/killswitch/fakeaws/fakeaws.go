@@ -55,6 +55,16 @@ type Server struct {
 	// ScalingFailures are the scaling activities that failed, as
 	// Application Auto Scaling would report them (DescribeScalingActivities).
 	ScalingFailures []string
+	// Policy, when set, is the caller's identity policy: a call it does not
+	// allow is refused with AccessDenied, as AWS refuses it. Nil allows all.
+	Policy []Statement
+	// Denied lists the refused calls ("ACTION RESOURCE").
+	Denied []string
+	// EndpointConfigs maps an endpoint's name to its endpoint config's name.
+	EndpointConfigs map[string]string
+	// AccountConcurrency is the account's Lambda concurrency quota that
+	// GetAccountSettings reports. Default: 1000.
+	AccountConcurrency int32
 	// URL is the server's base URL.
 	URL string
 }
@@ -82,7 +92,7 @@ type Published struct{ Topic, Subject, Message string }
 func New(t testing.TB, functions map[string]*int32) (*Server, aws.Config) {
 	t.Helper()
 	f := &Server{Reserved: functions, Params: map[string]string{}, Services: map[string]int32{}, Scalable: map[string]*ScalableTarget{},
-		Provisioned: map[string]map[string]int32{}}
+		Provisioned: map[string]map[string]int32{}, EndpointConfigs: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -123,6 +133,8 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	switch {
+	case strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/account-settings"):
+		f.accountSettings(w)
 	case strings.HasSuffix(r.URL.Path, "/provisioned-concurrency"):
 		f.provisionedConcurrency(w, r, body)
 	case strings.HasSuffix(r.URL.Path, "/concurrency"):
@@ -158,6 +170,11 @@ func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	action := map[string]string{http.MethodGet: "lambda:GetFunctionConcurrency", http.MethodPut: "lambda:PutFunctionConcurrency", http.MethodDelete: "lambda:DeleteFunctionConcurrency"}[r.Method]
+	if msg, ok := f.allow(action, functionARN(name)); !ok {
+		denyLambda(w, msg)
+		return
+	}
 	switch {
 	case r.Method == http.MethodGet && version == "2019-09-30":
 		f.calls = append(f.calls, "GetFunctionConcurrency "+name)
@@ -250,7 +267,18 @@ func (f *Server) provisionedConcurrency(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	q := r.URL.Query().Get("Qualifier")
-	arn := "arn:aws:lambda:us-east-1:123456789012:function:" + name + ":"
+	arn := functionARN(name) + ":"
+	action, resource := "lambda:ListProvisionedConcurrencyConfigs", functionARN(name)
+	switch r.Method {
+	case http.MethodPut:
+		action, resource = "lambda:PutProvisionedConcurrencyConfig", arn+q
+	case http.MethodDelete:
+		action, resource = "lambda:DeleteProvisionedConcurrencyConfig", arn+q
+	}
+	if msg, ok := f.allow(action, resource); !ok {
+		denyLambda(w, msg)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	switch {
 	case r.Method == http.MethodGet && r.URL.Query().Get("List") == "ALL":
@@ -307,6 +335,10 @@ func (f *Server) ssm(w http.ResponseWriter, target string, body []byte) {
 		io.WriteString(w, `{"__type":"ValidationException","message":"bad JSON"}`)
 		return
 	}
+	if msg, ok := f.allow("ssm:"+strings.TrimPrefix(target, "AmazonSSM."), parameterARN(in.Name)); !ok {
+		denyJSON(w, msg)
+		return
+	}
 	switch target {
 	case "AmazonSSM.GetParameter":
 		f.calls = append(f.calls, "GetParameter "+in.Name)
@@ -346,6 +378,10 @@ func (f *Server) sns(w http.ResponseWriter, body []byte) {
 		io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>unsupported</Message></Error></ErrorResponse>`)
 		return
 	}
+	if msg, ok := f.allow("sns:Publish", form.Get("TopicArn")); !ok {
+		denySNS(w, msg)
+		return
+	}
 	f.calls = append(f.calls, "Publish "+form.Get("TopicArn"))
 	if f.FailPublish > 0 {
 		f.FailPublish--
@@ -381,6 +417,19 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 	if err := json.Unmarshal(body, &in); err != nil || in.ServiceNamespace == "" || in.ScalableDimension == "" {
 		jsonError(w, http.StatusBadRequest, "ValidationException", "ServiceNamespace and ScalableDimension are required")
 		return
+	}
+	op := strings.TrimPrefix(target, "AnyScaleFrontendService.")
+	if msg, ok := f.allow("application-autoscaling:"+op, "*"); !ok {
+		denyJSON(w, msg)
+		return
+	}
+	if op == "RegisterScalableTarget" {
+		for _, p := range f.registerPermissions(in.ServiceNamespace, in.ResourceId) {
+			if msg, ok := f.allow(p[0], p[1]); !ok {
+				denyJSON(w, "Application Auto Scaling: "+msg)
+				return
+			}
+		}
 	}
 	switch target {
 	case "AnyScaleFrontendService.DescribeScalableTargets":
@@ -452,6 +501,17 @@ func (f *Server) ecs(w http.ResponseWriter, target string, body []byte) {
 		jsonError(w, http.StatusBadRequest, "InvalidParameterException", "bad JSON")
 		return
 	}
+	op := strings.TrimPrefix(target, "AmazonEC2ContainerServiceV20141113.")
+	var arns []string
+	for _, s := range append(in.Services, in.Service) {
+		if s != "" {
+			arns = append(arns, serviceARN(in.Cluster+"/"+s))
+		}
+	}
+	if msg, ok := f.allow("ecs:"+strings.ToUpper(op[:1])+op[1:], arns...); !ok {
+		denyJSON(w, msg)
+		return
+	}
 	switch target {
 	case "AmazonEC2ContainerServiceV20141113.DescribeServices":
 		f.calls = append(f.calls, "DescribeServices "+in.Cluster+"/"+strings.Join(in.Services, ","))
@@ -516,4 +576,27 @@ func (f *Server) RunScheduledActions() {
 		t.Min, t.Max = a.Min, a.Max
 		f.scale(a.ResourceID, t)
 	}
+}
+
+// accountSettings answers Lambda's GetAccountSettings: the quota, and what
+// is left unreserved after the functions' reserved concurrency.
+func (f *Server) accountSettings(w http.ResponseWriter) {
+	if msg, ok := f.allow("lambda:GetAccountSettings", "*"); !ok {
+		denyLambda(w, msg)
+		return
+	}
+	f.calls = append(f.calls, "GetAccountSettings")
+	limit := f.AccountConcurrency
+	if limit == 0 {
+		limit = 1000
+	}
+	unreserved := limit
+	for _, rc := range f.Reserved {
+		if rc != nil {
+			unreserved -= *rc
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"AccountLimit":{"ConcurrentExecutions":%d,"UnreservedConcurrentExecutions":%d,"CodeSizeUnzipped":262144000,"CodeSizeZipped":52428800,"TotalCodeSize":80530636800},"AccountUsage":{"FunctionCount":%d,"TotalCodeSize":0}}`,
+		limit, unreserved, len(f.Reserved))
 }
