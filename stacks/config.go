@@ -51,7 +51,13 @@ type Stage struct {
 	TimeoutHeadroom float64
 	FrontDoor       workload.FrontDoor
 
-	ReservedConcurrency       int
+	ReservedConcurrency int
+	// AccountConcurrencyLimit is the Lambda concurrency quota of the
+	// stage's account and region: synth warns when the stage's reserved
+	// concurrency (plus the kill switch's 1) would leave less unreserved
+	// than Lambda keeps (see costguard preflight). Default: 1,000, AWS's
+	// default quota; new accounts can start at 10.
+	AccountConcurrencyLimit   int
 	ProvisionedConcurrency    int
 	ProvisionedMaxConcurrency int
 	ProvisionedSchedule       *inference.Schedule
