@@ -312,6 +312,10 @@ func TestConstructorFailures(t *testing.T) {
 			"Bad/Inference: Tier: sagemaker-serverless cannot serve this model: needs 15360 MB, over SageMaker serverless's 6144 MB"},
 		{"container tier without an image",
 			InferenceServiceProps{Profile: bigModel, LambdaCode: testCode()},
+			// Placement does not choose a tier the caller cannot build.
+			"Bad/Inference: Profile: no tier can serve this model: lambda: needs 15360 MB (peak 12288 MB + 25%), over Lambda's 10240 MB; fargate: no container image given"},
+		{"container tier forced without an image",
+			InferenceServiceProps{Profile: bigModel, Tier: workload.TierFargate, LambdaCode: testCode()},
 			"Bad/Inference: ContainerImage: required for tier fargate"},
 		{"lambda tier without code",
 			InferenceServiceProps{Profile: textModel, Traffic: workload.Traffic{RequestsPerMonth: 1e6}},

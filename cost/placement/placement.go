@@ -40,6 +40,15 @@ type Model struct {
 	FrontDoor estimate.FrontDoor
 	// Arch is the CPU architecture for Lambda and Fargate; "" means arm64.
 	Arch pricing.Arch
+	// NoContainerImage says the caller has no container image: the Fargate
+	// and SageMaker tiers, which run one, cannot be built and are never
+	// chosen.
+	NoContainerImage bool
+	// LambdaMargin is how much cheaper, as a fraction of Lambda's monthly
+	// cost, another tier must be to be chosen over a feasible Lambda: a few
+	// cents in an estimate are not worth a container tier's image, scaling
+	// and idle floor. 0 selects DefaultLambdaMargin; 0 to 1 exclusive.
+	LambdaMargin float64
 }
 
 // Validate reports every problem with m, joined.
@@ -55,6 +64,9 @@ func (m Model) Validate() error {
 	}
 	if m.PeakMemoryMB == 0 {
 		errs = append(errs, errors.New("peak-memory-mb: required"))
+	}
+	if m.LambdaMargin < 0 || m.LambdaMargin >= 1 || math.IsNaN(m.LambdaMargin) {
+		errs = append(errs, fmt.Errorf("lambda-margin: %g is not a fraction from 0 to 1 (0 selects %g)", m.LambdaMargin, DefaultLambdaMargin))
 	}
 	if m.P99Ms == 0 {
 		errs = append(errs, errors.New("p99-ms: required"))
@@ -149,6 +161,10 @@ func (d Decision) Option(t workload.Tier) (Option, bool) {
 	return Option{}, false
 }
 
+// DefaultLambdaMargin is Model.LambdaMargin's default: another tier must
+// be at least 25 % cheaper than Lambda to be chosen over it.
+const DefaultLambdaMargin = 0.25
+
 // Place decides where m runs, priced with p.
 func Place(m Model, p pricing.Prices) (Decision, error) {
 	if err := m.Validate(); err != nil {
@@ -158,6 +174,10 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 	var d Decision
 	for _, t := range workload.Tiers {
 		o := Evaluate(m, t, p)
+		if m.NoContainerImage && t != workload.TierLambda {
+			o.Feasible = false
+			o.Limits = append(o.Limits, "no container image given (the tier runs one)")
+		}
 		d.Options = append(d.Options, o)
 	}
 	var best *Option
@@ -172,6 +192,19 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 			best = o
 		}
 	}
+	margin := m.LambdaMargin
+	if margin == 0 {
+		margin = DefaultLambdaMargin
+	}
+	var kept string
+	if l, _ := d.Option(workload.TierLambda); best != nil && best.Tier != workload.TierLambda && l.Feasible && best.MonthlyUSD > l.MonthlyUSD*(1-margin) {
+		kept = fmt.Sprintf("lambda is kept at %s a month: %s would save %s, less than the %g %% margin", money(l.MonthlyUSD), best.Tier, money(l.MonthlyUSD-best.MonthlyUSD), margin*100)
+		for i := range d.Options {
+			if d.Options[i].Tier == workload.TierLambda {
+				best = &d.Options[i]
+			}
+		}
+	}
 	asyncOpt, _ := d.Option(workload.TierSageMakerAsync)
 	switch {
 	case m.FrontDoor == estimate.FrontDoorNone && asyncOpt.Feasible && !payPerUse && (best == nil || asyncOpt.MonthlyUSD < best.MonthlyUSD):
@@ -182,7 +215,11 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 		d.Reasons = append(d.Reasons, fmt.Sprintf("sagemaker-async is cheaper than any always-on tier at %s a month, no caller waits for the answer and no pay-per-use tier fits", money(asyncOpt.MonthlyUSD)))
 	case best != nil:
 		d.Tier = best.Tier
-		d.Reasons = append(d.Reasons, fmt.Sprintf("%s is the cheapest feasible synchronous tier at %s a month for %s requests", best.Tier, money(best.MonthlyUSD), count(m.RequestsPerMonth)))
+		if kept != "" {
+			d.Reasons = append(d.Reasons, kept)
+		} else {
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s is the cheapest feasible synchronous tier at %s a month for %s requests", best.Tier, money(best.MonthlyUSD), count(m.RequestsPerMonth)))
+		}
 	case asyncOpt.Feasible:
 		d.Tier = workload.TierSageMakerAsync
 		d.Reasons = append(d.Reasons, "no synchronous tier fits, so requests are queued: the caller gets a job and the answer arrives in S3 (with an SNS notification)")
