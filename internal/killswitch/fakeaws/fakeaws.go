@@ -237,11 +237,12 @@ func (f *Server) provisionedTotal(name string) int32 {
 }
 
 // setProvisioned applies a provisioned-concurrency change as Lambda does:
-// refused when the function's total would exceed its reserved concurrency.
-func (f *Server) setProvisioned(name, qualifier string, n int32) error {
+// refused (with Lambda's message, returned) when the function's total would
+// exceed its reserved concurrency; "" when applied.
+func (f *Server) setProvisioned(name, qualifier string, n int32) (refused string) {
 	rc := f.Reserved[name]
 	if rc != nil && f.provisionedTotal(name)-f.Provisioned[name][qualifier]+n > *rc {
-		return fmt.Errorf("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution [%d] for function.", *rc)
+		return fmt.Sprintf("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution [%d] for function.", *rc)
 	}
 	if f.Provisioned[name] == nil {
 		f.Provisioned[name] = map[string]int32{}
@@ -251,7 +252,7 @@ func (f *Server) setProvisioned(name, qualifier string, n int32) error {
 	} else {
 		f.Provisioned[name][qualifier] = n
 	}
-	return nil
+	return ""
 }
 
 func (f *Server) provisionedConcurrency(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -303,8 +304,8 @@ func (f *Server) provisionedConcurrency(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 		f.calls = append(f.calls, fmt.Sprintf("PutProvisionedConcurrencyConfig %s:%s %d", name, q, *in.ProvisionedConcurrentExecutions))
-		if err := f.setProvisioned(name, q, *in.ProvisionedConcurrentExecutions); err != nil {
-			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", err.Error())
+		if msg := f.setProvisioned(name, q, *in.ProvisionedConcurrentExecutions); msg != "" {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", msg)
 			return
 		}
 		w.WriteHeader(http.StatusAccepted)
@@ -557,8 +558,8 @@ func (f *Server) scale(id string, t *ScalableTarget) {
 	if want == cur {
 		return
 	}
-	if err := f.setProvisioned(name, q, want); err != nil {
-		f.ScalingFailures = append(f.ScalingFailures, id+": "+err.Error())
+	if msg := f.setProvisioned(name, q, want); msg != "" {
+		f.ScalingFailures = append(f.ScalingFailures, id+": "+msg)
 	}
 }
 
