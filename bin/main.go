@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -33,6 +35,7 @@ func run() int {
 	if err != nil {
 		return fail(err)
 	}
+	keysErr := checkContextKeys(app)
 	opts := stacks.AppOptions{Root: root, Overrides: map[string]string{}}
 	if v := contextString(app, stacks.StageContextKey); v != "" {
 		opts.Stage = v
@@ -42,8 +45,8 @@ func run() int {
 			opts.Overrides[k] = v
 		}
 	}
-	if _, err := stacks.BuildApp(app, opts); err != nil {
-		return fail(err)
+	if _, err := stacks.BuildApp(app, opts); err != nil || keysErr != nil {
+		return fail(errors.Join(keysErr, err))
 	}
 	if opts.Stage == "" {
 		// The sibling tiers (docs/tiers.md): models placed on Fargate and
@@ -79,6 +82,69 @@ func fail(err error) int {
 	fmt.Fprintln(os.Stderr, "costguard: invalid configuration:")
 	fmt.Fprintln(os.Stderr, err)
 	return 1
+}
+
+// checkContextKeys fails on a context key that is neither the app's
+// (stage, an override) nor the CDK's own (feature flags "@aws-cdk/...",
+// "aws:cdk:...", "aws-cdk:...", cdk.json's and cdk.context.json's keys
+// such as "acknowledged-issue-numbers" or lookups "availability-zones:..."),
+// naming the nearest known key: a misspelt override (-c memorymib=2048)
+// would otherwise be ignored silently.
+func checkContextKeys(app awscdk.App) error {
+	all, _ := app.Node().GetAllContext(nil).(map[string]interface{})
+	known := append([]string{stacks.StageContextKey}, stacks.OverrideKeys()...)
+	var errs []error
+	for k := range all {
+		if slices.Contains(known, k) || cdkContextKey(k) {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("-c %s: not a context key of this app (did you mean %s? known: %s)", k, nearest(k, known), strings.Join(known, ", ")))
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+// cdkContextKey reports whether k is one of the CDK's own context keys.
+func cdkContextKey(k string) bool {
+	for _, p := range []string{"@aws-cdk", "aws:cdk:", "aws-cdk:", "cdk-", "@aws-cdk-containers/"} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	// cdk.context.json's cached lookups ("availability-zones:account=...")
+	// and the CLI's own settings.
+	return strings.Contains(k, ":") || k == "acknowledged-issue-numbers" || k == "cli-telemetry"
+}
+
+// nearest returns the known key closest to k (case-insensitive edit distance).
+func nearest(k string, known []string) string {
+	best, bestD := "", -1
+	for _, c := range known {
+		if d := editDistance(strings.ToLower(k), strings.ToLower(c)); bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // contextString returns a context value as a string ("" when unset).

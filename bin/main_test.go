@@ -41,12 +41,13 @@ func TestSynthRejectsBadConfiguration(t *testing.T) {
 	}
 	out, err := cdk(t, "synth", "--quiet", "--output", t.TempDir(),
 		"-c", "stage=dev", "-c", "memoryMiB=64", "-c", "timeoutSeconds=60",
-		"-c", "provisionedConcurrency=10", "-c", "reservedConcurrency=5")
+		"-c", "provisionedConcurrency=10", "-c", "reservedConcurrency=5", "-c", "memorymib=2048")
 	if err == nil {
 		t.Fatalf("cdk synth succeeded, want a failure:\n%s", out)
 	}
 	for _, want := range []string{
 		"costguard: invalid configuration:\n",
+		"-c memorymib: not a context key of this app (did you mean memoryMiB?",
 		"\ncostguard-dev/Inference: MemoryMiB: 64 is outside the allowed 128 to 10240\n",
 		"\ncostguard-dev/Inference: Timeout: 60s exceeds the REST API's 29s integration timeout",
 		"\ncostguard-dev/Inference: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5",

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
+	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -41,6 +42,10 @@ type Stage struct {
 	MonthlyBudgetUSD float64
 	// AlertEmails receive the cost guard's alarms.
 	AlertEmails []string
+	// BudgetThresholds are the budget's notifications. Default:
+	// guard.DefaultBudgetThresholds (50 %, 80 %, and 100 %, which trips
+	// the kill switch).
+	BudgetThresholds []guard.BudgetThreshold
 	// KillSwitch lets the cost guard throttle the function to zero when the
 	// budget is exhausted.
 	KillSwitch bool
@@ -59,7 +64,13 @@ type Stage struct {
 	TimeoutHeadroom float64
 	FrontDoor       workload.FrontDoor
 
-	ReservedConcurrency       int
+	ReservedConcurrency int
+	// AccountConcurrencyLimit is the Lambda concurrency quota of the
+	// stage's account and region: synth warns when the stage's reserved
+	// concurrency (plus the kill switch's 1) would leave less unreserved
+	// than Lambda keeps (see costguard preflight). Default: 1,000, AWS's
+	// default quota; new accounts can start at 10.
+	AccountConcurrencyLimit   int
 	ProvisionedConcurrency    int
 	ProvisionedMaxConcurrency int
 	ProvisionedSchedule       *inference.Schedule
@@ -175,6 +186,7 @@ func LookupStage(name string) (Stage, error) {
 	for _, s := range Stages {
 		if s.Name == name {
 			s.AlertEmails = slices.Clone(s.AlertEmails)
+			s.BudgetThresholds = slices.Clone(s.BudgetThresholds)
 			if s.ProvisionedSchedule != nil {
 				sc := *s.ProvisionedSchedule
 				s.ProvisionedSchedule = &sc

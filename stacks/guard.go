@@ -34,6 +34,7 @@ func (s Stage) stageGuardProps(killSwitchCode awslambda.Code) *guard.CostGuardPr
 		Stage:              s.Name,
 		MonthlyBudgetUSD:   s.MonthlyBudgetUSD,
 		EmailSubscribers:   s.AlertEmails,
+		BudgetThresholds:   s.BudgetThresholds,
 		CostAllocationTags: map[string]string{"application": Application, "stage": s.Name},
 	}
 	if _, err := pricing.ForRegion(s.Region); err == nil {

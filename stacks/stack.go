@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"cmp"
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -9,6 +12,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/constructs/service"
+	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
@@ -100,6 +104,7 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 		return s
 	}
 
+	warnAccountConcurrency(stack, stage)
 	props2 := stage.LambdaAPIProps()
 	props2.Code = p.Code
 	props2.Architecture = architecture(stage.Architecture)
@@ -129,4 +134,21 @@ func architecture(a workload.Architecture) awslambda.Architecture {
 		return awslambda.Architecture_ARM_64()
 	}
 	return nil
+}
+
+// warnAccountConcurrency warns when the stage's reservations would leave
+// the account less unreserved concurrency than Lambda keeps, which fails
+// the deployment (limits.LambdaUnreservedFloor).
+func warnAccountConcurrency(stack awscdk.Stack, stage Stage) {
+	limit := cmp.Or(stage.AccountConcurrencyLimit, limits.LambdaDefaultAccountConcurrency)
+	reserved := stage.ReservedConcurrency
+	if stage.KillSwitch {
+		reserved++
+	}
+	if floor := limits.LambdaUnreservedFloor(limit); reserved > limit-floor {
+		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("costguard:account-concurrency"), jsii.String(fmt.Sprintf(
+			"stage %s reserves %d concurrent executions (the function's and the kill switch's), more than the %d an account with a quota of %d can reserve "+
+				"(Lambda keeps %d unreserved): the deployment fails; raise the quota or check the account with: costguard preflight --stage %s",
+			stage.Name, reserved, limit-floor, limit, floor, stage.Name)), nil)
+	}
 }

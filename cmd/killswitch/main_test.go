@@ -86,6 +86,16 @@ func TestUnderEmulator(t *testing.T) {
 		t.Errorf("infer-dev reserved concurrency %v after the restore, want 10", rc)
 	}
 
+	// A trip whose AWS call fails is a failed invocation (an error, not a
+	// report), so Lambda retries it, then sends it to the on-failure
+	// destination, and the kill switch's errors alarm fires.
+	fake.FailPut = 1
+	_, body = invoke(map[string]any{"action": "trip", "reason": "by hand"})
+	var fnErr struct{ ErrorMessage, ErrorType string }
+	if json.Unmarshal(body, &fnErr) != nil || !strings.Contains(fnErr.ErrorMessage, "set concurrency of infer-dev to 0") {
+		t.Errorf("failed trip answered %s, want a function error naming the call", body)
+	}
+
 	_, body = invoke(map[string]any{"action": "explode"})
 	if !strings.Contains(string(body), `command action: \"explode\" is not one of trip, restore, status`) {
 		t.Errorf("bad command answered %s", body)

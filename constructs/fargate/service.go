@@ -401,6 +401,7 @@ func (s *Service) buildAPI() {
 		SecurityGroups: &[]interfacesawsec2.ISecurityGroupRef{linkSG},
 	})
 	s.api = awsapigatewayv2.NewHttpApi(s.Construct, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		ApiName:            frontdoor.APIName(s.Construct),
 		Description:        jsii.String("costguard inference API (Fargate tier)"),
 		CreateDefaultStage: jsii.Bool(false),
 	})

@@ -1,6 +1,8 @@
 package guard
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -91,9 +93,24 @@ func (g *CostGuard) newKey() awskms.Key {
 		EnableKeyRotation: ptr(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 	})
+	// Budgets: the statement SNS documents for an AWS service that
+	// publishes to an encrypted topic, without conditions
+	// (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+	// AWS documents aws:SourceAccount and aws:SourceArn for Budgets on the
+	// topic's policy (below, https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html),
+	// not on the key's: a KMS request from Budgets without them would be
+	// refused and the 100 % notification, the kill switch's second
+	// trigger, dropped silently. Only this account's budgets may publish
+	// to the topics, so the key serves no one else's.
 	g.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        ptr("AllowBudgetsAndCloudWatchToPublishEncrypted"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("budgets.amazonaws.com"), nil), awsiam.NewServicePrincipal(ptr("cloudwatch.amazonaws.com"), nil)},
+		Sid:        ptr("AllowBudgetsToUseTheKey"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("budgets.amazonaws.com"), nil)},
+		Actions:    &[]*string{ptr("kms:Decrypt"), ptr("kms:GenerateDataKey*")},
+		Resources:  &[]*string{ptr("*")},
+	}), ptr(true))
+	g.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        ptr("AllowCloudWatchAlarmsToUseTheKey"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(ptr("cloudwatch.amazonaws.com"), nil)},
 		Actions:    &[]*string{ptr("kms:Decrypt"), ptr("kms:GenerateDataKey*")},
 		Resources:  &[]*string{ptr("*")},
 		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": g.stack().Account()}},
@@ -146,12 +163,38 @@ func (g *CostGuard) newTopic() {
 	g.topic = t
 }
 
-// budgetName is the budget's name, unique in the account across regions.
+// budgetName is the budget's name, unique in the account across regions:
+// BudgetName (default: the stack's name, the stage and the region) then a
+// hash of the notifications. CloudFormation's schema of
+// AWS::Budgets::Budget makes NotificationsWithSubscribers create-only, so
+// any change of thresholds or subscribers (e-mails, the kill switch on or
+// off, which moves the 100 % subscriber between topics) replaces the
+// budget, and CloudFormation cannot replace a resource whose name stays
+// the same. The hash changes the name with the notifications, so the
+// replacement is created under its new name and the old budget deleted.
 func (g *CostGuard) budgetName() string {
-	if g.cfg.BudgetName != "" {
-		return g.cfg.BudgetName
+	prefix := g.cfg.BudgetName
+	if prefix == "" {
+		prefix = fmt.Sprintf("%s-%s", g.namePrefix(), *g.stack().Region())
 	}
-	return fmt.Sprintf("%s-%s", g.namePrefix(), *g.stack().Region())
+	return prefix + "-" + g.notificationsHash()
+}
+
+// notificationsHash is 8 hex digits of a hash of what the budget's
+// notifications say, in terms stable across synths (construct paths, not
+// tokens, for the topics).
+func (g *CostGuard) notificationsHash() string {
+	h := sha256.New()
+	for _, th := range g.cfg.thresholds {
+		topic := *g.topic.Node().Path()
+		var emails []string
+		if th.TripsKillSwitch && g.ks != nil {
+			topic = *g.ks.trigger.Node().Path()
+			emails = g.cfg.EmailSubscribers
+		}
+		fmt.Fprintf(h, "%t %g %s %q\n", th.Forecasted, th.Percent, topic, emails)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
 func (g *CostGuard) newBudget() {
@@ -381,11 +424,15 @@ func (g *CostGuard) Alarm(name string) awscloudwatch.IAlarm {
 // AlarmNames lists the operational alarms created, in order.
 func (g *CostGuard) AlarmNames() []string { return append([]string(nil), g.alarmOrder...) }
 
-// Alarms lists every alarm: the dollar alarms then the operational ones.
+// Alarms lists every alarm: the dollar alarms, the operational ones, then
+// the kill switch's errors alarm when the kill switch is on.
 func (g *CostGuard) Alarms() []awscloudwatch.IAlarm {
 	out := []awscloudwatch.IAlarm{g.spendAlarm, g.runawayAlarm}
 	for _, n := range g.alarmOrder {
 		out = append(out, g.alarms[n])
+	}
+	if g.ks != nil {
+		out = append(out, g.ks.errors)
 	}
 	return out
 }
@@ -399,6 +446,15 @@ func (g *CostGuard) KillSwitchFunction() awscdk.Resource {
 		return nil
 	}
 	return g.ks.fn
+}
+
+// KillSwitchErrorsAlarm is the alarm on the kill switch's own errors,
+// nil when the kill switch is off.
+func (g *CostGuard) KillSwitchErrorsAlarm() awscloudwatch.IAlarm {
+	if g.ks == nil {
+		return nil
+	}
+	return g.ks.errors
 }
 
 // TriggerTopic is the topic that trips the kill switch, nil when off.

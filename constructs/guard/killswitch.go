@@ -5,10 +5,13 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
@@ -29,7 +32,12 @@ type killSwitch struct {
 	logs    awslogs.LogGroup
 	param   awsssm.StringParameter
 	rule    awsevents.Rule
+	// errors alarms on the function's own errors.
+	errors awscloudwatch.Alarm
 }
+
+// AlarmKillSwitchErrors is the alarm on the kill switch's own errors.
+const AlarmKillSwitchErrors = "KillSwitchErrors"
 
 func (g *CostGuard) newKillSwitch() *killSwitch {
 	c := g.cfg
@@ -101,6 +109,13 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 		ReservedConcurrentExecutions: ptr(1.0), // one trip at a time: no race on the record
 		Role:                         ks.role,
 		LogGroup:                     ks.logs,
+		// SNS and EventBridge invoke the function asynchronously: Lambda
+		// retries a failed invocation twice, then only logs it, and
+		// RunawaySpend notifies once, on entering ALARM. After the last
+		// retry the event goes to the stage topic, so a trip or restore
+		// that failed reaches the people subscribed
+		// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+		OnFailure: awslambdadestinations.NewSnsDestination(g.topic),
 		Environment: &map[string]*string{
 			killswitch.EnvStage:          ptr(c.Stage),
 			killswitch.EnvStateParameter: ks.param.ParameterName(),
@@ -108,6 +123,22 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 			killswitch.EnvTargets:        g.stack().ToJsonString(bound, nil),
 		},
 	})
+	// Any error of the function, even one a retry then fixes, pages the
+	// stage topic: a failing trip leaves the stage spending.
+	ks.errors = awscloudwatch.NewAlarm(g, ptr(AlarmKillSwitchErrors+"Alarm"), &awscloudwatch.AlarmProps{
+		AlarmName: g.alarmName(AlarmKillSwitchErrors),
+		AlarmDescription: ptr("The kill switch failed to stop or restore the stage (its logs and the failed event on the stage topic say why); " +
+			"the stage may still be spending. Check with: costguard restore --stage " + c.Stage + " --status"),
+		Metric:             ks.fn.MetricErrors(&awscloudwatch.MetricOptions{Statistic: ptr("Sum"), Period: awscdk.Duration_Minutes(ptr(1.0))}),
+		Threshold:          ptr(0.0),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		EvaluationPeriods:  ptr(1.0),
+		DatapointsToAlarm:  ptr(1.0),
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	ks.errors.AddAlarmAction(awscloudwatchactions.NewSnsAction(g.topic))
+	ks.errors.AddOkAction(awscloudwatchactions.NewSnsAction(g.topic))
+	g.alarmMetrics++
 	ks.param.GrantRead(ks.role)
 	ks.param.GrantWrite(ks.role)
 	g.topic.GrantPublish(ks.role)

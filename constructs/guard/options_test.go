@@ -2,6 +2,7 @@ package guard_test
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -140,7 +141,7 @@ func TestCostGuardOptions(t *testing.T) {
 	})
 	t.Run("custom budget", func(t *testing.T) {
 		template.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
-			"Budget": assertions.Match_ObjectLike(&map[string]any{"BudgetName": "my-budget", "BudgetLimit": map[string]any{"Amount": 200, "Unit": "USD"}}),
+			"Budget": assertions.Match_ObjectLike(&map[string]any{"BudgetName": assertions.Match_StringLikeRegexp(jsii.String("^my-budget-[0-9a-f]{8}$")), "BudgetLimit": map[string]any{"Amount": 200, "Unit": "USD"}}),
 			"NotificationsWithSubscribers": []any{
 				assertions.Match_ObjectLike(&map[string]any{
 					"Notification": map[string]any{"NotificationType": "ACTUAL", "Threshold": 90, "ComparisonOperator": "GREATER_THAN", "ThresholdType": "PERCENTAGE"},
@@ -151,7 +152,7 @@ func TestCostGuardOptions(t *testing.T) {
 				}),
 			},
 		})
-		if g.BudgetName() != "my-budget" {
+		if !regexp.MustCompile(`^my-budget-[0-9a-f]{8}$`).MatchString(g.BudgetName()) {
 			t.Errorf("BudgetName() = %q", g.BudgetName())
 		}
 	})

@@ -193,8 +193,11 @@ type CostGuardProps struct {
 	// The tags must be activated as cost-allocation tags in the Billing
 	// console. Default: {"stage": Stage}.
 	CostAllocationTags map[string]string
-	// BudgetName names the budget (unique in the account). Default: the
-	// stack name, the stage and the region.
+	// BudgetName starts the budget's name (unique in the account), which
+	// ends with "-" and 8 hex digits that change with the notifications:
+	// CloudFormation replaces a budget whose notifications change and
+	// cannot replace one under the same name. Default: the stack name, the
+	// stage and the region.
 	BudgetName string
 	// BudgetThresholds are the budget's notifications. Default:
 	// DefaultBudgetThresholds.
@@ -336,8 +339,8 @@ func (p CostGuardProps) resolve() (resolved, error) {
 	}
 	sort.Slice(r.tags, func(i, j int) bool { return r.tags[i].Key < r.tags[j].Key })
 
-	if p.BudgetName != "" && (len(p.BudgetName) > 100 || strings.ContainsAny(p.BudgetName, ":\\")) {
-		bad("BudgetName: %q is not a budget name (at most 100 characters, no ':' or '\\')", p.BudgetName)
+	if p.BudgetName != "" && (len(p.BudgetName) > 91 || strings.ContainsAny(p.BudgetName, ":\\")) {
+		bad("BudgetName: %q is not a budget name prefix (at most 91 characters, the 100 AWS Budgets allows less the notifications hash; no ':' or '\\')", p.BudgetName)
 	}
 
 	// Budget thresholds.

@@ -285,6 +285,7 @@ func (a *LambdaAPI) newRESTAPI() {
 		}
 	}
 	a.restAPI = awsapigateway.NewRestApi(a, jsii.String("RestApi"), &awsapigateway.RestApiProps{
+		RestApiName:      frontdoor.APIName(a),
 		Description:      jsii.String(c.Description),
 		EndpointTypes:    &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		CloudWatchRole:   jsii.Bool(c.CloudWatchRole),
@@ -392,6 +393,7 @@ func (a *LambdaAPI) newHTTPAPI() {
 		}
 	}
 	a.httpAPI = awsapigatewayv2.NewHttpApi(a, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{
+		ApiName:            frontdoor.APIName(a),
 		Description:        jsii.String(c.Description),
 		CreateDefaultStage: jsii.Bool(false),
 		CorsPreflight:      cors,

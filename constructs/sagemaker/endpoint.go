@@ -123,6 +123,14 @@ type EndpointProps struct {
 	MinInstances int
 	// MaxInstances is the most instances. Default 2, or MinInstances if larger.
 	MaxInstances int
+	// DeregisterScaling leaves the variant out of Application Auto Scaling
+	// (no scalable target, no policies). SageMaker refuses to change the
+	// instance type of a variant registered with Application Auto Scaling,
+	// so an instance-type change takes three deployments: this set, then
+	// the new InstanceType, then this cleared (docs/tiers.md). While set,
+	// the endpoint runs at its initial count and the kill switch has no
+	// target to hold. Default: false (the variant autoscales).
+	DeregisterScaling bool
 	// InvocationsPerInstance is the invocations per instance per minute a
 	// real-time endpoint's autoscaling keeps. Default 100.
 	InvocationsPerInstance int
@@ -450,13 +458,20 @@ func (e *Endpoint) buildEndpoint() {
 	e.endpoint = awssagemaker.NewCfnEndpoint(e.Construct, jsii.String("Resource"), &awssagemaker.CfnEndpointProps{
 		EndpointName:       jsii.String(e.name),
 		EndpointConfigName: e.config.AttrEndpointConfigName(),
+		// Without it every endpoint-config update (a new model, a new
+		// image) resets the variant to its initial instance count, waking
+		// an asynchronous endpoint that autoscaling had at 0 and undoing a
+		// kill switch's hold; with it the variant keeps the instance count
+		// and weight it has
+		// (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html).
+		RetainAllVariantProperties: jsii.Bool(true),
 	})
 	e.endpoint.Node().AddDependency(e.logs)
 }
 
 func (e *Endpoint) buildScaling() {
 	p := e.props
-	if p.Variant == VariantServerless {
+	if p.Variant == VariantServerless || p.DeregisterScaling {
 		return
 	}
 	e.scaling = awsapplicationautoscaling.NewScalableTarget(e.Construct, jsii.String("Scaling"), &awsapplicationautoscaling.ScalableTargetProps{

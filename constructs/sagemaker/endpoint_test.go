@@ -332,3 +332,31 @@ func TestHasInstanceStore(t *testing.T) {
 		})
 	}
 }
+
+// TestEndpointUpdates checks the template for the two documented update
+// rules: the endpoint keeps its variants' instance count and weight across
+// endpoint-config updates (RetainAllVariantProperties), and the first step
+// of an instance-type change, DeregisterScaling, leaves the variant out of
+// Application Auto Scaling (SageMaker refuses to change the instance type
+// of a registered variant) while the endpoint itself is kept.
+func TestEndpointUpdates(t *testing.T) {
+	for _, v := range []Variant{VariantRealtime, VariantAsync} {
+		t.Run(string(v), func(t *testing.T) {
+			stack := newStack(t, "Updates"+string(v))
+			NewEndpoint(stack, "Inference", &EndpointProps{Image: testImage(stack), Variant: v})
+			tpl := assertions.Template_FromStack(stack, nil)
+			tpl.HasResourceProperties(jsii.String("AWS::SageMaker::Endpoint"), map[string]any{"RetainAllVariantProperties": true})
+			tpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), jsii.Number(1))
+
+			step1 := newStack(t, "Deregistered"+string(v))
+			e := NewEndpoint(step1, "Inference", &EndpointProps{Image: testImage(step1), Variant: v, DeregisterScaling: true})
+			tpl = assertions.Template_FromStack(step1, nil)
+			tpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), jsii.Number(0))
+			tpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalingPolicy"), jsii.Number(0))
+			tpl.HasResourceProperties(jsii.String("AWS::SageMaker::Endpoint"), map[string]any{"RetainAllVariantProperties": true})
+			if e.ScalableTarget() != nil {
+				t.Error("ScalableTarget() is set with DeregisterScaling")
+			}
+		})
+	}
+}

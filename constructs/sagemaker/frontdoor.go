@@ -35,6 +35,7 @@ func (e *Endpoint) buildAPI() {
 	p := e.props
 	e.accessLogs = frontdoor.NewAccessLogGroup(e.Construct, p.LogRetention)
 	e.api = awsapigateway.NewRestApi(e.Construct, jsii.String("Api"), &awsapigateway.RestApiProps{
+		RestApiName:    frontdoor.APIName(e.Construct),
 		Description:    jsii.String("costguard inference API (SageMaker " + string(p.Variant) + " tier)"),
 		EndpointTypes:  &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		CloudWatchRole: jsii.Bool(false),

@@ -46,6 +46,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			tc.props.ContainerImage = testImage // every tier is buildable
 			d, err := Decide(tc.props)
 			if err != nil {
 				t.Fatalf("Decide: %v", err)
@@ -202,5 +203,19 @@ func TestRecordedTraffic(t *testing.T) {
 				t.Errorf("traffic() = %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Without a container image placement keeps to Lambda: a model it would
+// put on Fargate fails with one error naming the missing image instead of
+// choosing a tier the caller cannot build.
+func TestDecideWithoutImage(t *testing.T) {
+	d, err := Decide(InferenceServiceProps{Profile: textModel, Traffic: workload.Traffic{RequestsPerMonth: 1e6}})
+	if err != nil || d.Tier != workload.TierLambda {
+		t.Errorf("text model without an image: %s, %v", d.Tier, err)
+	}
+	_, err = Decide(InferenceServiceProps{Profile: bigModel, Traffic: workload.Traffic{RequestsPerMonth: 3e6}})
+	if err == nil || !strings.Contains(err.Error(), "no container image given") {
+		t.Errorf("12 GB model without an image: %v, want an error naming the missing image", err)
 	}
 }

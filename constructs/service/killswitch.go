@@ -3,9 +3,7 @@ package service
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
@@ -45,7 +43,14 @@ func SageMakerTarget(e *sagemakertier.Endpoint) guard.Target { return sageMakerT
 type sageMakerTarget struct{ e *sagemakertier.Endpoint }
 
 func (t sageMakerTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.TargetBinding {
+	// Application Auto Scaling checks that the caller of
+	// RegisterScalableTarget may DescribeEndpoint, DescribeEndpointConfig
+	// and UpdateEndpointWeightsAndCapacities
+	// (https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_id-based-policy-examples.html,
+	// "Permissions required for API actions on target services and
+	// CloudWatch"); the endpoint config's Ref is its ARN.
 	grant(grantee, []string{"sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"}, []*string{t.e.EndpointArn()})
+	grant(grantee, []string{"sagemaker:DescribeEndpointConfig"}, []*string{t.e.EndpointConfig().Ref()})
 	grantAutoScaling(grantee)
 	return guard.TargetBinding{Kind: KindSageMakerEndpoint, Name: jsii.String(t.e.EndpointName())}
 }
@@ -56,18 +61,4 @@ func grant(grantee awsiam.IGrantable, actions []string, resources []*string) {
 	})
 }
 
-// grantAutoScaling lets the grantee read and re-register scalable targets.
-// Application Auto Scaling has no resource-level permission for these
-// calls, so the resource is "*"; the suppression says so on the grantee.
-func grantAutoScaling(grantee awsiam.IGrantable) {
-	grant(grantee, []string{"application-autoscaling:DescribeScalableTargets", "application-autoscaling:RegisterScalableTarget"},
-		[]*string{jsii.String("*")})
-	if c, ok := grantee.GrantPrincipal().(constructs.IConstruct); ok {
-		cdknag.NagSuppressions_AddResourceSuppressions(c, &[]*cdknag.NagPackSuppression{{
-			Id: jsii.String("AwsSolutions-IAM5"),
-			Reason: jsii.String("Application Auto Scaling's DescribeScalableTargets and RegisterScalableTarget support no " +
-				"resource-level permission; the kill switch needs them to hold a guarded service or endpoint at its minimum."),
-			AppliesTo: &[]any{jsii.String("Resource::*")},
-		}}, jsii.Bool(true))
-	}
-}
+func grantAutoScaling(grantee awsiam.IGrantable) { guard.GrantScalableTargets(grantee) }

@@ -78,8 +78,14 @@ type InferenceServiceProps struct {
 	// model/), built for Architecture. Required when the tier is lambda.
 	LambdaCode awslambda.Code
 	// ContainerImage creates the container image of the Fargate and
-	// SageMaker tiers. Required when the tier is one of them.
+	// SageMaker tiers. Required when the tier is one of them; without it,
+	// placement never chooses them.
 	ContainerImage ImageFunc
+	// LambdaMargin is how much cheaper than Lambda, as a fraction of
+	// Lambda's monthly cost, another tier must be for placement to choose
+	// it. Default: placement.DefaultMargin (0.20); placement.NoMargin
+	// compares prices alone.
+	LambdaMargin float64
 	// ModelData is the SageMaker tiers' model archive. Default: the model
 	// built into the image.
 	ModelData sagemakertier.ModelData
@@ -238,6 +244,7 @@ func (p InferenceServiceProps) model() placement.Model {
 		ArtifactMB: p.Profile.ArtifactMB, PeakMemoryMB: p.Profile.PeakMemoryMB,
 		P99Ms: p.Profile.P99LatencyMs, AvgMs: p.avgMs(), GPU: p.Profile.GPU, PayloadBytes: payload,
 		RequestsPerMonth: p.Traffic.RequestsPerMonth, FrontDoor: door, Arch: pricing.Arch(p.arch()),
+		NoContainerImage: p.ContainerImage == nil, Margin: p.LambdaMargin,
 	}
 }
 

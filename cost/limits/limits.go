@@ -114,3 +114,13 @@ const (
 	// FargateMaxMemoryMiB is the largest Fargate task (16 vCPU, 120 GB).
 	FargateMaxMemoryMiB = 122880
 )
+
+// LambdaUnreservedFloor is the concurrency Lambda keeps unreserved in an
+// account whose concurrency quota is accountLimit: 100
+// (https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html:
+// "as long as you leave at least 100 simultaneous executions unreserved"),
+// or the whole quota in a new account whose quota is lower (Lambda then
+// refuses any reservation: "Specified ReservedConcurrentExecutions for
+// function decreases account's UnreservedConcurrentExecution below its
+// minimum value of [10]").
+func LambdaUnreservedFloor(accountLimit int) int { return min(LambdaUnreservedMinimum, accountLimit) }

@@ -41,9 +41,15 @@ type Model struct {
 	// Arch is the CPU architecture for Lambda and Fargate; "" means arm64.
 	Arch pricing.Arch
 	// Margin is how much cheaper, as a fraction of Lambda's cost, another
-	// tier must be to win over Lambda, the simplest tier to run; 0 means
-	// [DefaultMargin] and [NoMargin] compares prices alone.
+	// tier must be to win over Lambda, the simplest tier to run (a few
+	// cents in an estimate are not worth a container tier's image, scaling
+	// and idle floor); 0 means [DefaultMargin] and [NoMargin] compares
+	// prices alone.
 	Margin float64
+	// NoContainerImage says the caller has no container image: the Fargate
+	// and SageMaker tiers, which run one, cannot be built and are never
+	// chosen.
+	NoContainerImage bool
 }
 
 // DefaultMargin is the share by which another tier must undercut Lambda to
@@ -196,6 +202,10 @@ func Place(m Model, p pricing.Prices) (Decision, error) {
 	var d Decision
 	for _, t := range workload.Tiers {
 		o := Evaluate(m, t, p)
+		if m.NoContainerImage && t != workload.TierLambda {
+			o.Feasible = false
+			o.Limits = append(o.Limits, "no container image given (the tier runs one)")
+		}
 		d.Options = append(d.Options, o)
 	}
 	var best *Option

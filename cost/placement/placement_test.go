@@ -278,3 +278,40 @@ func TestBreakEvensWithEveryAlwaysOnTier(t *testing.T) {
 		}
 	}
 }
+
+// A 10 KB model at 50 k requests a month: SageMaker serverless was a cent
+// cheaper than Lambda and won, then the caller (with no image) could not
+// build it. Lambda is kept unless another tier is cheaper by the margin,
+// and a tier the caller cannot build (no container image) is never chosen.
+func TestPlaceKeepsLambdaWithinMargin(t *testing.T) {
+	p := pricing.Default()
+	small := Model{ArtifactMB: 0.01, PeakMemoryMB: 64, P99Ms: 3, AvgMs: 1, PayloadBytes: 512, RequestsPerMonth: 50_000}
+	d, err := Place(small, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Tier != workload.TierLambda {
+		l, _ := d.Option(workload.TierLambda)
+		t.Errorf("tier %s, want lambda (lambda $%.2f; reasons %q)", d.Tier, l.MonthlyUSD, d.Reasons)
+	}
+
+	// A container tier cheaper by more than the margin still wins...
+	huge := bigModel
+	if d, err := Place(huge, p); err != nil || d.Tier != workload.TierFargate {
+		t.Errorf("12 GB model: %s, %v; want fargate", d.Tier, err)
+	}
+	// ...but not without a container image: then nothing synchronous fits.
+	huge.NoContainerImage = true
+	d, err = Place(huge, p)
+	if err == nil && d.Tier != workload.TierLambda {
+		t.Errorf("no image: placed on %s, which needs an image", d.Tier)
+	}
+	if err == nil || !strings.Contains(err.Error(), "no container image") {
+		t.Errorf("no image: error %v, want one naming the missing container image", err)
+	}
+	// A margin outside 0..1 is refused.
+	small.Margin = 2
+	if _, err := Place(small, p); err == nil || !strings.Contains(err.Error(), "margin: 2 is outside 0 to 1") {
+		t.Errorf("margin above 1: %v", err)
+	}
+}

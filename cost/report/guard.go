@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -72,12 +71,10 @@ type Guard struct {
 
 // parseGuard decodes a costguard:guard record.
 func parseGuard(v any) (Guard, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return Guard{}, fmt.Errorf("guard metadata: %w", err)
-	}
+	// Fractional numbers are decimal strings in template metadata
+	// (workload.MetadataMap); older records have plain numbers.
 	var g Guard
-	if err := json.Unmarshal(b, &g); err != nil {
+	if err := workload.DecodeMetadata(v, &g, workload.MetadataTextFields...); err != nil {
 		return Guard{}, fmt.Errorf("guard metadata: %w", err)
 	}
 	if g.Version < 1 || g.Version > guardVersion {

@@ -86,3 +86,22 @@ func TestDiffSummarisesPlacementReasons(t *testing.T) {
 		t.Errorf("changes() = %q, want %q", got, want)
 	}
 }
+
+// The guard writes fractional numbers as decimal strings (template-level
+// Metadata may not hold fractions); the report reads them as numbers, and
+// reads text fields as text even when they look like numbers.
+func TestParseGuardDecimalStrings(t *testing.T) {
+	g, err := parseGuard(map[string]any{
+		"version": 1, "stage": "1.5", "monthlyBudgetUSD": 10, "spendBurnRate": "1.5", "killSwitch": true,
+		"ownCost":       []any{map[string]any{"item": "2.5", "usd": "1.7"}},
+		"ownMonthlyUSD": "5.7",
+		"caps":          map[string]any{"costPerRequestUSD": "0.000003966668", "rateLimit": "9.72", "monthlyQuota": 2521007},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Stage != "1.5" || g.SpendBurnRate != 1.5 || g.OwnMonthlyUSD != 5.7 || g.OwnCost[0].Item != "2.5" || g.OwnCost[0].USD != 1.7 ||
+		g.Caps == nil || g.Caps.RateLimit != 9.72 || g.Caps.CostPerRequestUSD != 0.000003966668 || g.Caps.MonthlyQuota != 2521007 {
+		t.Errorf("parsed %+v caps %+v", g, g.Caps)
+	}
+}

@@ -210,7 +210,7 @@ func Parse(v any) (Workload, error) {
 // ParseStack decodes a [Stack] from its metadata value.
 func ParseStack(v any) (Stack, error) {
 	var s Stack
-	if err := decode(v, &s); err != nil {
+	if err := DecodeMetadata(v, &s, MetadataTextFields...); err != nil {
 		return Stack{}, fmt.Errorf("stack metadata: %w", err)
 	}
 	if s.Version < 1 || s.Version > SchemaVersion {
@@ -240,7 +240,8 @@ func decode(v any, dst any) error {
 func (w Workload) Map() map[string]any { return toMap(w) }
 
 // Map returns s as a generic JSON object, the form CDK metadata takes.
-func (s Stack) Map() map[string]any { return toMap(s) }
+// Fractional numbers are written as decimal strings (see [MetadataMap]).
+func (s Stack) Map() map[string]any { return MetadataMap(s) }
 
 func toMap(v any) map[string]any {
 	b, err := json.Marshal(v)

@@ -64,7 +64,7 @@ func New(c Config, cfg aws.Config) *Switch {
 		Stage:   c.Stage,
 		Targets: c.Targets,
 		Drivers: map[string]Driver{
-			KindLambda:            LambdaDriver{Client: lambda.NewFromConfig(cfg)},
+			KindLambda:            LambdaDriver{Client: lambda.NewFromConfig(cfg), AutoScaling: applicationautoscaling.NewFromConfig(cfg)},
 			KindECSService:        ECSDriver{ECS: ecs.NewFromConfig(cfg), AutoScaling: applicationautoscaling.NewFromConfig(cfg)},
 			KindSageMakerEndpoint: SageMakerDriver{AutoScaling: applicationautoscaling.NewFromConfig(cfg)},
 		},

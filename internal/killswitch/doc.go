@@ -3,7 +3,8 @@
 // The cost guard's kill-switch Lambda (cmd/killswitch) and the
 // `costguard restore` command share this package. Tripping the switch
 // records, for every guarded resource, the setting it is about to change
-// (a Lambda function's reserved concurrency, or the absence of one; an ECS
+// (a Lambda function's reserved and provisioned concurrency and the
+// scalable targets that manage it; an ECS
 // service's desired count and scaling bounds; a SageMaker endpoint's
 // variants' scaling bounds) in the stage's state parameter in SSM Parameter
 // Store, then stops the resource (reserved concurrency 0, 0 tasks, variants

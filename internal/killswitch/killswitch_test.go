@@ -100,7 +100,11 @@ func TestTripAndRestore(t *testing.T) {
 				t.Fatal(err)
 			}
 			// THEN it records, then sets 0 on the guarded function only.
-			wantCalls := []string{"GetParameter " + param, "GetFunctionConcurrency infer-dev", "PutParameter " + param, "GetFunctionConcurrency infer-dev"}
+			// Record (reserved and provisioned concurrency, scalable
+			// targets), then stop in the order Lambda accepts.
+			look := []string{"DescribeScalableTargets lambda ", "ListProvisionedConcurrencyConfigs infer-dev", "GetFunctionConcurrency infer-dev"}
+			wantCalls := append([]string{"GetParameter " + param, "GetFunctionConcurrency infer-dev", "ListProvisionedConcurrencyConfigs infer-dev",
+				"DescribeScalableTargets lambda ", "PutParameter " + param}, look...)
 			if tt.before == nil || *tt.before != 0 {
 				// Record, stop, log the event, notify, mark the notice sent.
 				wantCalls = append(wantCalls, "PutFunctionConcurrency infer-dev 0", "PutParameter "+param, "Publish "+topic, "PutParameter "+param)
@@ -144,7 +148,7 @@ func TestTripAndRestore(t *testing.T) {
 				t.Fatal(err)
 			}
 			// THEN nothing is set, the first record is kept, nobody is told twice.
-			if got, want := f.Calls(), []string{"GetParameter " + param, "GetFunctionConcurrency infer-dev"}; !reflect.DeepEqual(got, want) {
+			if got, want := f.Calls(), append([]string{"GetParameter " + param}, look...); !reflect.DeepEqual(got, want) {
 				t.Errorf("second trip calls:\n got %q\nwant %q", got, want)
 			}
 			if got := state(t, f).Stopped["lambda:infer-dev"]; string(got.Previous) != string(rec.Previous) {

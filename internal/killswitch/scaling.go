@@ -38,11 +38,48 @@ type ECSAPI interface {
 	UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, opts ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error)
 }
 
-// Bounds is one scalable target's capacity range.
+// Bounds is one scalable target's capacity range and what of its scaling
+// was suspended.
 type Bounds struct {
 	ResourceID string `json:"resourceId"`
 	Min        int32  `json:"min"`
 	Max        int32  `json:"max"`
+	// Suspended is the target's suspended state; nil when nothing was
+	// suspended (records written before it was kept have none).
+	Suspended *Suspended `json:"suspended,omitempty"`
+}
+
+// Suspended is a scalable target's suspended scaling.
+type Suspended struct {
+	DynamicIn  bool `json:"dynamicIn,omitempty"`
+	DynamicOut bool `json:"dynamicOut,omitempty"`
+	Scheduled  bool `json:"scheduled,omitempty"`
+}
+
+// allSuspended is what a trip sets on every scalable target it holds: a
+// scheduled action sets the target's minimum and maximum when it runs,
+// whatever the bounds the switch registered, so the scheduled scale-up of
+// a provisioned-concurrency window, of a Fargate service or of an endpoint
+// would start spending again (and, on Lambda, fail against a reserved
+// concurrency of 0). Suspending scheduled and dynamic scaling keeps the
+// target where the trip put it
+// (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html).
+var allSuspended = &Suspended{DynamicIn: true, DynamicOut: true, Scheduled: true}
+
+func suspendedFrom(s *aastypes.SuspendedState) *Suspended {
+	if s == nil {
+		return nil
+	}
+	out := &Suspended{DynamicIn: aws.ToBool(s.DynamicScalingInSuspended), DynamicOut: aws.ToBool(s.DynamicScalingOutSuspended), Scheduled: aws.ToBool(s.ScheduledScalingSuspended)}
+	if *out == (Suspended{}) {
+		return nil
+	}
+	return out
+}
+
+// held says whether b is held at min..min with all scaling suspended.
+func (b Bounds) held(min int32) bool {
+	return b.Min == min && b.Max == min && b.Suspended != nil && *b.Suspended == *allSuspended
 }
 
 // ECSPrevious is what the ECS driver records.
@@ -89,16 +126,27 @@ func (d ECSDriver) bounds(ctx context.Context, cluster, service string) (*Bounds
 	}
 	for _, t := range out.ScalableTargets {
 		if aws.ToString(t.ResourceId) == id {
-			return &Bounds{ResourceID: id, Min: aws.ToInt32(t.MinCapacity), Max: aws.ToInt32(t.MaxCapacity)}, nil
+			return &Bounds{ResourceID: id, Min: aws.ToInt32(t.MinCapacity), Max: aws.ToInt32(t.MaxCapacity), Suspended: suspendedFrom(t.SuspendedState)}, nil
 		}
 	}
 	return nil, nil
 }
 
+// register sets b's bounds and suspended state (all resumed when
+// b.Suspended is nil: RegisterScalableTarget leaves a state it is not
+// given unchanged, so restore passes every flag).
 func register(ctx context.Context, c AutoScalingAPI, ns aastypes.ServiceNamespace, dim aastypes.ScalableDimension, b Bounds) error {
+	var sus Suspended
+	if b.Suspended != nil {
+		sus = *b.Suspended
+	}
 	_, err := c.RegisterScalableTarget(ctx, &aas.RegisterScalableTargetInput{
 		ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String(b.ResourceID),
 		MinCapacity: aws.Int32(b.Min), MaxCapacity: aws.Int32(b.Max),
+		SuspendedState: &aastypes.SuspendedState{
+			DynamicScalingInSuspended: aws.Bool(sus.DynamicIn), DynamicScalingOutSuspended: aws.Bool(sus.DynamicOut),
+			ScheduledScalingSuspended: aws.Bool(sus.Scheduled),
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("register scalable target %s at %d..%d: %w", b.ResourceID, b.Min, b.Max, err)
@@ -123,7 +171,8 @@ func (d ECSDriver) Current(ctx context.Context, name string) (json.RawMessage, e
 	return json.Marshal(ECSPrevious{DesiredCount: n, Scaling: b})
 }
 
-// Stop holds the scalable target at 0..0 (so autoscaling cannot start
+// Stop holds the scalable target at 0..0 with its scheduled and dynamic
+// scaling suspended (so neither a scheduled action nor a policy starts
 // tasks again) and sets the desired count to 0.
 func (d ECSDriver) Stop(ctx context.Context, name string) (string, error) {
 	cluster, service, err := splitService(name)
@@ -135,11 +184,11 @@ func (d ECSDriver) Stop(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if b != nil && (b.Min != 0 || b.Max != 0) {
-		if err := register(ctx, d.AutoScaling, aastypes.ServiceNamespaceEcs, ecsDimension, Bounds{ResourceID: b.ResourceID}); err != nil {
+	if b != nil && !b.held(0) {
+		if err := register(ctx, d.AutoScaling, aastypes.ServiceNamespaceEcs, ecsDimension, Bounds{ResourceID: b.ResourceID, Suspended: allSuspended}); err != nil {
 			return "", err
 		}
-		changes = append(changes, fmt.Sprintf("scaling %d..%d -> 0..0", b.Min, b.Max))
+		changes = append(changes, fmt.Sprintf("scaling %d..%d -> 0..0, suspended", b.Min, b.Max))
 	}
 	n, err := d.desired(ctx, cluster, service)
 	if err != nil {
@@ -209,7 +258,7 @@ func (d SageMakerDriver) variants(ctx context.Context, endpoint string) ([]Bound
 		}
 		for _, t := range page.ScalableTargets {
 			if id := aws.ToString(t.ResourceId); strings.HasPrefix(id, prefix) {
-				out = append(out, Bounds{ResourceID: id, Min: aws.ToInt32(t.MinCapacity), Max: aws.ToInt32(t.MaxCapacity)})
+				out = append(out, Bounds{ResourceID: id, Min: aws.ToInt32(t.MinCapacity), Max: aws.ToInt32(t.MaxCapacity), Suspended: suspendedFrom(t.SuspendedState)})
 			}
 		}
 		if token = page.NextToken; token == nil {
@@ -232,7 +281,8 @@ func (d SageMakerDriver) Current(ctx context.Context, name string) (json.RawMess
 	return json.Marshal(SageMakerPrevious{Variants: v})
 }
 
-// Stop lowers every variant's maximum to its minimum.
+// Stop lowers every variant's maximum to its minimum and suspends its
+// scheduled and dynamic scaling.
 func (d SageMakerDriver) Stop(ctx context.Context, name string) (string, error) {
 	v, err := d.variants(ctx, name)
 	if err != nil {
@@ -240,13 +290,13 @@ func (d SageMakerDriver) Stop(ctx context.Context, name string) (string, error) 
 	}
 	var changes []string
 	for _, b := range v {
-		if b.Max == b.Min {
+		if b.held(b.Min) {
 			continue
 		}
-		if err := register(ctx, d.AutoScaling, aastypes.ServiceNamespaceSagemaker, sageMakerDimension, Bounds{ResourceID: b.ResourceID, Min: b.Min, Max: b.Min}); err != nil {
+		if err := register(ctx, d.AutoScaling, aastypes.ServiceNamespaceSagemaker, sageMakerDimension, Bounds{ResourceID: b.ResourceID, Min: b.Min, Max: b.Min, Suspended: allSuspended}); err != nil {
 			return "", err
 		}
-		changes = append(changes, fmt.Sprintf("%s %d..%d -> %d..%d", b.ResourceID, b.Min, b.Max, b.Min, b.Min))
+		changes = append(changes, fmt.Sprintf("%s %d..%d -> %d..%d, suspended", b.ResourceID, b.Min, b.Max, b.Min, b.Min))
 	}
 	if len(changes) == 0 {
 		return "", nil

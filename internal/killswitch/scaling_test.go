@@ -33,8 +33,8 @@ func TestContainerTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantChanges := []string{
-		"ecs tiers/model: scaling 1..6 -> 0..0, desired count 3 -> 0",
-		"sagemaker endpoint/clf/variant/AllTraffic 1..4 -> 1..1, endpoint/clf/variant/Canary 0..2 -> 0..0",
+		"ecs tiers/model: scaling 1..6 -> 0..0, suspended, desired count 3 -> 0",
+		"sagemaker endpoint/clf/variant/AllTraffic 1..4 -> 1..1, suspended, endpoint/clf/variant/Canary 0..2 -> 0..0, suspended",
 	}
 	if !reflect.DeepEqual(r.Changes, wantChanges) {
 		t.Errorf("changes\n got %q\nwant %q", r.Changes, wantChanges)
@@ -45,6 +45,17 @@ func TestContainerTargets(t *testing.T) {
 	if b := f.Scalable["endpoint/other/variant/AllTraffic"]; b.Max != 9 {
 		t.Error("the trip touched another endpoint")
 	}
+	// A scheduled action (a business-hours floor, say) must not lift a
+	// held target: the trip suspended scheduled scaling.
+	f.Scheduled = []fakeaws.ScheduledAction{{ResourceID: "service/tiers/model", Min: 2, Max: 6}, {ResourceID: "endpoint/clf/variant/AllTraffic", Min: 2, Max: 4}}
+	f.RunScheduledActions()
+	if b := f.Scalable["service/tiers/model"]; b.Min != 0 || b.Max != 0 || !b.ScheduledSuspended {
+		t.Errorf("service target after a scheduled action: %+v, want held at 0..0", *b)
+	}
+	if b := f.Scalable["endpoint/clf/variant/AllTraffic"]; b.Min != 1 || b.Max != 1 || !b.ScheduledSuspended {
+		t.Errorf("variant target after a scheduled action: %+v, want held at 1..1", *b)
+	}
+	f.Scheduled = nil
 	var st killswitch.State
 	json.Unmarshal([]byte(f.Params["/costguard/dev/killswitch"]), &st)
 	if got := string(st.Stopped["ecs-service:tiers/model"].Previous); got != `{"desiredCount":3,"scaling":{"resourceId":"service/tiers/model","min":1,"max":6}}` {
@@ -71,8 +82,8 @@ func TestContainerTargets(t *testing.T) {
 	for id, want := range map[string][2]int32{
 		"service/tiers/model": {1, 6}, "endpoint/clf/variant/AllTraffic": {1, 4}, "endpoint/clf/variant/Canary": {0, 2},
 	} {
-		if b := f.Scalable[id]; b.Min != want[0] || b.Max != want[1] {
-			t.Errorf("%s restored to %d..%d, want %d..%d", id, b.Min, b.Max, want[0], want[1])
+		if b := f.Scalable[id]; b.Min != want[0] || b.Max != want[1] || b.ScheduledSuspended || b.DynamicInSuspended || b.DynamicOutSuspended {
+			t.Errorf("%s restored to %+v, want %d..%d with scaling resumed", id, *b, want[0], want[1])
 		}
 	}
 }

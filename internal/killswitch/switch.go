@@ -196,7 +196,7 @@ func (s *Switch) Status(ctx context.Context) (State, error) { return s.Store.Loa
 func (s *Switch) tripMessage(r Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The cost guard stopped stage %s.\n\nWhy: %s\n\nChanged:\n  %s\n\n", s.Stage, r.Reason, strings.Join(r.Changes, "\n  "))
-	fmt.Fprintf(&b, "Requests now fail with a throttle and cost nothing but API Gateway's request charge; provisioned concurrency, if any, is still billed.\n")
+	fmt.Fprintf(&b, "Requests now fail with a throttle and cost nothing but API Gateway's request charge; provisioned concurrency, if any, was removed and its schedule suspended until restore.\n")
 	fmt.Fprintf(&b, "The previous settings are recorded; put them back with:\n\n  costguard restore --stage %s\n\nor wait for the scheduled restore at the start of the month, if enabled.\n", s.Stage)
 	return b.String()
 }

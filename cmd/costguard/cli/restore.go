@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/costguard-ml/costguard/internal/killswitch"
@@ -49,17 +51,10 @@ func runRestore(env Env, args []string) error {
 	if *param == "" {
 		*param = killswitch.DefaultParameterName(*stage)
 	}
-	var opts []func(*config.LoadOptions) error
-	if *region != "" {
-		opts = append(opts, config.WithRegion(*region))
-	}
-	if *profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(*profile))
-	}
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awsConfig(ctx, *region, *profile)
 	if err != nil {
-		return fmt.Errorf("aws configuration: %w", err)
+		return err
 	}
 	s := killswitch.New(killswitch.Config{Stage: *stage, StateParameter: *param}, cfg)
 
@@ -113,3 +108,33 @@ func writeStatus(env Env, stage, param string, st killswitch.State) {
 		}
 	}
 }
+
+// awsConfig loads the SDK's configuration (environment, profile, region)
+// and checks that it has a region and credentials before any call, so a
+// missing one is reported in one line that says what to set, not as the
+// SDK's error from the instance metadata service it tried last.
+func awsConfig(ctx context.Context, region, profile string) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("aws configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, errors.New("no AWS region: pass --region or set AWS_REGION (or a profile's region)")
+	}
+	if cfg.Credentials == nil {
+		return aws.Config{}, errNoCredentials
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return aws.Config{}, errNoCredentials
+	}
+	return cfg, nil
+}
+
+var errNoCredentials = errors.New("no AWS credentials: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them")

@@ -95,3 +95,27 @@ func TestRestoreUsage(t *testing.T) {
 		})
 	}
 }
+
+// Without credentials (or a region) restore says in one line what is
+// missing, not the SDK's metadata-service error.
+func TestRestoreWithoutCredentials(t *testing.T) {
+	for _, tt := range []struct{ name, region, want string }{
+		{"no credentials", "us-east-1", "costguard restore: no AWS credentials: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them\n"},
+		{"no region", "", "costguard restore: no AWS region: pass --region or set AWS_REGION (or a profile's region)\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION",
+				"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+				t.Setenv(k, "")
+			}
+			t.Setenv("AWS_REGION", tt.region)
+			t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+			t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			_, errOut, code := run(t, "costguard restore --stage dev --status")
+			if code == ExitOK || errOut != tt.want {
+				t.Errorf("code %d, stderr %q, want %q", code, errOut, tt.want)
+			}
+		})
+	}
+}

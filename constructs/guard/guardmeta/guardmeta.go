@@ -5,10 +5,10 @@
 package guardmeta
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/costguard-ml/costguard/constructs/guard/caps"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // MetadataKey is the template-level metadata key of a [Record].
@@ -50,32 +50,16 @@ type Line struct {
 	Unpriced bool `json:"unpriced,omitempty"`
 }
 
-// Map returns r as a generic JSON object, the form CDK metadata takes.
-func (r Record) Map() map[string]any {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("guardmeta: %v", err))
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		panic(fmt.Sprintf("guardmeta: %v", err))
-	}
-	return m
-}
+// Map returns r as a generic JSON object, the form CDK metadata takes,
+// its fractional numbers written as decimal strings (workload.MetadataMap:
+// linters reject fractional numbers in template-level Metadata).
+func (r Record) Map() map[string]any { return workload.MetadataMap(r) }
 
 // Parse decodes a record from its metadata value (a decoded JSON object or
 // raw JSON).
 func Parse(v any) (Record, error) {
-	raw, ok := v.([]byte)
-	if !ok {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return Record{}, fmt.Errorf("guard metadata: %w", err)
-		}
-		raw = b
-	}
 	var r Record
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := workload.DecodeMetadata(v, &r, workload.MetadataTextFields...); err != nil {
 		return Record{}, fmt.Errorf("guard metadata: %w", err)
 	}
 	if r.Version < 1 || r.Version > Version {

@@ -72,3 +72,17 @@ type StageMetrics interface {
 	MetricServerError(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
 	MetricLatency(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
 }
+
+// APIName is the name of the API scope builds: unique to the stack and the
+// construct's path (the stack's name, the path and a hash of it), stable
+// across deployments. API Gateway keys a REST API's CloudWatch metrics by
+// ApiName and Stage, not by the API's id
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html),
+// so two stacks whose APIs shared a name ("RestApi") and a stage ("v1") in
+// one account and region would watch each other's traffic: one stage's
+// dollar alarm, and its kill switch, would count another stage's requests.
+// HTTP APIs are named the same way, so a name in the console says which
+// stack it belongs to.
+func APIName(scope constructs.Construct) *string {
+	return awscdk.Names_UniqueResourceName(scope, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(128), Separator: jsii.String("-")})
+}

@@ -43,8 +43,28 @@ type Server struct {
 	// Services maps "CLUSTER/SERVICE" to an ECS service's desired count.
 	Services map[string]int32
 	// Scalable maps an Application Auto Scaling resource id (such as
-	// service/CLUSTER/SERVICE or endpoint/E/variant/V) to its target.
+	// service/CLUSTER/SERVICE, endpoint/E/variant/V or
+	// function:NAME:QUALIFIER) to its target.
 	Scalable map[string]*ScalableTarget
+	// Provisioned maps a function name to its provisioned-concurrency
+	// configurations, by qualifier (alias or version), allocated at once.
+	Provisioned map[string]map[string]int32
+	// Scheduled are Application Auto Scaling's scheduled actions; see
+	// [Server.RunScheduledActions].
+	Scheduled []ScheduledAction
+	// ScalingFailures are the scaling activities that failed, as
+	// Application Auto Scaling would report them (DescribeScalingActivities).
+	ScalingFailures []string
+	// Policy, when set, is the caller's identity policy: a call it does not
+	// allow is refused with AccessDenied, as AWS refuses it. Nil allows all.
+	Policy []Statement
+	// Denied lists the refused calls ("ACTION RESOURCE").
+	Denied []string
+	// EndpointConfigs maps an endpoint's name to its endpoint config's name.
+	EndpointConfigs map[string]string
+	// AccountConcurrency is the account's Lambda concurrency quota that
+	// GetAccountSettings reports. Default: 1000.
+	AccountConcurrency int32
 	// URL is the server's base URL.
 	URL string
 }
@@ -53,6 +73,14 @@ type Server struct {
 type ScalableTarget struct {
 	Namespace, Dimension string
 	Min, Max             int32
+	// Suspended scaling, as RegisterScalableTarget's SuspendedState sets it.
+	DynamicInSuspended, DynamicOutSuspended, ScheduledSuspended bool
+}
+
+// ScheduledAction is a scheduled action that sets a target's bounds.
+type ScheduledAction struct {
+	ResourceID string
+	Min, Max   int32
 }
 
 // Published is one SNS message.
@@ -63,7 +91,8 @@ type Published struct{ Topic, Subject, Message string }
 // call it.
 func New(t testing.TB, functions map[string]*int32) (*Server, aws.Config) {
 	t.Helper()
-	f := &Server{Reserved: functions, Params: map[string]string{}, Services: map[string]int32{}, Scalable: map[string]*ScalableTarget{}}
+	f := &Server{Reserved: functions, Params: map[string]string{}, Services: map[string]int32{}, Scalable: map[string]*ScalableTarget{},
+		Provisioned: map[string]map[string]int32{}, EndpointConfigs: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -104,6 +133,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	switch {
+	case strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/account-settings"):
+		f.accountSettings(w)
+	case strings.HasSuffix(r.URL.Path, "/provisioned-concurrency"):
+		f.provisionedConcurrency(w, r, body)
 	case strings.HasSuffix(r.URL.Path, "/concurrency"):
 		f.lambda(w, r, body)
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AmazonSSM."):
@@ -137,6 +170,11 @@ func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	action := map[string]string{http.MethodGet: "lambda:GetFunctionConcurrency", http.MethodPut: "lambda:PutFunctionConcurrency", http.MethodDelete: "lambda:DeleteFunctionConcurrency"}[r.Method]
+	if msg, ok := f.allow(action, functionARN(name)); !ok {
+		denyLambda(w, msg)
+		return
+	}
 	switch {
 	case r.Method == http.MethodGet && version == "2019-09-30":
 		f.calls = append(f.calls, "GetFunctionConcurrency "+name)
@@ -161,6 +199,17 @@ func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 			io.WriteString(w, `{"__type":"ServiceException","Message":"injected failure"}`)
 			return
 		}
+		// "You can't allocate more provisioned concurrency than reserved
+		// concurrency for a function"
+		// (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html):
+		// Lambda answers a reserved concurrency below the allocated
+		// provisioned concurrency with InvalidParameterValueException, the
+		// 400 error PutFunctionConcurrency documents for a value it refuses.
+		if pc := f.provisionedTotal(name); *in.ReservedConcurrentExecutions < pc {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException",
+				fmt.Sprintf("Specified ReservedConcurrentExecutions for function is less than function's total allocated provisioned concurrency [%d].", pc))
+			return
+		}
 		f.Reserved[name] = Int32(*in.ReservedConcurrentExecutions)
 		fmt.Fprintf(w, `{"ReservedConcurrentExecutions":%d}`, *in.ReservedConcurrentExecutions)
 	case r.Method == http.MethodDelete && version == "2017-10-31":
@@ -169,6 +218,108 @@ func (f *Server) lambda(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		http.Error(w, "unsupported "+r.Method+" "+r.URL.Path, http.StatusMethodNotAllowed)
+	}
+}
+
+func lambdaError(w http.ResponseWriter, code int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-ErrorType", typ)
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `{"Type":"User","message":%q}`, msg)
+}
+
+func (f *Server) provisionedTotal(name string) int32 {
+	var n int32
+	for _, v := range f.Provisioned[name] {
+		n += v
+	}
+	return n
+}
+
+// setProvisioned applies a provisioned-concurrency change as Lambda does:
+// refused (with Lambda's message, returned) when the function's total would
+// exceed its reserved concurrency; "" when applied.
+func (f *Server) setProvisioned(name, qualifier string, n int32) (refused string) {
+	rc := f.Reserved[name]
+	if rc != nil && f.provisionedTotal(name)-f.Provisioned[name][qualifier]+n > *rc {
+		return fmt.Sprintf("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution [%d] for function.", *rc)
+	}
+	if f.Provisioned[name] == nil {
+		f.Provisioned[name] = map[string]int32{}
+	}
+	if n == 0 {
+		delete(f.Provisioned[name], qualifier)
+	} else {
+		f.Provisioned[name][qualifier] = n
+	}
+	return ""
+}
+
+func (f *Server) provisionedConcurrency(w http.ResponseWriter, r *http.Request, body []byte) {
+	// /2019-09-30/functions/NAME/provisioned-concurrency[?Qualifier=Q|?List=ALL]
+	parts := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
+	if len(parts) != 4 || parts[0] != "2019-09-30" || parts[1] != "functions" {
+		http.Error(w, "bad path "+r.URL.Path, http.StatusBadRequest)
+		return
+	}
+	name, _ := url.PathUnescape(parts[2])
+	if _, ok := f.Reserved[name]; !ok {
+		lambdaError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name)
+		return
+	}
+	q := r.URL.Query().Get("Qualifier")
+	arn := functionARN(name) + ":"
+	action, resource := "lambda:ListProvisionedConcurrencyConfigs", functionARN(name)
+	switch r.Method {
+	case http.MethodPut:
+		action, resource = "lambda:PutProvisionedConcurrencyConfig", arn+q
+	case http.MethodDelete:
+		action, resource = "lambda:DeleteProvisionedConcurrencyConfig", arn+q
+	}
+	if msg, ok := f.allow(action, resource); !ok {
+		denyLambda(w, msg)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == http.MethodGet && r.URL.Query().Get("List") == "ALL":
+		f.calls = append(f.calls, "ListProvisionedConcurrencyConfigs "+name)
+		var qs []string
+		for k := range f.Provisioned[name] {
+			qs = append(qs, k)
+		}
+		slices.Sort(qs)
+		configs := []any{}
+		for _, k := range qs {
+			n := f.Provisioned[name][k]
+			configs = append(configs, map[string]any{"FunctionArn": arn + k, "RequestedProvisionedConcurrentExecutions": n,
+				"AllocatedProvisionedConcurrentExecutions": n, "AvailableProvisionedConcurrentExecutions": n, "Status": "READY"})
+		}
+		b, _ := json.Marshal(map[string]any{"ProvisionedConcurrencyConfigs": configs})
+		w.Write(b)
+	case r.Method == http.MethodPut && q != "":
+		var in struct{ ProvisionedConcurrentExecutions *int32 }
+		if err := json.Unmarshal(body, &in); err != nil || in.ProvisionedConcurrentExecutions == nil || *in.ProvisionedConcurrentExecutions < 1 {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", "ProvisionedConcurrentExecutions must be at least 1")
+			return
+		}
+		f.calls = append(f.calls, fmt.Sprintf("PutProvisionedConcurrencyConfig %s:%s %d", name, q, *in.ProvisionedConcurrentExecutions))
+		if msg := f.setProvisioned(name, q, *in.ProvisionedConcurrentExecutions); msg != "" {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", msg)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprintf(w, `{"RequestedProvisionedConcurrentExecutions":%d,"Status":"IN_PROGRESS"}`, *in.ProvisionedConcurrentExecutions)
+	case r.Method == http.MethodDelete && q != "":
+		f.calls = append(f.calls, "DeleteProvisionedConcurrencyConfig "+name+":"+q)
+		if _, ok := f.Provisioned[name][q]; !ok {
+			lambdaError(w, http.StatusNotFound, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function")
+			return
+		}
+		delete(f.Provisioned[name], q)
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		http.Error(w, "unsupported "+r.Method+" "+r.URL.String(), http.StatusMethodNotAllowed)
 	}
 }
 
@@ -183,6 +334,10 @@ func (f *Server) ssm(w http.ResponseWriter, target string, body []byte) {
 	if err := json.Unmarshal(body, &in); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		io.WriteString(w, `{"__type":"ValidationException","message":"bad JSON"}`)
+		return
+	}
+	if msg, ok := f.allow("ssm:"+strings.TrimPrefix(target, "AmazonSSM."), parameterARN(in.Name)); !ok {
+		denyJSON(w, msg)
 		return
 	}
 	switch target {
@@ -224,6 +379,10 @@ func (f *Server) sns(w http.ResponseWriter, body []byte) {
 		io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>unsupported</Message></Error></ErrorResponse>`)
 		return
 	}
+	if msg, ok := f.allow("sns:Publish", form.Get("TopicArn")); !ok {
+		denySNS(w, msg)
+		return
+	}
 	f.calls = append(f.calls, "Publish "+form.Get("TopicArn"))
 	if f.FailPublish > 0 {
 		f.FailPublish--
@@ -252,10 +411,26 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 		ResourceIds                                     []string
 		MinCapacity, MaxCapacity                        *int32
 		NextToken                                       string
+		SuspendedState                                  *struct {
+			DynamicScalingInSuspended, DynamicScalingOutSuspended, ScheduledScalingSuspended *bool
+		}
 	}
 	if err := json.Unmarshal(body, &in); err != nil || in.ServiceNamespace == "" || in.ScalableDimension == "" {
 		jsonError(w, http.StatusBadRequest, "ValidationException", "ServiceNamespace and ScalableDimension are required")
 		return
+	}
+	op := strings.TrimPrefix(target, "AnyScaleFrontendService.")
+	if msg, ok := f.allow("application-autoscaling:"+op, "*"); !ok {
+		denyJSON(w, msg)
+		return
+	}
+	if op == "RegisterScalableTarget" {
+		for _, p := range f.registerPermissions(in.ServiceNamespace, in.ResourceId) {
+			if msg, ok := f.allow(p[0], p[1]); !ok {
+				denyJSON(w, "Application Auto Scaling: "+msg)
+				return
+			}
+		}
 	}
 	switch target {
 	case "AnyScaleFrontendService.DescribeScalableTargets":
@@ -276,7 +451,9 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 		if start < len(ids) {
 			t := f.Scalable[ids[start]]
 			out["ScalableTargets"] = []any{map[string]any{"ServiceNamespace": t.Namespace, "ScalableDimension": t.Dimension, "ResourceId": ids[start],
-				"MinCapacity": t.Min, "MaxCapacity": t.Max, "RoleARN": "arn:aws:iam::123456789012:role/aas", "CreationTime": 946684800}}
+				"MinCapacity": t.Min, "MaxCapacity": t.Max, "RoleARN": "arn:aws:iam::123456789012:role/aas", "CreationTime": 946684800,
+				"SuspendedState": map[string]bool{"DynamicScalingInSuspended": t.DynamicInSuspended, "DynamicScalingOutSuspended": t.DynamicOutSuspended,
+					"ScheduledScalingSuspended": t.ScheduledSuspended}}}
 			if start+1 < len(ids) {
 				out["NextToken"] = strconv.Itoa(start + 1)
 			}
@@ -289,8 +466,24 @@ func (f *Server) autoScaling(w http.ResponseWriter, target string, body []byte) 
 			jsonError(w, http.StatusBadRequest, "ValidationException", "unknown target or bad capacities")
 			return
 		}
-		f.calls = append(f.calls, fmt.Sprintf("RegisterScalableTarget %s %d..%d", in.ResourceId, *in.MinCapacity, *in.MaxCapacity))
+		call := fmt.Sprintf("RegisterScalableTarget %s %d..%d", in.ResourceId, *in.MinCapacity, *in.MaxCapacity)
+		if ss := in.SuspendedState; ss != nil {
+			// A flag left out keeps its value.
+			set := func(dst *bool, v *bool) {
+				if v != nil {
+					*dst = *v
+				}
+			}
+			set(&t.DynamicInSuspended, ss.DynamicScalingInSuspended)
+			set(&t.DynamicOutSuspended, ss.DynamicScalingOutSuspended)
+			set(&t.ScheduledSuspended, ss.ScheduledScalingSuspended)
+		}
+		if t.DynamicInSuspended || t.DynamicOutSuspended || t.ScheduledSuspended {
+			call += " suspended"
+		}
+		f.calls = append(f.calls, call)
 		t.Min, t.Max = *in.MinCapacity, *in.MaxCapacity
+		f.scale(in.ResourceId, t)
 		io.WriteString(w, `{"ScalableTargetARN":"arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x"}`)
 	default:
 		jsonError(w, http.StatusBadRequest, "UnknownOperationException", target)
@@ -307,6 +500,17 @@ func (f *Server) ecs(w http.ResponseWriter, target string, body []byte) {
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
 		jsonError(w, http.StatusBadRequest, "InvalidParameterException", "bad JSON")
+		return
+	}
+	op := strings.TrimPrefix(target, "AmazonEC2ContainerServiceV20141113.")
+	var arns []string
+	for _, s := range append(in.Services, in.Service) {
+		if s != "" {
+			arns = append(arns, serviceARN(in.Cluster+"/"+s))
+		}
+	}
+	if msg, ok := f.allow("ecs:"+strings.ToUpper(op[:1])+op[1:], arns...); !ok {
+		denyJSON(w, msg)
 		return
 	}
 	switch target {
@@ -334,4 +538,66 @@ func (f *Server) ecs(w http.ResponseWriter, target string, body []byte) {
 	default:
 		jsonError(w, http.StatusBadRequest, "UnknownOperationException", target)
 	}
+}
+
+// scale brings a target's capacity inside its bounds, as Application Auto
+// Scaling does after a bounds change: for a Lambda alias or version it sets
+// the provisioned concurrency, which Lambda may refuse (the failure is
+// recorded in ScalingFailures, as a failed scaling activity).
+func (f *Server) scale(id string, t *ScalableTarget) {
+	if t.Namespace != "lambda" {
+		return
+	}
+	rest, ok := strings.CutPrefix(id, "function:")
+	name, q, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 {
+		return
+	}
+	cur := f.Provisioned[name][q]
+	want := min(max(cur, t.Min), t.Max)
+	if want == cur {
+		return
+	}
+	if msg := f.setProvisioned(name, q, want); msg != "" {
+		f.ScalingFailures = append(f.ScalingFailures, id+": "+msg)
+	}
+}
+
+// RunScheduledActions runs every scheduled action as if its time had come:
+// each sets its target's bounds unless the target's scheduled scaling is
+// suspended, then the capacity follows the bounds.
+func (f *Server) RunScheduledActions() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, a := range f.Scheduled {
+		t, ok := f.Scalable[a.ResourceID]
+		if !ok || t.ScheduledSuspended {
+			continue
+		}
+		t.Min, t.Max = a.Min, a.Max
+		f.scale(a.ResourceID, t)
+	}
+}
+
+// accountSettings answers Lambda's GetAccountSettings: the quota, and what
+// is left unreserved after the functions' reserved concurrency.
+func (f *Server) accountSettings(w http.ResponseWriter) {
+	if msg, ok := f.allow("lambda:GetAccountSettings", "*"); !ok {
+		denyLambda(w, msg)
+		return
+	}
+	f.calls = append(f.calls, "GetAccountSettings")
+	limit := f.AccountConcurrency
+	if limit == 0 {
+		limit = 1000
+	}
+	unreserved := limit
+	for _, rc := range f.Reserved {
+		if rc != nil {
+			unreserved -= *rc
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"AccountLimit":{"ConcurrentExecutions":%d,"UnreservedConcurrentExecutions":%d,"CodeSizeUnzipped":262144000,"CodeSizeZipped":52428800,"TotalCodeSize":80530636800},"AccountUsage":{"FunctionCount":%d,"TotalCodeSize":0}}`,
+		limit, unreserved, len(f.Reserved))
 }
