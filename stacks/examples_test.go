@@ -50,7 +50,9 @@ func TestExamples(t *testing.T) {
 			if f := cdktest.NagFindings(t, stack, "AwsSolutions-"); len(f) > 0 {
 				t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(f, "\n"))
 			}
-			cdktest.Golden(t, filepath.Join("testdata", name+".template.json"), cdktest.Template(t, stack))
+			path, tmpl := filepath.Join("testdata", name+".template.json"), cdktest.Template(t, stack)
+			cdktest.Golden(t, path, tmpl)
+			cdktest.GoldenAssets(t, path, tmpl)
 		})
 	}
 

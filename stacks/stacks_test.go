@@ -54,7 +54,9 @@ func builtStacks(t *testing.T) map[string]*CostguardStack {
 func TestGolden(t *testing.T) {
 	for name, s := range builtStacks(t) {
 		t.Run(name, func(t *testing.T) {
-			cdktest.Golden(t, filepath.Join("testdata", s.Stage.StackName()+".template.json"), cdktest.Template(t, s.Stack))
+			path, tmpl := filepath.Join("testdata", s.Stage.StackName()+".template.json"), cdktest.Template(t, s.Stack)
+			cdktest.Golden(t, path, tmpl)
+			cdktest.GoldenAssets(t, path, tmpl)
 		})
 	}
 }

@@ -313,3 +313,27 @@ func AwsSolutionsFindings(t testing.TB, stack awscdk.Stack) (out []string) {
 	}()
 	return NagFindings(t, stack, "AwsSolutions-")
 }
+
+// GoldenAssets fails when the golden file's asset hashes differ from the
+// template's. Golden ignores them, so a stale hash would pass it; but `cdk
+// diff` against a golden compares them, and a stale one shows every
+// function's code and image as changed on a fresh clone. Stacks whose
+// assets are built from the checkout (real fingerprints, not test stubs)
+// check both.
+func GoldenAssets(t testing.TB, path string, template map[string]any) {
+	t.Helper()
+	if *Update {
+		return
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("cdktest: %v", err)
+	}
+	var want map[string]any
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatalf("cdktest: %s: %v", path, err)
+	}
+	if got, exp := AssetHashes(template), AssetHashes(want); !slices.Equal(got, exp) {
+		t.Errorf("%s holds asset hashes %v, the checkout builds %v: the golden is stale (run make golden and review)", path, exp, got)
+	}
+}
