@@ -7,33 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costguard-ml/costguard/internal/testmodel"
+
 	"github.com/costguard-ml/costguard/internal/cdktest"
 	"github.com/costguard-ml/costguard/internal/testproc"
 )
-
-// userModel copies the spam model outside the repository, renamed
-// "my-model", so an answer proves which model served it.
-func userModel(t *testing.T) string {
-	t.Helper()
-	src := filepath.Join(cdktest.ModuleRoot(t), "lambda", "models", "spam")
-	dir := filepath.Join(t.TempDir(), "my model") // a space: paths are passed whole
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"manifest.json", "model.onnx"} {
-		b, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if name == "manifest.json" {
-			b = []byte(strings.Replace(string(b), `"name": "spam"`, `"name": "my-model"`, 1))
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // TestSynthModelDir is the app's bring-your-own-model path: `cdk synth
 // costguard-dev -c stage=dev -c modelDir=DIR -c architecture=x86_64` (also
@@ -43,7 +21,7 @@ func TestSynthModelDir(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the CDK CLI and builds the model server")
 	}
-	model := userModel(t)
+	model := testmodel.UserModel(t, cdktest.ModuleRoot(t))
 	event, err := os.ReadFile(filepath.Join(cdktest.ModuleRoot(t), "lambda", "server", "testdata", "events", "rest_v1_predict.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,38 +2,22 @@ package stacks
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/costguard-ml/costguard/internal/testmodel"
 
 	"github.com/costguard-ml/costguard/internal/cdktest"
 	"github.com/costguard-ml/costguard/lambda/model"
 )
 
-// measuredModel copies the spam model into a temporary directory with a
-// profile.json as `costguard model check` writes it.
+// measuredModel is the spam model with a profile.json as `costguard model
+// check` writes it.
 func measuredModel(t *testing.T, p model.Profile) string {
 	t.Helper()
-	src := filepath.Join(cdktest.ModuleRoot(t), DefaultModelDir)
-	dst := t.TempDir()
-	for _, f := range []string{"manifest.json", "model.onnx"} {
-		b, err := os.ReadFile(filepath.Join(src, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dst, model.ProfileFile), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	dir := testmodel.Copy(t, cdktest.ModuleRoot(t), "spam", nil)
+	testmodel.WriteProfile(t, dir, p)
+	return dir
 }
 
 // TestModelProfileSizesTheStage: a model measured by `costguard model check`

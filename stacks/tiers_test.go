@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costguard-ml/costguard/internal/testmodel"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -151,23 +153,7 @@ func spamImage(t *testing.T, root string) service.ImageFunc {
 // -c modelDir serves that model on a container tier too: the image asset's
 // context holds the given model, not the repository's.
 func TestContainerStageModelDir(t *testing.T) {
-	src := filepath.Join(cdktest.ModuleRoot(t), DefaultModelDir)
-	dir := filepath.Join(t.TempDir(), "mine")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"manifest.json", "model.onnx"} {
-		b, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if name == "manifest.json" {
-			b = []byte(strings.Replace(string(b), `"name": "spam"`, `"name": "my-model"`, 1))
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testmodel.UserModel(t, cdktest.ModuleRoot(t))
 	for _, tier := range []string{"fargate", "sagemaker-serverless"} {
 		t.Run(tier, func(t *testing.T) {
 			app := cdktest.NewApp(t)

@@ -11,33 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costguard-ml/costguard/internal/testmodel"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 	"github.com/costguard-ml/costguard/internal/testproc"
 )
-
-// userModel is the spam model renamed "my-model", in a directory outside
-// the repository: a model that is not the repository's.
-func userModel(t *testing.T) string {
-	t.Helper()
-	src := filepath.Join(cdktest.ModuleRoot(t), "lambda", "models", "spam")
-	dir := t.TempDir()
-	for _, name := range []string{"manifest.json", "model.onnx"} {
-		b, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if name == "manifest.json" {
-			b = []byte(strings.Replace(string(b), `"name": "spam"`, `"name": "my-model"`, 1))
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // dockerfile is what a generated Dockerfile declares.
 type dockerfile struct {
@@ -96,7 +77,7 @@ func imageContexts(t *testing.T, stack awscdk.Stack) []string {
 // the model server built for the task's architecture; the staged server
 // answers in the face each tier starts it in, over loopback.
 func TestModelServerImage(t *testing.T) {
-	dir := userModel(t)
+	dir := testmodel.UserModel(t, cdktest.ModuleRoot(t))
 	image, err := ModelServerImage(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -79,13 +79,7 @@ func invokeREST(tb testing.TB, url string, instances []json.RawMessage) (int, pr
 // label (JPEG, resized images).
 func TestModelAssetsUnderEmulator(t *testing.T) {
 	needRIE(t)
-	names, err := modelref.Names(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) < 3 {
-		t.Fatalf("found %d test models with references, want the committed ones", len(names))
-	}
+	names := referenceModels(t)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			ref, err := modelref.Load(root, name)
@@ -168,13 +162,7 @@ func modelAsset(t *testing.T, name string) string {
 // request: the scores match as on Lambda.
 func TestImageFacesServeEachModel(t *testing.T) {
 	needSetup(t)
-	names, err := modelref.Names(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) < 3 {
-		t.Fatalf("found %d test models with references, want the committed ones", len(names))
-	}
+	names := referenceModels(t)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			ref, err := modelref.Load(root, name)
@@ -219,4 +207,18 @@ func TestImageFacesServeEachModel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// referenceModels lists the committed test models that have an exporter
+// reference; fewer than the committed ones is a broken checkout.
+func referenceModels(t *testing.T) []string {
+	t.Helper()
+	names, err := modelref.Names(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 7 {
+		t.Fatalf("found %d test models with references (%q), want the 7 committed ones", len(names), names)
+	}
+	return names
 }

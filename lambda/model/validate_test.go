@@ -1,11 +1,12 @@
 package model_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/costguard-ml/costguard/internal/testmodel"
 
 	"github.com/costguard-ml/costguard/lambda/model"
 )
@@ -14,39 +15,7 @@ import (
 // applies edit to its manifest.
 func copyModel(t *testing.T, name string, edit func(*model.Manifest)) string {
 	t.Helper()
-	src := filepath.Join("..", "models", name)
-	dst := filepath.Join(t.TempDir(), name)
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if edit != nil {
-		m, err := model.ReadManifest(dst)
-		if err != nil {
-			t.Fatal(err)
-		}
-		edit(m)
-		b, err := json.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, model.ManifestFile), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return testmodel.Copy(t, "../..", name, edit)
 }
 
 // TestValidateDir is what synth runs on every model directory: one row per
