@@ -43,18 +43,11 @@ func run(dir, text string) error {
 	if err != nil {
 		return err
 	}
-	var names []string
-	var inputs []ort.Value
 	switch {
 	case man.Image != nil:
 		h, w := int64(man.Image.Height), int64(man.Image.Width)
-		names = []string{man.Image.Input}
-		inputs = append(inputs, nil)
-		defer func() {}()
-		shape := ort.NewShape(1, 3, h, w)
-		mk := func() (ort.Value, error) { return ort.NewTensor(shape, make([]float32, 3*h*w)) }
-		return measure(onnx, names, man.Output, func() ([]ort.Value, error) {
-			v, err := mk()
+		return measure(onnx, []string{man.Image.Input}, man.Output, func() ([]ort.Value, error) {
+			v, err := ort.NewTensor(ort.NewShape(1, 3, h, w), make([]float32, 3*h*w))
 			return []ort.Value{v}, err
 		})
 	case man.Text != nil && man.Text.Tokenizer != "":
@@ -66,7 +59,7 @@ func run(dir, text string) error {
 		if err != nil {
 			return err
 		}
-		names = []string{man.Text.InputIDs, man.Text.AttentionMask, man.Text.TokenTypeIDs}
+		names := []string{man.Text.InputIDs, man.Text.AttentionMask, man.Text.TokenTypeIDs}
 		shape := ort.NewShape(1, int64(len(enc.IDs)))
 		return measure(onnx, names, man.Output, func() ([]ort.Value, error) {
 			var vs []ort.Value
@@ -80,7 +73,6 @@ func run(dir, text string) error {
 			return vs, nil
 		})
 	}
-	_ = inputs
 	return fmt.Errorf("%s: not an image or tokenized-text model", dir)
 }
 
