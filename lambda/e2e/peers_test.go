@@ -261,8 +261,8 @@ func copyTree(src, dst string) error {
 	})
 }
 
-// zipSize is the size of dir compressed as the CDK stages a Lambda code
-// asset: a zip of every file, deflate at level 9, sorted paths.
+// zipSize is the size of dir zipped as the CDK CLI packages a Lambda code
+// asset (yazl: every file, deflate at zlib's default level 6).
 func zipSize(dir string) (int, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -277,7 +277,7 @@ func zipSize(dir string) (int, error) {
 	sort.Strings(files)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, 6) })
 	for _, p := range files {
 		rel, _ := filepath.Rel(dir, p)
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate})
