@@ -33,8 +33,33 @@ lambda-asset: ## Build the Lambda asset (bootstrap + model/) and its zip for GOA
 	cd build/lambda/asset && TZ=UTC touch -t 198001010000 bootstrap model model/* && zip -q -X -r ../function.zip bootstrap model
 	@ls -l build/lambda/asset/bootstrap build/lambda/function.zip
 
+# The Node.js peer of the model benchmarks: the same models served by
+# onnxruntime-node behind a Runtime API loop (lambda/e2e/testdata/nodepeer).
+# npm ci --ignore-scripts: onnxruntime-node's install script (it fetches
+# GPU providers) must not run; its CPU binaries ship in the package.
+NODEPEER := lambda/e2e/testdata/nodepeer
+
+$(NODEPEER)/node_modules/.installed: $(NODEPEER)/package.json $(NODEPEER)/package-lock.json
+	cd $(NODEPEER) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: nodepeer
+nodepeer: node_modules/.installed $(NODEPEER)/node_modules/.installed ## Install the Node.js 22 peer of the model benchmarks (onnxruntime-node, pngjs, jpeg-js, tokenizers).
+
+# The README's benchmark table: MobileNet and BERT on the Lambda build
+# against the Node peer, each cold start and warm request paired in one run
+# (PAIRS iterations per count), ORT alone in a fresh process, preprocessing
+# against the model's run, the zip sizes. See docs/model-server.md.
 .PHONY: bench
-bench: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat ## Model-server benchmarks (cold start under the emulator, warm inference, sizes); see docs/model-server.md.
+bench: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat nodepeer ort ## The model benchmarks of the README's table (COUNT=6 x PAIRS=30); benchstat table in build/bench.
+	mkdir -p $(BENCH_OUT)
+	go test -run '^$$' -bench 'Model(ColdStart|Warm)' -benchtime $${PAIRS:-30}x -count $${COUNT:-6} ./lambda/e2e | tee $(BENCH_OUT)/models.txt
+	go test -run '^$$' -bench 'PreprocessVsRun' -benchtime $${BENCHTIME:-1s} -count $${COUNT:-6} ./lambda/e2e | tee -a $(BENCH_OUT)/models.txt
+	go test -run '^$$' -bench 'ModelZip' -benchtime 1x -count 1 ./lambda/e2e | tee -a $(BENCH_OUT)/models.txt
+	benchstat $(BENCH_OUT)/models.txt | tee $(BENCH_OUT)/models-benchstat.txt
+
+.PHONY: bench-all
+bench-all: $(TOOLS_BIN)/aws-lambda-rie $(TOOLS_BIN)/benchstat nodepeer ## Every benchmark under lambda/ (the table's included, at -benchtime BENCHTIME), benchstat table.
 	mkdir -p $(BENCH_OUT)
 	go test -run '^$$' -bench . -benchmem -count $${COUNT:-6} -benchtime $${BENCHTIME:-1s} ./lambda/... | tee $(BENCH_OUT)/bench.txt
 	benchstat $(BENCH_OUT)/bench.txt

@@ -22,6 +22,7 @@ var (
 	bootstrap  string
 	helloBin   string // hello-world handler built the same way, for the cold-start baseline
 	rieBin     string
+	workDir    string // removed after the run; lazily built bundles go here
 	setupError error
 )
 
@@ -43,6 +44,7 @@ func setup(dir string) error {
 		return err
 	}
 	root = filepath.Clean(filepath.Join(wd, "..", ".."))
+	workDir = dir
 	taskDir = filepath.Join(dir, "task")
 	bootstrap = filepath.Join(taskDir, "bootstrap")
 	if err := buildLambda(bootstrap, "./lambda/cmd/bootstrap"); err != nil {
