@@ -81,7 +81,7 @@ ort: ## Fetch the pinned libonnxruntime.so.1 and build the bundle's C++ runtime 
 	go run ./internal/cxxrt/cmd/build -arch amd64,arm64 || [ "$$(id -u)" != 0 ]
 
 .PHONY: deps
-deps: node_modules/.installed $(TOOLS_BIN)/aws-lambda-rie native-deps ## Install the pinned Node, CDK CLI, emulator, Go modules, C cross compilers, qemu-user, ONNX Runtime and the bundle's C++ runtime.
+deps: node_modules/.installed $(TOOLS_BIN)/aws-lambda-rie native-deps nodepeer ## Install the pinned Node, CDK CLI, emulator, Go modules, C cross compilers, qemu-user, ONNX Runtime, the bundle's C++ runtime and the Node.js peer of the model benchmarks (its test runs in make test).
 	go mod download
 	$(MAKE) --no-print-directory ort
 

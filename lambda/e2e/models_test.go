@@ -13,27 +13,6 @@ import (
 	"github.com/costguard-ml/costguard/internal/modelserver"
 )
 
-// restEvent wraps a JSON body in an API Gateway REST (v1) proxy event for
-// POST /predict, as the front door sends it.
-func restEvent(tb testing.TB, body []byte) []byte {
-	tb.Helper()
-	ev := map[string]any{
-		"resource": "/predict", "path": "/predict", "httpMethod": "POST",
-		"headers":           map[string]string{"Content-Type": "application/json"},
-		"multiValueHeaders": map[string][]string{"Content-Type": {"application/json"}},
-		"requestContext": map[string]any{
-			"resourcePath": "/predict", "httpMethod": "POST", "path": "/v1/predict", "stage": "v1",
-			"requestId": "e2e-models", "identity": map[string]any{"sourceIp": "203.0.113.7"},
-		},
-		"body": string(body), "isBase64Encoded": false,
-	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 // predictions is the part of the answer the reference tests read.
 type predictions struct {
 	Predictions []struct {
@@ -49,11 +28,11 @@ type predictions struct {
 // returns the status and decoded body.
 func invokeREST(tb testing.TB, url string, instances []json.RawMessage) (int, predictions) {
 	tb.Helper()
-	body, err := json.Marshal(map[string]any{"instances": instances})
-	if err != nil {
-		tb.Fatal(err)
+	in := make([]any, len(instances))
+	for i, raw := range instances {
+		in[i] = raw
 	}
-	status, out := do(tb, http.MethodPost, url, "application/json", restEvent(tb, body))
+	status, out := do(tb, http.MethodPost, url, "application/json", restEvent(tb, in))
 	if status != http.StatusOK {
 		tb.Fatalf("emulator status %d: %s", status, out)
 	}
