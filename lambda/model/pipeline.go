@@ -92,25 +92,65 @@ type imageInstance struct {
 }
 
 func (p *imagePipeline) add(b *Batch, raw []byte) error {
-	var inst imageInstance
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if len(raw) == 0 || raw[0] != '{' || dec.Decode(&inst) != nil || inst.B64 == nil {
-		return errors.New(`must be an object {"b64": "<base64 PNG or JPEG>"}`)
+	text, ok := b64Text(raw)
+	if !ok {
+		var inst imageInstance
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if len(raw) == 0 || raw[0] != '{' || dec.Decode(&inst) != nil || inst.B64 == nil {
+			return errors.New(`must be an object {"b64": "<base64 PNG or JPEG>"}`)
+		}
+		text = []byte(*inst.B64)
 	}
-	img, err := base64.StdEncoding.DecodeString(*inst.B64)
+	img := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	n, err := base64.StdEncoding.Decode(img, text)
 	if err != nil {
 		// Some clients drop the padding.
 		var err2 error
-		if img, err2 = base64.RawStdEncoding.DecodeString(*inst.B64); err2 != nil {
+		if n, err2 = base64.RawStdEncoding.Decode(img, text); err2 != nil {
 			return fmt.Errorf("b64 is not valid base64: %v", err)
 		}
 	}
-	if err := p.spec.Preprocess(img, b.row()); err != nil {
+	if err := p.spec.Preprocess(img[:n], b.row()); err != nil {
 		b.f32 = b.f32[:len(b.f32)-b.width]
 		return err
 	}
 	return nil
+}
+
+// b64Text returns the base64 text of an instance that is exactly
+// {"b64": "…"} with no escapes in the string, without encoding/json's
+// generic decoder: the string is nearly all of an image request, base64
+// never needs an escape, and the decoder would scan and copy it twice.
+// Only a string of the base64 alphabet takes this path.
+// raw is already valid JSON (the request was parsed as a whole). Anything
+// else — another key, an escape — is left to encoding/json.
+func b64Text(raw []byte) ([]byte, bool) {
+	s := bytes.TrimSpace(raw)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	s, ok := bytes.CutPrefix(bytes.TrimSpace(s[1:len(s)-1]), []byte(`"b64"`))
+	if !ok {
+		return nil, false
+	}
+	s, ok = bytes.CutPrefix(bytes.TrimSpace(s), []byte(":"))
+	if !ok {
+		return nil, false
+	}
+	s = bytes.TrimSpace(s)
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return nil, false
+	}
+	v := s[1 : len(s)-1]
+	for _, c := range v {
+		// Only the standard alphabet and padding: an escape, a quote or a
+		// byte that is not ASCII is left to encoding/json.
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 func (p *imagePipeline) addNeutral(b *Batch) error {
