@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const invokePath = "/2015-03-31/functions/function/invocations"
@@ -184,7 +185,15 @@ func TestEmulatorBrokenModel(t *testing.T) {
 		!strings.Contains(fnErr.ErrorMessage, "sha256 is") {
 		t.Errorf("caller sees %s, want a Runtime.ModelLoadError naming the sha256 mismatch", body)
 	}
-	if out := p.Out.String(); !strings.Contains(out, "sha256 is") || !strings.Contains(out, "manifest says") {
+	// The runtime's own log line may reach the emulator's output after the
+	// answer does: wait for it a little.
+	named := func(out string) bool {
+		return strings.Contains(out, "sha256 is") && strings.Contains(out, "manifest says")
+	}
+	for deadline := time.Now().Add(10 * time.Second); !named(p.Out.String()) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out := p.Out.String(); !named(out) {
 		t.Errorf("cold start failure does not name the sha256 mismatch:\n%s", out)
 	}
 }
