@@ -47,7 +47,11 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 func ortProbe(b *testing.B, probe, model string) (total, session float64) {
 	args := []string{"-model", filepath.Join(root, "lambda", "models", model)}
 	if model == "bert" {
-		args = append(args, "-text", bertTexts(b)[0].text)
+		var text string
+		if err := json.Unmarshal(peerModel{model}.reference(b).Cases[0].Instance, &text); err != nil {
+			b.Fatal(err)
+		}
+		args = append(args, "-text", text)
 	}
 	out, err := exec.Command(probe, args...).Output()
 	if err != nil {
@@ -95,12 +99,12 @@ func BenchmarkModelColdStart(b *testing.B) {
 	probe := buildORTProbe(b)
 	for _, m := range peerModels {
 		b.Run("model="+m.name, func(b *testing.B) {
-			event := restEvent(b, []any{m.instance(b)})
+			event, top := m.event(b)
 			goDir, nodeDir := goFunction(b, m.name), nodeFunction(b, m.name)
 			var ortTotal, ortSession, hello []float64
 			sides := []func() float64{
-				func() float64 { return coldStart(b, goDir, goEnv, event, m.top) },
-				func() float64 { return coldStart(b, nodeDir, nodeEnv(), event, m.top) },
+				func() float64 { return coldStart(b, goDir, goEnv, event, top) },
+				func() float64 { return coldStart(b, nodeDir, nodeEnv(), event, top) },
 				func() float64 {
 					t, s := ortProbe(b, probe, m.name)
 					ortSession = append(ortSession, s)
@@ -169,7 +173,7 @@ func BenchmarkModelWarm(b *testing.B) {
 	needNodePeer(b)
 	for _, m := range peerModels {
 		b.Run("model="+m.name, func(b *testing.B) {
-			event := restEvent(b, []any{m.instance(b)})
+			event, top := m.event(b)
 			var urls []string
 			for _, side := range []struct {
 				dir string
@@ -177,8 +181,8 @@ func BenchmarkModelWarm(b *testing.B) {
 			}{{goFunction(b, m.name), goEnv}, {nodeFunction(b, m.name), nodeEnv()}} {
 				url, p := rie(b, filepath.Join(side.dir, "bootstrap"), side.env...)
 				for range 20 {
-					if got, err := labels(do(b, http.MethodPost, url, "application/json", event)); err != nil || got[0] != m.top {
-						b.Fatalf("%s: labels %q (%v), want %s\n%s", side.dir, got, err, m.top, p.Out)
+					if got, err := labels(do(b, http.MethodPost, url, "application/json", event)); err != nil || got[0] != top {
+						b.Fatalf("%s: labels %q (%v), want %s\n%s", side.dir, got, err, top, p.Out)
 					}
 				}
 				urls = append(urls, url)
@@ -215,12 +219,7 @@ func BenchmarkModelZip(b *testing.B) {
 		for _, m := range peerModels {
 			b.Run("arch="+string(arch)+"/model="+m.name, func(b *testing.B) {
 				dir := filepath.Join(b.TempDir(), "function")
-				if err := copyTree(nativeBundle(b, arch), dir); err != nil {
-					b.Fatal(err)
-				}
-				if err := copyTree(filepath.Join(root, "lambda", "models", m.name), filepath.Join(dir, "model")); err != nil {
-					b.Fatal(err)
-				}
+				buildAsset(b, m.name, arch, dir)
 				size, err := zipSize(dir)
 				if err != nil {
 					b.Fatal(err)
