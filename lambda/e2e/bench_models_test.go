@@ -43,7 +43,9 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 // ortProbe runs testdata/ortprobe in a fresh process: ONNX Runtime alone
 // loading its library and environment, building the model's session with
 // the server's options and running it once (process start and Go's runtime
-// set-up excluded). It returns total and session + first run, in ms.
+// set-up excluded). The probe runs from the Go function's directory, so it
+// loads the very libraries of the Lambda build (lib/: libonnxruntime and
+// the C++ runtime). It returns total and session + first run, in ms.
 func ortProbe(b *testing.B, probe, model string) (total, session float64) {
 	args := []string{"-model", filepath.Join(root, "lambda", "models", model)}
 	if model == "bert" {
@@ -68,9 +70,10 @@ func ortProbe(b *testing.B, probe, model string) (total, session float64) {
 	return r.TotalMS, r.SessionMS + r.FirstRunMS
 }
 
-// buildORTProbe builds testdata/ortprobe (cgo, this host) once.
-func buildORTProbe(b *testing.B) string {
-	bin := filepath.Join(workDir, "ortprobe")
+// buildORTProbe builds testdata/ortprobe (cgo, this host) into dir, next
+// to a Go function's lib/.
+func buildORTProbe(b *testing.B, dir string) string {
+	bin := filepath.Join(dir, "ortprobe")
 	if _, err := os.Stat(bin); err == nil {
 		return bin
 	}
@@ -96,11 +99,11 @@ func buildORTProbe(b *testing.B) string {
 // iteration means nothing (ns/op is 0).
 func BenchmarkModelColdStart(b *testing.B) {
 	needNodePeer(b)
-	probe := buildORTProbe(b)
 	for _, m := range peerModels {
 		b.Run("model="+m.name, func(b *testing.B) {
 			event, top := m.event(b)
 			goDir, nodeDir := goFunction(b, m.name), nodeFunction(b, m.name)
+			probe := buildORTProbe(b, goDir)
 			var ortTotal, ortSession, hello []float64
 			sides := []func() float64{
 				func() float64 { return coldStart(b, goDir, goEnv, event, top) },
