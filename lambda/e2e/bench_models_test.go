@@ -43,11 +43,17 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 // ortProbe runs testdata/ortprobe in a fresh process: ONNX Runtime alone
 // loading its library and environment, building the model's session with
 // the server's options and running it once (process start and Go's runtime
-// set-up excluded). It returns total and session + first run, in ms.
+// set-up excluded). The probe runs from the Go function's directory, so it
+// loads the very libraries of the Lambda build (lib/: libonnxruntime and
+// the C++ runtime). It returns total and session + first run, in ms.
 func ortProbe(b *testing.B, probe, model string) (total, session float64) {
 	args := []string{"-model", filepath.Join(root, "lambda", "models", model)}
 	if model == "bert" {
-		args = append(args, "-text", bertTexts(b)[0].text)
+		var text string
+		if err := json.Unmarshal(peerModel{model}.reference(b).Cases[0].Instance, &text); err != nil {
+			b.Fatal(err)
+		}
+		args = append(args, "-text", text)
 	}
 	out, err := exec.Command(probe, args...).Output()
 	if err != nil {
@@ -64,9 +70,10 @@ func ortProbe(b *testing.B, probe, model string) (total, session float64) {
 	return r.TotalMS, r.SessionMS + r.FirstRunMS
 }
 
-// buildORTProbe builds testdata/ortprobe (cgo, this host) once.
-func buildORTProbe(b *testing.B) string {
-	bin := filepath.Join(workDir, "ortprobe")
+// buildORTProbe builds testdata/ortprobe (cgo, this host) into dir, next
+// to a Go function's lib/.
+func buildORTProbe(b *testing.B, dir string) string {
+	bin := filepath.Join(dir, "ortprobe")
 	if _, err := os.Stat(bin); err == nil {
 		return bin
 	}
@@ -92,15 +99,15 @@ func buildORTProbe(b *testing.B) string {
 // iteration means nothing (ns/op is 0).
 func BenchmarkModelColdStart(b *testing.B) {
 	needNodePeer(b)
-	probe := buildORTProbe(b)
 	for _, m := range peerModels {
 		b.Run("model="+m.name, func(b *testing.B) {
-			event := restEvent(b, []any{m.instance(b)})
+			event, top := m.event(b)
 			goDir, nodeDir := goFunction(b, m.name), nodeFunction(b, m.name)
+			probe := buildORTProbe(b, goDir)
 			var ortTotal, ortSession, hello []float64
 			sides := []func() float64{
-				func() float64 { return coldStart(b, goDir, goEnv, event, m.top) },
-				func() float64 { return coldStart(b, nodeDir, nodeEnv(), event, m.top) },
+				func() float64 { return coldStart(b, goDir, goEnv, event, top) },
+				func() float64 { return coldStart(b, nodeDir, nodeEnv(), event, top) },
 				func() float64 {
 					t, s := ortProbe(b, probe, m.name)
 					ortSession = append(ortSession, s)
@@ -169,7 +176,7 @@ func BenchmarkModelWarm(b *testing.B) {
 	needNodePeer(b)
 	for _, m := range peerModels {
 		b.Run("model="+m.name, func(b *testing.B) {
-			event := restEvent(b, []any{m.instance(b)})
+			event, top := m.event(b)
 			var urls []string
 			for _, side := range []struct {
 				dir string
@@ -177,8 +184,8 @@ func BenchmarkModelWarm(b *testing.B) {
 			}{{goFunction(b, m.name), goEnv}, {nodeFunction(b, m.name), nodeEnv()}} {
 				url, p := rie(b, filepath.Join(side.dir, "bootstrap"), side.env...)
 				for range 20 {
-					if got, err := labels(do(b, http.MethodPost, url, "application/json", event)); err != nil || got[0] != m.top {
-						b.Fatalf("%s: labels %q (%v), want %s\n%s", side.dir, got, err, m.top, p.Out)
+					if got, err := labels(do(b, http.MethodPost, url, "application/json", event)); err != nil || got[0] != top {
+						b.Fatalf("%s: labels %q (%v), want %s\n%s", side.dir, got, err, top, p.Out)
 					}
 				}
 				urls = append(urls, url)
@@ -215,12 +222,7 @@ func BenchmarkModelZip(b *testing.B) {
 		for _, m := range peerModels {
 			b.Run("arch="+string(arch)+"/model="+m.name, func(b *testing.B) {
 				dir := filepath.Join(b.TempDir(), "function")
-				if err := copyTree(nativeBundle(b, arch), dir); err != nil {
-					b.Fatal(err)
-				}
-				if err := copyTree(filepath.Join(root, "lambda", "models", m.name), filepath.Join(dir, "model")); err != nil {
-					b.Fatal(err)
-				}
+				buildAsset(b, m.name, arch, dir)
 				size, err := zipSize(dir)
 				if err != nil {
 					b.Fatal(err)

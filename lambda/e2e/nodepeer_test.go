@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -16,38 +18,16 @@ func TestNodePeerMatchesGo(t *testing.T) {
 		t.Skip("builds the native bundle and starts Node; not in -short")
 	}
 	needNodePeer(t)
-	var ref struct {
-		Cases []struct{ File, Top string }
-	}
-	readJSON(t, root+"/lambda/models/testdata/mobilenet/reference.json", &ref)
-	cases := map[string]struct {
-		instances []any
-		want      []string
-	}{}
-	var images []any
-	var imageTops []string
-	for _, c := range ref.Cases {
-		images = append(images, imageInstance(t, c.File))
-		imageTops = append(imageTops, c.Top)
-	}
-	cases["mobilenet"] = struct {
-		instances []any
-		want      []string
-	}{images, imageTops}
-	var texts []any
-	var textTops []string
-	for _, c := range bertTexts(t) {
-		texts = append(texts, c.text)
-		textTops = append(textTops, c.top)
-	}
-	cases["bert"] = struct {
-		instances []any
-		want      []string
-	}{texts, textTops}
 	for _, m := range peerModels {
 		t.Run(m.name, func(t *testing.T) {
-			c := cases[m.name]
-			event := restEvent(t, c.instances)
+			ref := m.reference(t)
+			var instances []json.RawMessage
+			var want []string
+			for _, c := range ref.Cases {
+				instances = append(instances, c.Instance)
+				want = append(want, c.Top)
+			}
+			event := predictEvent(t, instances)
 			for _, side := range []struct {
 				name, dir string
 				env       []string
@@ -55,13 +35,13 @@ func TestNodePeerMatchesGo(t *testing.T) {
 				{"go", goFunction(t, m.name), goEnv},
 				{"node", nodeFunction(t, m.name), nodeEnv()},
 			} {
-				url, p := rie(t, side.dir+"/bootstrap", side.env...)
+				url, p := rie(t, filepath.Join(side.dir, "bootstrap"), side.env...)
 				got, err := labels(do(t, http.MethodPost, url, "application/json", event))
 				if err != nil {
 					t.Fatalf("%s: %v\n%s", side.name, err, p.Out)
 				}
-				if !slices.Equal(got, c.want) {
-					t.Errorf("%s: labels %q, reference %q", side.name, got, c.want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: labels %q, reference %q", side.name, got, want)
 				}
 				p.Stop()
 			}

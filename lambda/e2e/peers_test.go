@@ -4,99 +4,61 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 
 	"github.com/costguard-ml/costguard/cost/workload"
-	"github.com/costguard-ml/costguard/internal/serverbuild"
+	"github.com/costguard-ml/costguard/internal/modelref"
+	"github.com/costguard-ml/costguard/internal/modelserver"
 )
 
 // The model benchmarks compare the Lambda build of the model server (the
-// native bundle: bootstrap + lib/ + model/, ONNX Runtime through cgo) with
+// asset inference.ModelServerCode bundles: the native bootstrap, lib/ and
+// model/, ONNX Runtime through cgo) with
 // its Node.js peer (testdata/nodepeer: onnxruntime-node behind a Runtime API
 // loop in JavaScript), both under the emulator, on the MobileNet and BERT
 // test models. This file builds the two function directories; the
 // benchmarks are in bench_models_test.go.
 
 // peerModel is a test model both sides serve, with the request the
-// benchmarks send: one instance, the first case of the exporter's reference.
-type peerModel struct {
-	name     string
-	instance func(tb testing.TB) any // the JSON value of one instance
-	top      string                  // the reference's label for it
-}
+// benchmarks send: one instance, the first case of the exporter's reference
+// (circle.png; the first text).
+type peerModel struct{ name string }
 
-var peerModels = []peerModel{
-	{name: "mobilenet", top: "circle", instance: func(tb testing.TB) any { return imageInstance(tb, "circle.png") }},
-	{name: "bert", top: "spam", instance: func(tb testing.TB) any { return bertTexts(tb)[0].text }},
-}
+var peerModels = []peerModel{{"mobilenet"}, {"bert"}}
 
-func imageInstance(tb testing.TB, file string) any {
+// reference is the model's exporter reference.
+func (m peerModel) reference(tb testing.TB) *modelref.Reference {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(root, "lambda", "models", "testdata", "mobilenet", file))
+	ref, err := modelref.Load(root, m.name)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return map[string]string{"b64": base64.StdEncoding.EncodeToString(b)}
+	return ref
 }
 
-type refText struct{ text, top string }
-
-// bertTexts are the single-text cases of the BERT model's reference.
-func bertTexts(tb testing.TB) []refText {
+// event is the benchmarks' request, and top the exporter's label for it.
+func (m peerModel) event(tb testing.TB) (event []byte, top string) {
 	tb.Helper()
-	var ref struct {
-		Cases []struct {
-			Text *string
-			Top  string
-		}
-	}
-	readJSON(tb, filepath.Join(root, "lambda", "models", "testdata", "bert", "reference.json"), &ref)
-	var out []refText
-	for _, c := range ref.Cases {
-		if c.Text != nil {
-			out = append(out, refText{*c.Text, c.Top})
-		}
-	}
-	return out
+	c := m.reference(tb).Cases[0]
+	return predictEvent(tb, []json.RawMessage{c.Instance}), c.Top
 }
 
-func readJSON(tb testing.TB, path string, v any) {
+// predictEvent is a REST v1 event of POST /predict with these instances.
+func predictEvent(tb testing.TB, instances []json.RawMessage) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-}
-
-// restEvent is the REST v1 fixture with body {"instances": instances}.
-func restEvent(tb testing.TB, instances []any) []byte {
-	tb.Helper()
-	var ev map[string]any
-	readJSON(tb, filepath.Join(root, "lambda", "server", "testdata", "events", "rest_v1_predict.json"), &ev)
 	body, err := json.Marshal(map[string]any{"instances": instances})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ev["body"], ev["isBase64Encoded"] = string(body), false
-	b, err := json.Marshal(ev)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
+	return restEvent(tb, body)
 }
 
 // labels decodes a REST v1 proxy answer of POST /predict into its labels.
@@ -121,63 +83,32 @@ func labels(status int, body []byte) ([]string, error) {
 
 // ---------------------------------------------------------------- Go side
 
-var (
-	nativeMu      sync.Mutex
-	nativeBundles = map[workload.Architecture]string{}
-)
-
-// nativeBundle builds the Lambda build of the bootstrap for arch, as
-// internal/serverbuild's native test does (cgo, ONNX Runtime, rpath
-// $ORIGIN/lib), and copies the shared libraries into lib/ next to it. Built
-// once per test binary; the model directory is added per function.
-func nativeBundle(tb testing.TB, arch workload.Architecture) string {
-	tb.Helper()
-	needSetup(tb)
-	nativeMu.Lock()
-	defer nativeMu.Unlock()
-	if d, ok := nativeBundles[arch]; ok {
-		return d
-	}
-	env, err := serverbuild.NativeEnv(arch)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	libs, err := serverbuild.SharedLibs(arch)
-	if err != nil {
-		tb.Fatalf("%v (run `make deps`: it fetches ONNX Runtime)", err)
-	}
-	goarch := map[workload.Architecture]string{workload.ArchARM64: "arm64", workload.ArchX86_64: "amd64"}[arch]
-	dir := filepath.Join(workDir, "native-"+string(arch))
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", filepath.Join(dir, "bootstrap"), "./lambda/cmd/bootstrap")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), append([]string{"GOOS=linux", "GOARCH=" + goarch}, env...)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("native go build for %s: %v\n%s", arch, err, out)
-	}
-	for _, f := range libs {
-		if err := copyFile(f.Source, filepath.Join(dir, filepath.FromSlash(f.Name)), f.Mode); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	nativeBundles[arch] = dir
-	return dir
-}
-
-// goFunction lays out the x86_64 function of a model as Lambda unpacks its
-// zip: bootstrap, lib/, model/.
+// goFunction lays out the x86_64 Lambda function of a model exactly as
+// inference.ModelServerCode bundles it (internal/modelserver: the native
+// bootstrap, lib/ with libonnxruntime and the C++ runtime, model/), once
+// per test binary.
 func goFunction(tb testing.TB, model string) string {
 	tb.Helper()
 	dir := filepath.Join(workDir, "go-"+model)
 	if _, err := os.Stat(dir); err == nil {
 		return dir
 	}
-	if err := copyTree(nativeBundle(tb, workload.ArchX86_64), dir); err != nil {
-		tb.Fatal(err)
-	}
-	if err := copyTree(filepath.Join(root, "lambda", "models", model), filepath.Join(dir, "model")); err != nil {
-		tb.Fatal(err)
-	}
+	buildAsset(tb, model, workload.ArchX86_64, dir)
 	return dir
+}
+
+// buildAsset builds the Lambda asset of a committed model for arch into dir.
+func buildAsset(tb testing.TB, model string, arch workload.Architecture, dir string) {
+	tb.Helper()
+	needSetup(tb)
+	o, err := modelserver.Build(filepath.Join(root, "lambda", "models", model), arch)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o.Dir = root
+	if err := o.Build(dir); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // ---------------------------------------------------------------- Node side
