@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,6 +13,26 @@ import (
 	"github.com/costguard-ml/costguard/internal/modelref"
 	"github.com/costguard-ml/costguard/internal/modelserver"
 )
+
+// restEvent is the REST v1 fixture of POST /predict with this body, as the
+// front door sends it.
+func restEvent(tb testing.TB, body []byte) []byte {
+	tb.Helper()
+	raw, err := os.ReadFile(filepath.Join(root, "lambda", "server", "testdata", "events", "rest_v1_predict.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		tb.Fatal(err)
+	}
+	ev["body"], ev["isBase64Encoded"] = string(body), false
+	b, err := json.Marshal(ev)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
 
 // predictions is the part of the answer the reference tests read.
 type predictions struct {
@@ -28,11 +49,7 @@ type predictions struct {
 // returns the status and decoded body.
 func invokeREST(tb testing.TB, url string, instances []json.RawMessage) (int, predictions) {
 	tb.Helper()
-	in := make([]any, len(instances))
-	for i, raw := range instances {
-		in[i] = raw
-	}
-	status, out := do(tb, http.MethodPost, url, "application/json", restEvent(tb, in))
+	status, out := do(tb, http.MethodPost, url, "application/json", predictEvent(tb, instances))
 	if status != http.StatusOK {
 		tb.Fatalf("emulator status %d: %s", status, out)
 	}
