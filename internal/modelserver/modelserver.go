@@ -56,9 +56,6 @@ func CheckModelDir(dir string) (string, *model.Manifest, error) {
 	return abs, man, nil
 }
 
-// NativeEngine serves every model whose manifest names no pure-Go engine.
-const NativeEngine = "onnxruntime"
-
 // pureGoEngines are the engines of a static, cgo-free build.
 var pureGoEngines = []string{"gonnx", "gomlx"}
 
@@ -69,7 +66,7 @@ func Engine(man *model.Manifest) string {
 	if man.Engine != "" {
 		return man.Engine
 	}
-	return NativeEngine
+	return model.NativeEngine
 }
 
 // oneLine joins a multi-line error (errors.Join) with "; ".

@@ -95,6 +95,12 @@ type EngineSpec struct {
 	IntraOpThreads int
 }
 
+// NativeEngine serves a model whose manifest names no engine: the Lambda
+// asset and the container images are native builds with ONNX Runtime
+// (internal/modelserver), whatever the engines of the binary that packages
+// or checks the model.
+const NativeEngine = "onnxruntime"
+
 // EngineFactory builds an Engine from a model's bytes.
 type EngineFactory func(spec EngineSpec) (Engine, error)
 

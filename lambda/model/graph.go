@@ -282,14 +282,21 @@ var engineChecks = map[string]func(g *Graph) error{
 func CheckEngine(name string, g *Graph) error {
 	check, ok := engineChecks[name]
 	if !ok {
-		known := make([]string, 0, len(engineChecks))
-		for n := range engineChecks {
-			known = append(known, n)
-		}
-		slices.Sort(known)
-		return fmt.Errorf("engine %q is not known: want one of %q", name, known)
+		return fmt.Errorf("engine %q is not known: want one of %q", name, KnownEngines())
 	}
 	return check(g)
+}
+
+// KnownEngines lists, sorted, every engine CheckEngine can check for, built
+// into this binary or not (costguard model init checks a model for the
+// engine of the build that will serve it).
+func KnownEngines() []string {
+	known := make([]string, 0, len(engineChecks))
+	for n := range engineChecks {
+		known = append(known, n)
+	}
+	slices.Sort(known)
+	return known
 }
 
 func domainName(d string) string {

@@ -29,7 +29,7 @@ type InitOptions struct {
 	// Scores is ScoresLogits or ScoresProbabilities; default: probabilities
 	// when the output comes from Softmax or an ai.onnx.ml classifier.
 	Scores string
-	// Engine the model is checked with and served by; default DefaultEngine.
+	// Engine the model is checked with and served by; default NativeEngine.
 	Engine string
 
 	// Image: size (default: the input's static H and W), mean and std
@@ -98,7 +98,7 @@ func Init(o InitOptions) (*Manifest, error) {
 	}
 	engine := o.Engine
 	if engine == "" {
-		engine = DefaultEngine
+		engine = NativeEngine
 	}
 	if err := CheckEngine(engine, g); err != nil {
 		errs = append(errs, err)
@@ -111,7 +111,7 @@ func Init(o InitOptions) (*Manifest, error) {
 		return nil, err
 	}
 	// The directory now exists: check it exactly as synth will.
-	if err := ValidateDir(o.Out, o.Engine); err != nil {
+	if err := ValidateDir(o.Out, engine); err != nil {
 		return nil, err
 	}
 	return man, nil

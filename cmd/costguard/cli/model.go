@@ -51,7 +51,7 @@ func runModelInit(env Env, args []string) error {
 	description := f.String("description", "", "one-line description shown by GET /health")
 	output := f.String("output", "", "output tensor with the scores (default: the only float output)")
 	scores := f.Choice("scores", "", []string{model.ScoresLogits, model.ScoresProbabilities}, "what the output holds (default: probabilities after Softmax or an ai.onnx.ml classifier, else logits)")
-	engine := f.Choice("engine", "", model.Engines(), "engine to check and serve with (default "+model.DefaultEngine+")")
+	engine := f.Choice("engine", "", model.KnownEngines(), "engine to check and serve with (default onnxruntime; gonnx and gomlx give a static, cgo-free server)")
 	imageSize := f.String("image-size", "", "image models: H,W (default: the input's static size)")
 	mean := f.String("mean", "", "image models: per-channel mean r,g,b after scaling to 0-1 (default ImageNet's 0.485,0.456,0.406)")
 	std := f.String("std", "", "image models: per-channel std r,g,b (default ImageNet's 0.229,0.224,0.225)")
@@ -184,7 +184,7 @@ func runModelCheck(env Env, args []string) error {
 
 func engineOr(name string) string {
 	if name == "" {
-		return model.DefaultEngine + " (default)"
+		return model.NativeEngine + " (default)"
 	}
 	return name
 }

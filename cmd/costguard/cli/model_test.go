@@ -106,6 +106,8 @@ func TestModelRefusals(t *testing.T) {
 		{"features count", "costguard model init --onnx " + models + "/wine-forest/model.onnx --out " + tmp + "/a --task tabular --features a,b", 1, "features: 2 names given, input \"input\" has 13 columns"},
 		{"bad mean", "costguard model init --onnx x.onnx --out " + tmp + "/a --task image-classification --mean 1,2", 2, `--mean: "1,2" has 2 values, want 3`},
 		{"std zero", "costguard model init --onnx x.onnx --out " + tmp + "/a --task image-classification --std 1,0,1", 2, "--std: \"1,0,1\" must be three numbers above 0"},
+		{"operator the chosen engine lacks", "costguard model init --onnx " + models + "/mobilenet/model.onnx --out " + tmp + "/a --task image-classification --engine gonnx", 1, `engine "gonnx" cannot run operator Clip`},
+		{"unknown engine", "costguard model init --onnx x.onnx --out " + tmp + "/a --task tabular --engine tensorrt", 2, `--engine: "tensorrt" is not one of`},
 		{"check sha256", "costguard model check " + broken, 1, "model.onnx has sha256"},
 		{"check no dir", "costguard model check " + tmp + "/none", 1, "read manifest"},
 		{"check two dirs", "costguard model check a b", 2, "takes one model directory"},
@@ -117,5 +119,20 @@ func TestModelRefusals(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and one line with %q", code, stderr, tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// TestModelInitPureGoEngine: a CLI built with cgo still checks a model for
+// a pure-Go engine it does not carry (the server build for that manifest
+// is static and cgo-free).
+func TestModelInitPureGoEngine(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "shapes")
+	_, stderr, code := run(t, "costguard model init --onnx "+models+"/mobilenet17/model.onnx --out "+out+" --task image-classification --labels circle,square,triangle --engine gomlx")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m, err := model.ReadManifest(out)
+	if err != nil || m.Engine != "gomlx" {
+		t.Fatalf("manifest engine %v (%v), want gomlx", m, err)
 	}
 }
