@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,14 +49,7 @@ func TestSynthModelDir(t *testing.T) {
 			}
 			url, p := testproc.StartRIE(t, filepath.Join(asset, "bootstrap"))
 			status, body := testproc.Invoke(t, url, event)
-			var resp struct {
-				Predictions []struct{ Label string }
-				Model       struct{ Name string }
-			}
-			if err := json.Unmarshal([]byte(body), &resp); err != nil || status != 200 || resp.Model.Name != "my-model" ||
-				len(resp.Predictions) != 2 || resp.Predictions[0].Label != "spam" || resp.Predictions[1].Label != "ham" {
-				t.Fatalf("prediction %d %s, want my-model's [spam ham]\n%s", status, body, p.Out)
-			}
+			testmodel.CheckUserModelAnswer(t, status, body, p.Out.String())
 		})
 	}
 }

@@ -74,11 +74,14 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 			continue
 		}
 		// The model is checked whatever builds the code, as the server
-		// checks it at its cold start.
+		// checks it at its cold start: ModelServerCode and ModelServerImage
+		// check it themselves, a caller's Code is checked here.
 		modelDir := stage.modelDir(o.Root)
-		if _, _, err := modelserver.CheckModelDir(modelDir); err != nil {
-			errs = append(errs, prefixLines("stage "+name+": ", err))
-			continue
+		if o.Code != nil && stage.onLambda() {
+			if _, _, err := modelserver.CheckModelDir(modelDir); err != nil {
+				errs = append(errs, prefixLines("stage "+name+": ", err))
+				continue
+			}
 		}
 		// A model measured with `costguard model check` sizes the stage.
 		prof, err := model.ReadProfile(modelDir)

@@ -77,7 +77,7 @@ func TestUpdateSafety(t *testing.T) {
 	root := cdktest.ModuleRoot(t)
 	cdk := filepath.Join(root, "node_modules", ".bin", "cdk")
 	if _, err := os.Stat(cdk); err != nil {
-		t.Skipf("the pinned CDK CLI is not installed (%v); run make deps", err)
+		t.Fatalf("the pinned CDK CLI is missing (%v): run make deps", err)
 	}
 	docs, err := os.ReadFile(filepath.Join(root, "docs", "cdk.md"))
 	if err != nil {

@@ -76,3 +76,19 @@ func WriteProfile(tb testing.TB, dir string, p model.Profile) {
 		tb.Fatal(err)
 	}
 }
+
+// CheckUserModelAnswer fails tb unless status and body, the answer to the
+// REST v1 fixture lambda/server/testdata/events/rest_v1_predict.json (a
+// spam and a ham message), come from UserModel: model "my-model", labels
+// spam then ham. log is shown on failure (the emulator's output).
+func CheckUserModelAnswer(tb testing.TB, status int, body, log string) {
+	tb.Helper()
+	var resp struct {
+		Predictions []struct{ Label string }
+		Model       struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(body), &resp); err != nil || status != 200 || resp.Model.Name != "my-model" ||
+		len(resp.Predictions) != 2 || resp.Predictions[0].Label != "spam" || resp.Predictions[1].Label != "ham" {
+		tb.Fatalf("prediction %d %s, want my-model's [spam ham]\n%s", status, body, log)
+	}
+}

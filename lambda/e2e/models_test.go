@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/costguard-ml/costguard/internal/testproc"
+
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/modelref"
 	"github.com/costguard-ml/costguard/internal/modelserver"
@@ -46,25 +48,15 @@ type predictions struct {
 }
 
 // invokeREST sends instances through the emulator as a REST v1 event and
-// returns the status and decoded body.
+// returns the proxy response's status and decoded body.
 func invokeREST(tb testing.TB, url string, instances []json.RawMessage) (int, predictions) {
 	tb.Helper()
-	status, out := do(tb, http.MethodPost, url, "application/json", predictEvent(tb, instances))
-	if status != http.StatusOK {
-		tb.Fatalf("emulator status %d: %s", status, out)
-	}
-	var resp struct {
-		StatusCode int    `json:"statusCode"`
-		Body       string `json:"body"`
-	}
-	if err := json.Unmarshal(out, &resp); err != nil {
-		tb.Fatalf("not a proxy response: %.300s", out)
-	}
+	status, body := testproc.Invoke(tb, url, predictEvent(tb, instances))
 	var p predictions
-	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil {
-		tb.Fatalf("body is not JSON: %.300s", resp.Body)
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		tb.Fatalf("body is not JSON: %.300s", body)
 	}
-	return resp.StatusCode, p
+	return status, p
 }
 
 // TestModelAssetsUnderEmulator builds the Lambda asset of every committed

@@ -9,26 +9,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/costguard-ml/costguard/internal/testproc"
 )
 
-const invokePath = "/2015-03-31/functions/function/invocations"
-
 // rie starts the emulator on two free loopback ports with bin as the
-// function's bootstrap and returns the invoke URL.
+// function's bootstrap and returns the invoke URL (testproc.StartRIE, after
+// the checks of this package's setup).
 func rie(tb testing.TB, bin string, env ...string) (string, *proc) {
 	tb.Helper()
 	needRIE(tb)
-	ports := freePorts(tb, 2)
-	api, emu := ports[0], ports[1]
-	p := start(tb, filepath.Dir(bin), env, rieBin,
-		"--runtime-interface-emulator-address", addr(emu),
-		"--runtime-api-address", addr(api),
-		bin)
-	// Both listeners: an invoke that arrives before the runtime API is up
-	// starts a runtime that cannot fetch its event.
-	waitTCP(tb, p, addr(emu))
-	waitTCP(tb, p, addr(api))
-	return "http://" + addr(emu) + invokePath, p
+	return testproc.StartRIE(tb, bin, env...)
 }
 
 // The server package's golden tests use these limits; the emulator run uses
