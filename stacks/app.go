@@ -124,10 +124,11 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 	return built, errors.Join(errs...)
 }
 
-// newStackChecked turns the constructs' validation panics into an error.
-func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code, image service.ImageFunc) (s *CostguardStack, err error) {
-	defer recoverValidation(&err)
-	return NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code, KillSwitchCode: killSwitchCode, Image: image}), nil
+// newStackChecked builds the stage's stack and returns the problems its
+// constructs reported.
+func newStackChecked(scope constructs.Construct, stage Stage, code, killSwitchCode awslambda.Code, image service.ImageFunc) (*CostguardStack, error) {
+	s := NewCostguardStack(scope, stage.StackName(), &CostguardStackProps{Stage: &stage, Code: code, KillSwitchCode: killSwitchCode, Image: image})
+	return s, s.Err()
 }
 
 func prefixLines(prefix string, err error) error {

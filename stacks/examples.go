@@ -12,7 +12,6 @@ import (
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
-	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Example is a model that outgrows Lambda, served by an InferenceService
@@ -80,11 +79,10 @@ func BuildExamples(scope constructs.Construct, root string) ([]awscdk.Stack, err
 	return built, errors.Join(errs...)
 }
 
-// newExampleStack builds one example, turning the constructs' validation
-// panics into an error.
-func newExampleStack(scope constructs.Construct, e Example, image service.ImageFunc) (stack awscdk.Stack, err error) {
-	defer recoverValidation(&err)
-	stack = awscdk.NewStack(scope, jsii.String(e.StackName()), &awscdk.StackProps{
+// newExampleStack builds one example and returns the problems its
+// constructs reported.
+func newExampleStack(scope constructs.Construct, e Example, image service.ImageFunc) (awscdk.Stack, error) {
+	stack := awscdk.NewStack(scope, jsii.String(e.StackName()), &awscdk.StackProps{
 		Description: jsii.String(fmt.Sprintf("costguard example: %s", e.Description)),
 	})
 	for k, v := range map[string]string{"application": Application, "stage": e.stage(), "cost-center": "ml-platform-examples"} {
@@ -101,6 +99,9 @@ func newExampleStack(scope constructs.Construct, e Example, image service.ImageF
 		ContainerImage:   image,
 		Guard:            &guard.CostGuardProps{Stage: e.stage(), EmailSubscribers: []string{"ml-platform-examples@example.com"}},
 	})
+	if err := svc.Err(); err != nil {
+		return nil, err
+	}
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 		Value: svc.URL(), Description: jsii.String("Invoke URL of the API (POST predict)"),
 	})
@@ -108,25 +109,4 @@ func newExampleStack(scope constructs.Construct, e Example, image service.ImageF
 		Value: jsii.String(string(svc.Tier())), Description: jsii.String("Where placement put the model"),
 	})
 	return stack, nil
-}
-
-// recoverValidation, deferred, turns a panic with one of the constructs'
-// configuration errors into *err; any other panic (a bug) goes on.
-func recoverValidation(err *error) {
-	if r := recover(); r != nil {
-		if e, ok := r.(error); ok && isValidationError(e) {
-			*err = e
-			return
-		}
-		panic(r)
-	}
-}
-
-// isValidationError reports whether err is one of the constructs'
-// configuration errors (as opposed to a bug): the cost guard's, or the one
-// every other construct panics with.
-func isValidationError(err error) bool {
-	var ve *validation.Error
-	var ge *guard.ValidationError
-	return errors.As(err, &ve) || errors.As(err, &ge)
 }

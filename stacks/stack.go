@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -97,6 +98,9 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 		sp := stage.ServiceProps(stage.Tier, p.Image)
 		sp.Guard = nil
 		s.Service = service.NewInferenceService(stack, "Inference", sp)
+		if s.Service.Err() != nil {
+			return s
+		}
 		s.Guard = guard.NewCostGuard(stack, "CostGuard", s.Service.GuardProps(*stage.stageGuardProps(p.KillSwitchCode)))
 		awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 			Value: s.Service.URL(), Description: jsii.String("Invoke URL of the API (POST predict)"),
@@ -109,7 +113,13 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 	props2.Code = p.Code
 	props2.Architecture = architecture(stage.Architecture)
 	s.Inference = inference.NewLambdaAPI(stack, "Inference", &props2)
+	if s.Inference.Err() != nil {
+		return s
+	}
 	s.Guard = guard.NewCostGuard(stack, "CostGuard", stage.guardProps(s.Inference, p.KillSwitchCode))
+	if s.Guard.Err() != nil {
+		return s
+	}
 
 	out := func(id, desc string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
@@ -121,6 +131,22 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 		out("ApiKeyId", "Id of the API key (aws apigateway get-api-key --include-value --api-key ID)", key.KeyId())
 	}
 	return s
+}
+
+// Err returns the problems the stack's constructs reported (each also a
+// CDK error annotation that fails synth), or nil.
+func (s *CostguardStack) Err() error {
+	var errs []error
+	if s.Service != nil {
+		errs = append(errs, s.Service.Err())
+	}
+	if s.Inference != nil {
+		errs = append(errs, s.Inference.Err())
+	}
+	if s.Guard != nil {
+		errs = append(errs, s.Guard.Err())
+	}
+	return errors.Join(errs...)
 }
 
 // architecture maps a stage's architecture to the CDK's; anything else is

@@ -1,4 +1,4 @@
-// Package fargatetier serves the costguard model server on Amazon ECS on AWS
+// Package fargate serves the costguard model server on Amazon ECS on AWS
 // Fargate, for models that outgrow AWS Lambda (more than 10 GB of memory,
 // long requests, traffic that never sleeps).
 //
@@ -18,4 +18,4 @@
 //
 // The service records a [workload.Workload] on its AWS::ECS::Service under
 // [workload.MetadataKey], so `costguard report` prices it.
-package fargatetier
+package fargate

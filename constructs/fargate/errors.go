@@ -1,9 +1,9 @@
-package fargatetier
+package fargate
 
 import "github.com/costguard-ml/costguard/internal/validation"
 
-// ValidationError is the panic value of the constructor for bad props: the
-// construct path (Path) and every problem (Problems), each naming the
-// field, the bad value and what is allowed. It is the type every costguard
-// construct panics with, so the app reports their problems the same way.
+// ValidationError is what Err returns for bad props: the construct path
+// (Path) and every problem (Problems), each naming the field, the bad value
+// and what is allowed. It is the one type every costguard construct
+// reports, so errors.As with any package's alias matches them all.
 type ValidationError = validation.Error

@@ -1,11 +1,11 @@
-package fargatetier_test
+package fargate_test
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 
-	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
@@ -22,8 +22,12 @@ func ExampleNewService() {
 	if err != nil {
 		panic(err)
 	}
-	svc := fargatetier.NewService(stack, "Inference", &fargatetier.ServiceProps{
-		Image:     awsecs.ContainerImage_FromDockerImageAsset(image(stack, "ModelServerImage", workload.ArchARM64)),
+	asset, err := image(stack, "ModelServerImage", workload.ArchARM64)
+	if err != nil {
+		panic(err)
+	}
+	svc := fargate.NewService(stack, "Inference", &fargate.ServiceProps{
+		Image:     awsecs.ContainerImage_FromDockerImageAsset(asset),
 		CPU:       1024,
 		MemoryMiB: 8192,
 		MinTasks:  2,

@@ -1,4 +1,4 @@
-package fargatetier
+package fargate
 
 import (
 	"cmp"
@@ -51,10 +51,10 @@ type ServiceProps struct {
 	// (it listens on $PORT). Required. service.ModelServerImage builds it
 	// with the caller's model directory; synth needs no Docker engine.
 	Image awsecs.ContainerImage
-	// Vpc is the network the service runs in, in its private subnets with
+	// VPC is the network the service runs in, in its private subnets with
 	// egress. Default: a new VPC over two Availability Zones with public and
 	// private subnets and one NAT gateway (for image pulls and logs).
-	Vpc awsec2.IVpc
+	VPC awsec2.IVpc
 	// CPU is the task's CPU in ECS units (1024 = 1 vCPU). Default 1024. Must
 	// form a Fargate-supported combination with MemoryMiB.
 	CPU int
@@ -125,6 +125,7 @@ type Service struct {
 	logs         awslogs.LogGroup
 	accessLogs   awslogs.LogGroup
 	workloadInfo workload.Workload
+	err          *validation.Error
 }
 
 // withDefaults returns a copy of p with every zero field resolved.
@@ -186,19 +187,20 @@ func (p ServiceProps) validate() error {
 	return errors.Join(errs...)
 }
 
-// NewService builds the model server on ECS Fargate. It panics with a
-// [*ValidationError] listing every configuration problem.
+// NewService builds the model server on ECS Fargate. Bad props build
+// nothing: every problem is reported at once as a CDK error annotation
+// (`cdk synth` fails listing them) and by [Service.Err].
 func NewService(scope constructs.Construct, id string, props *ServiceProps) *Service {
 	var p ServiceProps
 	if props != nil {
 		p = *props
 	}
 	p = p.withDefaults()
-	this := constructs.NewConstruct(scope, jsii.String(id))
-	if err := p.validate(); err != nil {
-		panic(validation.New(*this.Node().Path(), err))
+	s := &Service{props: p}
+	constructs.NewConstruct_Override(s, scope, jsii.String(id))
+	if s.err = validation.Report(s, p.validate()); s.err != nil {
+		return s
 	}
-	s := &Service{Construct: this, props: p}
 	s.buildNetwork()
 	s.buildService()
 	s.buildLoadBalancer()
@@ -212,8 +214,8 @@ func NewService(scope constructs.Construct, id string, props *ServiceProps) *Ser
 const natGateways = 1
 
 func (s *Service) buildNetwork() {
-	if s.props.Vpc != nil {
-		s.vpc = s.props.Vpc
+	if s.props.VPC != nil {
+		s.vpc = s.props.VPC
 		return
 	}
 	vpc := awsec2.NewVpc(s.Construct, jsii.String("Vpc"), &awsec2.VpcProps{
@@ -458,14 +460,14 @@ func (s *Service) recordWorkload() {
 	cfn.AddMetadata(jsii.String(workload.MetadataKey), s.workloadInfo.Map())
 }
 
-// Vpc returns the network the service runs in.
-func (s *Service) Vpc() awsec2.IVpc { return s.vpc }
+// VPC returns the network the service runs in.
+func (s *Service) VPC() awsec2.IVpc { return s.vpc }
 
 // NATGateways returns how many NAT gateways the construct created (with
-// the VPC it creates when Vpc is not given): they bill by the hour whatever
-// the traffic. 0 when Vpc was given.
+// the VPC it creates when VPC is not given): they bill by the hour whatever
+// the traffic. 0 when VPC was given.
 func (s *Service) NATGateways() int {
-	if s.props.Vpc != nil {
+	if s.props.VPC != nil {
 		return 0
 	}
 	return natGateways
@@ -496,11 +498,11 @@ func (s *Service) Listener() elb.IApplicationListener { return s.listener }
 // TargetGroup returns the target group that health-checks GET /health.
 func (s *Service) TargetGroup() elb.IApplicationTargetGroup { return s.targetGroup }
 
-// VpcLink returns API Gateway's VPC link to the load balancer.
-func (s *Service) VpcLink() awsapigatewayv2.IVpcLink { return s.vpcLink }
+// VPCLink returns API Gateway's VPC link to the load balancer.
+func (s *Service) VPCLink() awsapigatewayv2.IVpcLink { return s.vpcLink }
 
-// Api returns the HTTP API with POST /predict and GET /health.
-func (s *Service) Api() awsapigatewayv2.IHttpApi { return s.api }
+// HTTPAPI returns the HTTP API with POST /predict and GET /health.
+func (s *Service) HTTPAPI() awsapigatewayv2.IHttpApi { return s.api }
 
 // Stage returns the API's throttled, access-logged $default stage.
 func (s *Service) Stage() awsapigatewayv2.IHttpStage { return s.stage }
@@ -512,24 +514,43 @@ func (s *Service) LogGroup() awslogs.ILogGroup { return s.logs }
 func (s *Service) AccessLogGroup() awslogs.ILogGroup { return s.accessLogs }
 
 // URL returns the API's base URL; clients POST to URL + "predict".
-func (s *Service) URL() *string { return s.stage.Url() }
+func (s *Service) URL() *string {
+	if s.err != nil {
+		return nil
+	}
+	return s.stage.Url()
+}
 
 // Workload returns the cost record attached to the ECS service.
 func (s *Service) Workload() workload.Workload { return s.workloadInfo }
 
 // MetricCPUUtilization returns the service's average CPU utilization.
 func (s *Service) MetricCPUUtilization(opts *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if s.err != nil {
+		return nil
+	}
 	return s.service.MetricCpuUtilization(opts)
 }
 
 // MetricRequestCount returns the number of requests the load balancer sent
 // to the service's tasks.
 func (s *Service) MetricRequestCount(opts *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if s.err != nil {
+		return nil
+	}
 	return s.targetGroup.Metrics().RequestCount(opts)
 }
 
 // MetricTargetResponseTime returns the tasks' response time as the load
 // balancer measures it.
 func (s *Service) MetricTargetResponseTime(opts *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+	if s.err != nil {
+		return nil
+	}
 	return s.targetGroup.Metrics().TargetResponseTime(opts)
 }
+
+// Err returns the problems of the props it was built from, or nil: a
+// construct with problems built nothing and its other methods return
+// zero values (nil resources and metrics).
+func (s *Service) Err() error { return s.err.AsError() }

@@ -1,4 +1,4 @@
-package fargatetier
+package fargate
 
 import (
 	"encoding/json"
@@ -167,7 +167,7 @@ func TestServiceOptions(t *testing.T) {
 		stack := newStack(t, "FargateGivenVpc")
 		vpc := awsec2.NewVpc(stack, jsii.String("Shared"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
 		s := NewService(stack, "Inference", &ServiceProps{
-			Image: testImage(), Vpc: vpc, CPU: 4096, MemoryMiB: 16384, Architecture: workload.ArchX86_64,
+			Image: testImage(), VPC: vpc, CPU: 4096, MemoryMiB: 16384, Architecture: workload.ArchX86_64,
 			MinTasks: 2, Environment: map[string]string{"MODEL_DIR": "/models/spam"},
 			Placement: []string{"needs 16 GiB, over Lambda's 10,240 MB"},
 		})
@@ -188,7 +188,7 @@ func TestServiceOptions(t *testing.T) {
 				"placement": []any{"needs 16 GiB, over Lambda's 10,240 MB"},
 			})},
 		})
-		if s.Vpc() != awsec2.IVpc(vpc) {
+		if s.VPC() != awsec2.IVpc(vpc) {
 			t.Error("Vpc() is not the given VPC")
 		}
 	})
@@ -233,20 +233,16 @@ func TestServiceValidation(t *testing.T) {
 		})
 	}
 
-	t.Run("constructor panics with the construct path", func(t *testing.T) {
+	t.Run("constructor reports with the construct path", func(t *testing.T) {
 		stack := newStack(t, "FargateInvalid")
-		defer func() {
-			r := recover()
-			ve, ok := r.(*ValidationError)
-			if !ok {
-				t.Fatalf("panic = %#v, want a *ValidationError", r)
-			}
-			want := "FargateInvalid/Inference: CPU: 300 is not a Fargate CPU size"
-			if !strings.HasPrefix(ve.Error(), want) || len(ve.Problems) != 1 {
-				t.Errorf("panic = %q, want one problem starting %q", ve, want)
-			}
-		}()
-		NewService(stack, "Inference", &ServiceProps{Image: testImage(), CPU: 300})
+		s := NewService(stack, "Inference", &ServiceProps{Image: testImage(), CPU: 300})
+		msg := cdktest.CheckReported(t, s, "FargateInvalid/Inference: CPU: 300 is not a Fargate CPU size")
+		if strings.Count(msg, "\n") != 0 {
+			t.Errorf("Err() = %q, want one problem", msg)
+		}
+		if s.URL() != nil || s.Service() != nil || s.MetricCPUUtilization(nil) != nil {
+			t.Error("a construct with problems returned resources")
+		}
 	})
 
 	t.Run("valid props pass and are not mutated", func(t *testing.T) {

@@ -1,4 +1,4 @@
-package fargatetier
+package fargate
 
 import (
 	"fmt"

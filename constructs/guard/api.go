@@ -11,8 +11,8 @@ import (
 // RestStageMetrics adapts a REST API stage to [API].
 func RestStageMetrics(stage awsapigateway.Stage) API { return stageAPI{stage} }
 
-// HttpStageMetrics adapts an HTTP API stage to [API].
-func HttpStageMetrics(stage awsapigatewayv2.IHttpStage) API { return stageAPI{stage} }
+// HTTPStageMetrics adapts an HTTP API stage to [API].
+func HTTPStageMetrics(stage awsapigatewayv2.IHttpStage) API { return stageAPI{stage} }
 
 type stageAPI struct{ s frontdoor.StageMetrics }
 

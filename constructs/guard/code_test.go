@@ -88,16 +88,6 @@ func TestKillSwitchDefaultCodeOutsideModule(t *testing.T) {
 	p := f.props(workload.FrontDoorREST)
 	p.KillSwitch = &guard.KillSwitchOptions{}
 	t.Chdir(t.TempDir())
-	defer func() {
-		r := recover()
-		ve, ok := r.(*guard.ValidationError)
-		if !ok {
-			t.Fatalf("recovered %v, want a *guard.ValidationError", r)
-		}
-		if msg := ve.Error(); !strings.Contains(msg, "KillSwitch.Code: not given, and building the default failed: kill switch code: dir: ") ||
-			!strings.Contains(msg, "is not inside a Go module") {
-			t.Errorf("error %q does not say the default build failed outside a module", msg)
-		}
-	}()
-	guard.NewCostGuard(f.stack, "CostGuard", p)
+	g := guard.NewCostGuard(f.stack, "CostGuard", p)
+	cdktest.CheckReported(t, g, "KillSwitch.Code: not given, and building the default failed: kill switch code: dir: ", "is not inside a Go module")
 }

@@ -13,7 +13,7 @@
 //   - two dollar alarms, SpendRate and RunawaySpend, on a metric-math
 //     projection of the month's bill from the last five minutes of the
 //     tier's and the API's metrics, priced from cost/pricing (see package
-//     [github.com/costguard-ml/costguard/constructs/guard/spend]);
+//     [github.com/costguard-ml/costguard/cost/spend]);
 //   - the operational alarms of [DefaultAlarms], declared as data, all with
 //     ALARM and OK actions to the topic;
 //   - a CloudWatch dashboard: spend in dollars against the budget, traffic,
@@ -28,13 +28,13 @@
 //
 // The guarded tier is a Lambda function (CostGuardProps.Function) or a
 // container tier described by a [Tier]: the metrics its dollar model
-// ([github.com/costguard-ml/costguard/constructs/guard/spend.TierModel])
+// ([github.com/costguard-ml/costguard/cost/spend.TierModel])
 // prices, its operational alarms as data, the kill switch's targets and
 // the dashboard's metrics. constructs/service builds one for Fargate and
 // SageMaker.
 //
 // The static caps derived from the budget (throttles, quota, reserved
 // concurrency) are computed by package
-// [github.com/costguard-ml/costguard/constructs/guard/caps] and applied by
+// [github.com/costguard-ml/costguard/cost/caps] and applied by
 // the stacks to the inference construct, which owns those settings.
 package guard

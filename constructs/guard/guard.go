@@ -16,10 +16,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 
-	"github.com/costguard-ml/costguard/constructs/guard/caps"
-	"github.com/costguard-ml/costguard/constructs/guard/guardmeta"
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/caps"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/spend"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // CostGuard watches one stage's spending and health. Its sub-resources are
@@ -28,6 +29,7 @@ type CostGuard struct {
 	constructs.Construct
 
 	cfg          resolved
+	err          *validation.Error
 	key          awskms.Key
 	topic        awssns.ITopic
 	budget       awsbudgets.CfnBudget
@@ -42,8 +44,9 @@ type CostGuard struct {
 	alarmMetrics int
 }
 
-// NewCostGuard creates the guard. It panics with a [*ValidationError]
-// listing every configuration problem.
+// NewCostGuard creates the guard. Bad props build nothing: every problem
+// is reported at once as a CDK error annotation (`cdk synth` fails listing
+// them) and by [CostGuard.Err].
 func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) *CostGuard {
 	var p CostGuardProps
 	if props != nil {
@@ -52,8 +55,8 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	g := &CostGuard{alarms: map[string]awscloudwatch.Alarm{}}
 	constructs.NewConstruct_Override(g, scope, &id)
 	cfg, err := p.resolve()
-	if err != nil {
-		panic(&ValidationError{Path: *g.Node().Path(), Problems: err})
+	if g.err = validation.Report(g, err); g.err != nil {
+		return g
 	}
 	g.cfg = cfg
 
@@ -279,6 +282,9 @@ func (g *CostGuard) spendMetrics() map[string]awscloudwatch.IMetric {
 // MetricSpendPerHour is the stage's spend rate in dollars per hour over
 // the last five minutes, priced from cost/pricing.
 func (g *CostGuard) MetricSpendPerHour() awscloudwatch.MathExpression {
+	if g.err != nil {
+		return nil
+	}
 	using := g.spendMetrics()
 	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression:   ptr(g.cfg.dollars().USDPerHourExpression()),
@@ -291,6 +297,9 @@ func (g *CostGuard) MetricSpendPerHour() awscloudwatch.MathExpression {
 // MetricProjectedMonthlySpend is the month's bill, in dollars, if the last
 // five minutes' spend rate went on all month.
 func (g *CostGuard) MetricProjectedMonthlySpend() awscloudwatch.MathExpression {
+	if g.err != nil {
+		return nil
+	}
 	using := g.spendMetrics()
 	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression:   ptr(g.cfg.dollars().ProjectedMonthlyExpression()),
@@ -404,7 +413,12 @@ func (g *CostGuard) Key() awskms.IKey {
 func (g *CostGuard) Budget() awsbudgets.CfnBudget { return g.budget }
 
 // BudgetName is the budget's name.
-func (g *CostGuard) BudgetName() string { return g.budgetName() }
+func (g *CostGuard) BudgetName() string {
+	if g.err != nil {
+		return ""
+	}
+	return g.budgetName()
+}
 
 // SpendAlarm is the SpendRate dollar alarm.
 func (g *CostGuard) SpendAlarm() awscloudwatch.IAlarm { return g.spendAlarm }
@@ -427,6 +441,9 @@ func (g *CostGuard) AlarmNames() []string { return append([]string(nil), g.alarm
 // Alarms lists every alarm: the dollar alarms, the operational ones, then
 // the kill switch's errors alarm when the kill switch is on.
 func (g *CostGuard) Alarms() []awscloudwatch.IAlarm {
+	if g.err != nil {
+		return nil
+	}
 	out := []awscloudwatch.IAlarm{g.spendAlarm, g.runawayAlarm}
 	for _, n := range g.alarmOrder {
 		out = append(out, g.alarms[n])
@@ -544,3 +561,8 @@ func (g *CostGuard) Record() guardmeta.Record {
 	}
 	return r
 }
+
+// Err returns the problems of the props it was built from, or nil: a
+// guard with problems built nothing and its other methods return zero
+// values (nil resources and metrics).
+func (g *CostGuard) Err() error { return g.err.AsError() }

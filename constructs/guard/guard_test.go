@@ -22,13 +22,13 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
-	"github.com/costguard-ml/costguard/constructs/guard/guardmeta"
-	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
 	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 	"github.com/costguard-ml/costguard/internal/killswitch"
+	"github.com/costguard-ml/costguard/internal/metricmath"
 )
 
 // fixture is a test stack with a guarded function, as the inference
@@ -119,7 +119,7 @@ func (f *fixture) props(door workload.FrontDoor) *guard.CostGuardProps {
 		p.API = guard.RestStageMetrics(f.rest.DeploymentStage())
 	}
 	if f.http != nil {
-		p.API = guard.HttpStageMetrics(f.http.DefaultStage())
+		p.API = guard.HTTPStageMetrics(f.http.DefaultStage())
 	}
 	return p
 }

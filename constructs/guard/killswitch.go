@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -83,17 +82,7 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 		b := t.BindKillSwitch(ks.role)
 		bound = append(bound, map[string]interface{}{"kind": b.Kind, "name": b.Name})
 	}
-	arch := o.Architecture
-	if arch == nil {
-		arch = awslambda.Architecture_ARM_64()
-	}
-	code := o.Code
-	if code == nil {
-		var err error
-		if code, err = KillSwitchCode(workload.Architecture(*arch.Name())); err != nil {
-			panic(&ValidationError{Path: *g.Node().Path(), Problems: fmt.Errorf("KillSwitch.Code: not given, and building the default failed: %w", err)})
-		}
-	}
+	arch, code := c.killSwitchArch(), c.killSwitchCode
 	desc := fmt.Sprintf("costguard %s kill switch: sets the guarded function's reserved concurrency to 0 on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Stage)
 	if c.Tier != nil {
 		desc = fmt.Sprintf("costguard %s kill switch: scales the %s tier to its minimum on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Workload.Tier, c.Stage)

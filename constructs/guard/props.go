@@ -17,10 +17,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/killswitch"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Defaults of the optional props.
@@ -53,7 +54,7 @@ var DefaultBudgetThresholds = []BudgetThreshold{
 }
 
 // API is the front door's metrics. *inference.LambdaAPI satisfies it; wrap
-// a plain stage with [RestStageMetrics] or [HttpStageMetrics].
+// a plain stage with [RestStageMetrics] or [HTTPStageMetrics].
 type API interface {
 	MetricAPIRequests(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
 	MetricAPIClientErrors(props *awscloudwatch.MetricOptions) awscloudwatch.Metric
@@ -162,8 +163,8 @@ type CostGuardProps struct {
 	// Workload describes what is guarded as it bills: with Function, tier
 	// lambda (memory, architecture, reserved and provisioned concurrency,
 	// expected traffic; inference.LambdaAPI.Workload()); with Tier, the
-	// Fargate or SageMaker record (fargatetier.Service.Workload(),
-	// sagemakertier.Endpoint.Workload()). Required.
+	// Fargate or SageMaker record (fargate.Service.Workload(),
+	// sagemaker.Endpoint.Workload()). Required.
 	Workload workload.Workload
 	// Timeout is the function's timeout, for the p99-duration alarm.
 	// Required with Function; with Tier it defaults to the front door's
@@ -225,8 +226,11 @@ type resolved struct {
 	tierModel  spend.TierModel
 	tierMetric map[string]awscloudwatch.IMetric
 	tags       []tagPair
-	thresholds []BudgetThreshold
-	alarms     []AlarmSpec
+	// killSwitchCode is KillSwitch.Code, or the default built for the
+	// kill switch's architecture.
+	killSwitchCode awslambda.Code
+	thresholds     []BudgetThreshold
+	alarms         []AlarmSpec
 }
 
 type tagPair struct{ Key, Value string }
@@ -400,6 +404,13 @@ func (p CostGuardProps) resolve() (resolved, error) {
 				bad("KillSwitch.Targets[%d]: nil", i)
 			}
 		}
+		if r.killSwitchCode = ks.Code; r.killSwitchCode == nil && len(errs) == 0 {
+			code, err := KillSwitchCode(workload.Architecture(*r.killSwitchArch().Name()))
+			if err != nil {
+				bad("KillSwitch.Code: not given, and building the default failed: %v", err)
+			}
+			r.killSwitchCode = code
+		}
 		if tier && len(p.Tier.Targets)+len(ks.Targets) == 0 {
 			bad("KillSwitch: tier %s has no target the kill switch can stop (set Tier.Targets, or leave the kill switch off)", p.Workload.Tier)
 		}
@@ -490,6 +501,15 @@ func (r resolved) dollars() dollarModel {
 	return r.model
 }
 
+// killSwitchArch is the kill switch's architecture: arm64 unless
+// KillSwitch.Architecture says otherwise.
+func (r resolved) killSwitchArch() awslambda.Architecture {
+	if r.KillSwitch != nil && r.KillSwitch.Architecture != nil {
+		return r.KillSwitch.Architecture
+	}
+	return awslambda.Architecture_ARM_64()
+}
+
 // stateParameterName is the kill switch's parameter.
 func (r resolved) stateParameterName() string {
 	if r.KillSwitch != nil && r.KillSwitch.StateParameterName != "" {
@@ -498,19 +518,11 @@ func (r resolved) stateParameterName() string {
 	return killswitch.DefaultParameterName(r.Stage)
 }
 
-// ValidationError is the panic value of [NewCostGuard] for bad props: the
-// construct path and every problem.
-type ValidationError struct {
-	Path     string
-	Problems error
-}
-
-func (e *ValidationError) Error() string {
-	lines := strings.Split(e.Problems.Error(), "\n")
-	return fmt.Sprintf("%s: invalid cost guard: %s", e.Path, strings.Join(lines, "; "))
-}
-
-func (e *ValidationError) Unwrap() error { return e.Problems }
+// ValidationError is what Err returns for bad props: the construct path
+// (Path) and every problem (Problems), each naming the field, the bad value
+// and what is allowed. It is the one type every costguard construct
+// reports, so errors.As with any package's alias matches them all.
+type ValidationError = validation.Error
 
 func ptr[T any](v T) *T { return &v }
 

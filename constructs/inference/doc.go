@@ -23,7 +23,9 @@
 // function code. [ModelServerCode] returns it for any model directory, from
 // any module that requires costguard: the model server built by import path
 // in the caller's module, reproducibly, with the model in model/.
-// Every configuration problem is reported at once: the constructor panics
-// with a [*ValidationError] that names the construct path, the field, the
-// bad value and what is allowed.
+// Every configuration problem is reported at once, never as a panic: the
+// constructor builds nothing, adds one CDK error annotation per problem
+// (`cdk synth` fails listing them) and [LambdaAPI.Err] returns a
+// [*ValidationError] that names the construct path, the field, the bad
+// value and what is allowed.
 package inference

@@ -2,6 +2,7 @@ package inference
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // LambdaAPI is a model server on AWS Lambda behind API Gateway. Its
@@ -30,6 +32,7 @@ type LambdaAPI struct {
 	constructs.Construct
 
 	cfg          resolved
+	err          *validation.Error
 	role         awsiam.Role
 	fnLogs       awslogs.LogGroup
 	accessLogs   awslogs.LogGroup
@@ -45,7 +48,8 @@ type LambdaAPI struct {
 }
 
 // NewLambdaAPI creates the function, its alias "live" and the front door.
-// It panics with a [*ValidationError] listing every configuration problem.
+// Bad props build nothing: every problem is reported at once as a CDK error
+// annotation (`cdk synth` fails listing them) and by [LambdaAPI.Err].
 func NewLambdaAPI(scope constructs.Construct, id string, props *LambdaAPIProps) *LambdaAPI {
 	var p LambdaAPIProps
 	if props != nil {
@@ -57,7 +61,8 @@ func NewLambdaAPI(scope constructs.Construct, id string, props *LambdaAPIProps) 
 	constructs.NewConstruct_Override(this, scope, &id)
 	cfg, problems := p.resolve()
 	if len(problems) > 0 {
-		panic(&ValidationError{Path: *this.Node().Path(), Problems: problems})
+		this.err = validation.Report(this, errors.Join(problems...))
+		return this
 	}
 	this.cfg = cfg
 
@@ -487,7 +492,7 @@ func (a *LambdaAPI) RequestModel() awsapigateway.IModel {
 }
 
 // HttpAPI returns the HTTP API, or nil for the REST front door.
-func (a *LambdaAPI) HttpAPI() awsapigatewayv2.IHttpApi {
+func (a *LambdaAPI) HTTPAPI() awsapigatewayv2.IHttpApi {
 	if a.httpAPI == nil {
 		return nil
 	}
@@ -495,7 +500,7 @@ func (a *LambdaAPI) HttpAPI() awsapigatewayv2.IHttpApi {
 }
 
 // HttpStage returns the HTTP API's stage, or nil for the REST front door.
-func (a *LambdaAPI) HttpStage() awsapigatewayv2.IHttpStage {
+func (a *LambdaAPI) HTTPStage() awsapigatewayv2.IHttpStage {
 	if a.httpStage == nil {
 		return nil
 	}
@@ -504,10 +509,13 @@ func (a *LambdaAPI) HttpStage() awsapigatewayv2.IHttpStage {
 
 // URL returns the stage's invoke URL, ending in a slash.
 func (a *LambdaAPI) URL() *string {
-	if a.restAPI != nil {
+	switch {
+	case a.restAPI != nil:
 		return a.restAPI.Url()
+	case a.httpStage != nil:
+		return a.httpStage.Url()
 	}
-	return a.httpStage.Url()
+	return nil
 }
 
 // FrontDoor returns the front door kind.
@@ -515,3 +523,8 @@ func (a *LambdaAPI) FrontDoor() workload.FrontDoor { return a.cfg.FrontDoor }
 
 // Workload returns the cost record the construct attached to the function.
 func (a *LambdaAPI) Workload() workload.Workload { return a.cfg.workload() }
+
+// Err returns the problems of the props it was built from, or nil: a
+// construct with problems built nothing and its other methods return
+// zero values (nil resources and metrics).
+func (a *LambdaAPI) Err() error { return a.err.AsError() }

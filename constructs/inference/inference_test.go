@@ -219,7 +219,7 @@ func TestDefaults(t *testing.T) {
 	}
 
 	// Accessors: REST sub-resources present, HTTP ones nil.
-	if a.RestAPI() == nil || a.RestStage() == nil || a.UsagePlan() == nil || a.APIKey() == nil || a.HttpAPI() != nil || a.HttpStage() != nil || a.ProvisionedScaling() != nil {
+	if a.RestAPI() == nil || a.RestStage() == nil || a.UsagePlan() == nil || a.APIKey() == nil || a.HTTPAPI() != nil || a.HTTPStage() != nil || a.ProvisionedScaling() != nil {
 		t.Error("accessors do not match the REST front door")
 	}
 	if a.URL() == nil || a.FrontDoor() != workload.FrontDoorREST {
@@ -303,7 +303,7 @@ func TestHTTPFrontDoor(t *testing.T) {
 	if w := workloadOf(t, tmpl); w.FrontDoor != workload.FrontDoorHTTP {
 		t.Errorf("workload front door = %s, want http", w.FrontDoor)
 	}
-	if a.HttpAPI() == nil || a.HttpStage() == nil || a.RestAPI() != nil || a.UsagePlan() != nil || a.APIKey() != nil || a.RequestModel() != nil {
+	if a.HTTPAPI() == nil || a.HTTPStage() == nil || a.RestAPI() != nil || a.UsagePlan() != nil || a.APIKey() != nil || a.RequestModel() != nil {
 		t.Error("accessors do not match the HTTP front door")
 	}
 }

@@ -212,9 +212,10 @@ func (s Schedule) cronDays() string {
 	return strings.Join(out, ",")
 }
 
-// ValidationError is the panic value of [NewLambdaAPI] for a bad
-// configuration: the construct path (Path) and every problem (Problems), in
-// field order, each naming the field, the bad value and what is allowed.
+// ValidationError is what Err returns for bad props: the construct path
+// (Path) and every problem (Problems), each naming the field, the bad value
+// and what is allowed. It is the one type every costguard construct
+// reports, so errors.As with any package's alias matches them all.
 type ValidationError = validation.Error
 
 // resolved is the configuration after defaults, on a copy of the props.

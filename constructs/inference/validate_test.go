@@ -1,7 +1,6 @@
 package inference
 
 import (
-	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -153,21 +152,20 @@ func TestValidProps(t *testing.T) {
 	}
 }
 
-func TestNewLambdaAPIPanicsWithPathAndEveryProblem(t *testing.T) {
+// Bad props are reported, not panicked: Err names the path and every
+// problem, the stack carries them as error annotations, nothing is built.
+func TestNewLambdaAPIReportsPathAndEveryProblem(t *testing.T) {
 	app := cdktest.NewApp(t)
 	stack := awscdk.NewStack(app, jsii.String("Stack"), nil)
-	defer func() {
-		r := recover()
-		err, ok := r.(error)
-		var ve *ValidationError
-		if !ok || !errors.As(err, &ve) {
-			t.Fatalf("recovered %v, want a *ValidationError", r)
-		}
-		want := "Stack/Api: MemoryMiB: 64 is outside the allowed 128 to 10240\nStack/Api: LogLevel: \"loud\" is not one of debug, info, warn, error"
-		if got := ve.Error(); got != want {
-			t.Errorf("Error() =\n%s\nwant\n%s", got, want)
-		}
-	}()
-	NewLambdaAPI(stack, "Api", &LambdaAPIProps{Code: testCode(), MemoryMiB: 64, LogLevel: "loud"})
-	t.Fatal("NewLambdaAPI() did not panic")
+	a := NewLambdaAPI(stack, "Api", &LambdaAPIProps{Code: testCode(), MemoryMiB: 64, LogLevel: "loud"})
+	want := "Stack/Api: MemoryMiB: 64 is outside the allowed 128 to 10240\nStack/Api: LogLevel: \"loud\" is not one of debug, info, warn, error"
+	if got := cdktest.CheckReported(t, a); got != want {
+		t.Errorf("Err() =\n%s\nwant\n%s", got, want)
+	}
+	if a.Function() != nil || a.URL() != nil || a.MetricInvocations(nil) != nil {
+		t.Error("a construct with problems returned resources")
+	}
+	if n := len(*a.Node().Children()); n != 0 {
+		t.Errorf("a construct with problems has %d children, want none", n)
+	}
 }

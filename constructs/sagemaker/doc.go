@@ -1,4 +1,4 @@
-// Package sagemakertier serves the costguard model server on an Amazon
+// Package sagemaker serves the costguard model server on an Amazon
 // SageMaker AI endpoint, for models that need a GPU, more memory than a
 // Lambda function, or minutes per request.
 //
@@ -28,4 +28,4 @@
 //
 // The endpoint records a [workload.Workload] on its AWS::SageMaker::Endpoint
 // under [workload.MetadataKey], so `costguard report` prices it.
-package sagemakertier
+package sagemaker

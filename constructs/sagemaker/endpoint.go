@@ -1,4 +1,4 @@
-package sagemakertier
+package sagemaker
 
 import (
 	"cmp"
@@ -186,6 +186,7 @@ type Endpoint struct {
 	accessLogs   awslogs.LogGroup
 	apiRole      awsiam.Role
 	workloadInfo workload.Workload
+	err          *validation.Error
 }
 
 // withDefaults returns a copy of p with every zero field resolved.
@@ -283,23 +284,24 @@ func hasInstanceStore(instanceType string) bool {
 	return strings.HasSuffix(family, "d") || strings.HasPrefix(family, "g") || strings.HasPrefix(family, "p") || strings.HasPrefix(family, "inf") || strings.HasPrefix(family, "trn")
 }
 
-// NewEndpoint builds the model server on a SageMaker endpoint. It panics
-// with a [*ValidationError] listing every configuration problem.
+// NewEndpoint builds the model server on a SageMaker endpoint. Bad props
+// build nothing: every problem is reported at once as a CDK error
+// annotation (`cdk synth` fails listing them) and by [Endpoint.Err].
 func NewEndpoint(scope constructs.Construct, id string, props *EndpointProps) *Endpoint {
 	var p EndpointProps
 	if props != nil {
 		p = *props
 	}
 	p = p.withDefaults()
-	this := constructs.NewConstruct(scope, jsii.String(id))
-	if err := p.validate(); err != nil {
-		panic(validation.New(*this.Node().Path(), err))
+	e := &Endpoint{props: p}
+	constructs.NewConstruct_Override(e, scope, jsii.String(id))
+	if e.err = validation.Report(e, p.validate()); e.err != nil {
+		return e
 	}
-	e := &Endpoint{Construct: this, props: p}
 	// A fixed name (unique in the account, stable across deployments, made
 	// from the construct path) lets the log group exist, with its retention,
 	// before SageMaker writes to it.
-	e.name = *awscdk.Names_UniqueResourceName(this, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(63)})
+	e.name = *awscdk.Names_UniqueResourceName(e, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(63)})
 	e.buildKey()
 	e.buildBucket()
 	e.buildModel()
@@ -551,8 +553,11 @@ func (e *Endpoint) Variant() Variant { return e.props.Variant }
 // EndpointName returns the endpoint's name, fixed at synth.
 func (e *Endpoint) EndpointName() string { return e.name }
 
-// EndpointArn returns the endpoint's ARN.
-func (e *Endpoint) EndpointArn() *string {
+// EndpointARN returns the endpoint's ARN.
+func (e *Endpoint) EndpointARN() *string {
+	if e.err != nil {
+		return nil
+	}
 	return awscdk.Stack_Of(e.Construct).FormatArn(&awscdk.ArnComponents{
 		Service: jsii.String("sagemaker"), Resource: jsii.String("endpoint"),
 		// SageMaker ARNs carry the endpoint name in lower case.
@@ -600,33 +605,57 @@ func (e *Endpoint) SubmitFunction() awslambda.IFunction {
 // LogGroup returns the endpoint's log group.
 func (e *Endpoint) LogGroup() awslogs.ILogGroup { return e.logs }
 
-// Api returns the REST API with POST /predict.
-func (e *Endpoint) Api() awsapigateway.IRestApi { return e.api }
+// RestAPI returns the REST API with POST /predict.
+func (e *Endpoint) RestAPI() awsapigateway.IRestApi { return e.api }
 
 // Stage returns the API's throttled, access-logged stage.
-func (e *Endpoint) Stage() awsapigateway.Stage { return e.api.DeploymentStage() }
+func (e *Endpoint) Stage() awsapigateway.Stage {
+	if e.err != nil {
+		return nil
+	}
+	return e.api.DeploymentStage()
+}
 
 // AccessLogGroup returns the API stage's access log group.
 func (e *Endpoint) AccessLogGroup() awslogs.ILogGroup { return e.accessLogs }
 
 // URL returns the API's base URL; clients POST to URL + "predict".
-func (e *Endpoint) URL() *string { return e.api.Url() }
+func (e *Endpoint) URL() *string {
+	if e.err != nil {
+		return nil
+	}
+	return e.api.Url()
+}
 
 // Workload returns the cost record attached to the endpoint.
 func (e *Endpoint) Workload() workload.Workload { return e.workloadInfo }
 
 // MetricInvocations returns the number of requests sent to the endpoint.
 func (e *Endpoint) MetricInvocations() awscloudwatch.Metric {
+	if e.err != nil {
+		return nil
+	}
 	return e.metric("Invocations", "Sum", true)
 }
 
 // MetricModelLatency returns the model's p99 latency in microseconds.
 func (e *Endpoint) MetricModelLatency() awscloudwatch.Metric {
+	if e.err != nil {
+		return nil
+	}
 	return e.metric("ModelLatency", "p99", true)
 }
 
 // MetricInvocation5XXErrors returns the number of requests that failed
 // inside the endpoint.
 func (e *Endpoint) MetricInvocation5XXErrors() awscloudwatch.Metric {
+	if e.err != nil {
+		return nil
+	}
 	return e.metric("Invocation5XXErrors", "Sum", true)
 }
+
+// Err returns the problems of the props it was built from, or nil: a
+// construct with problems built nothing and its other methods return
+// zero values (nil resources and metrics).
+func (e *Endpoint) Err() error { return e.err.AsError() }

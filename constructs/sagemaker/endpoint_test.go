@@ -1,4 +1,4 @@
-package sagemakertier
+package sagemaker
 
 import (
 	"path/filepath"
@@ -303,20 +303,16 @@ func TestEndpointValidation(t *testing.T) {
 			}
 		})
 	}
-	t.Run("constructor panics with the construct path", func(t *testing.T) {
+	t.Run("constructor reports with the construct path", func(t *testing.T) {
 		stack := newStack(t, "SageMakerInvalid")
-		defer func() {
-			r := recover()
-			ve, ok := r.(*ValidationError)
-			if !ok {
-				t.Fatalf("panic = %#v, want a *ValidationError", r)
-			}
-			want := "SageMakerInvalid/Inference: MemoryMiB: 12288 is not a serverless memory size (want 1024 to 6144 in 1024 steps)"
-			if ve.Error() != want {
-				t.Errorf("panic = %q, want %q", ve, want)
-			}
-		}()
-		NewEndpoint(stack, "Inference", &EndpointProps{Image: testImage(stack), MemoryMiB: 12288})
+		e := NewEndpoint(stack, "Inference", &EndpointProps{Image: testImage(stack), MemoryMiB: 12288})
+		want := "SageMakerInvalid/Inference: MemoryMiB: 12288 is not a serverless memory size (want 1024 to 6144 in 1024 steps)"
+		if got := cdktest.CheckReported(t, e); got != want {
+			t.Errorf("Err() = %q, want %q", got, want)
+		}
+		if e.URL() != nil || e.Endpoint() != nil || e.MetricInvocations() != nil {
+			t.Error("a construct with problems returned resources")
+		}
 	})
 }
 

@@ -1,11 +1,11 @@
-package sagemakertier_test
+package sagemaker_test
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/jsii-runtime-go"
 
-	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
@@ -17,7 +17,11 @@ func modelServerImage(stack awscdk.Stack) awsecrassets.DockerImageAsset {
 	if err != nil {
 		panic(err)
 	}
-	return image(stack, "ModelServerImage", workload.ArchX86_64)
+	asset, err := image(stack, "ModelServerImage", workload.ArchX86_64)
+	if err != nil {
+		panic(err)
+	}
+	return asset
 }
 
 // A GPU model runs on one to three ml.g4dn.xlarge instances behind POST
@@ -27,9 +31,9 @@ func ExampleNewEndpoint_realtimeGPU() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-gpu-model"), nil)
 	image := modelServerImage(stack)
-	endpoint := sagemakertier.NewEndpoint(stack, "Inference", &sagemakertier.EndpointProps{
+	endpoint := sagemaker.NewEndpoint(stack, "Inference", &sagemaker.EndpointProps{
 		Image:        image,
-		Variant:      sagemakertier.VariantRealtime,
+		Variant:      sagemaker.VariantRealtime,
 		InstanceType: "ml.g4dn.xlarge",
 		MaxInstances: 3,
 		Traffic:      workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 60},
@@ -43,5 +47,5 @@ func ExampleNewEndpoint_serverless() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-sporadic"), nil)
 	image := modelServerImage(stack)
-	sagemakertier.NewEndpoint(stack, "Inference", &sagemakertier.EndpointProps{Image: image})
+	sagemaker.NewEndpoint(stack, "Inference", &sagemaker.EndpointProps{Image: image})
 }

@@ -1,4 +1,4 @@
-package sagemakertier
+package sagemaker
 
 import (
 	_ "embed"
@@ -101,7 +101,7 @@ func (e *Endpoint) syncIntegration() awsapigateway.Integration {
 	})
 	e.apiRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("sagemaker:InvokeEndpoint"),
-		Resources: &[]*string{e.EndpointArn()},
+		Resources: &[]*string{e.EndpointARN()},
 	}))
 	return awsapigateway.NewAwsIntegration(&awsapigateway.AwsIntegrationProps{
 		Service:               jsii.String("runtime.sagemaker"),
@@ -157,7 +157,7 @@ func (e *Endpoint) asyncIntegration() awsapigateway.Integration {
 	e.bucket.GrantPut(e.submit, jsii.String("input/*"))
 	e.submit.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("sagemaker:InvokeEndpointAsync"),
-		Resources: &[]*string{e.EndpointArn()},
+		Resources: &[]*string{e.EndpointARN()},
 	}))
 	cdknag.NagSuppressions_AddResourceSuppressions(e.submit, &[]*cdknag.NagPackSuppression{
 		{

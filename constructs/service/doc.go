@@ -18,5 +18,7 @@
 //
 // An override that breaks a hard limit of its tier, such as a GPU model on
 // Lambda or a 12 GB model on Lambda or SageMaker serverless, fails synth
-// with a [*ValidationError] that names the limit.
+// with an error annotation that names the limit, and
+// [InferenceService.Err] returns it as a [*ValidationError]; like every
+// costguard construct, it never panics on bad props.
 package service

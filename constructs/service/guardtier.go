@@ -9,10 +9,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
-	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
-	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/cost/spend"
 )
 
 // The container tiers' operational alarm names (construct ids, keys of
@@ -55,8 +55,8 @@ func alarm(name, description string, threshold float64, n int, m awscloudwatch.I
 // service's CPU, the model server's 5XX, unhealthy targets and p99
 // response time as alarms, and [FargateTarget] for the kill switch. Pass
 // it as guard.CostGuardProps.Tier with f.Workload() and
-// guard.HttpStageMetrics(f.Stage()) as API.
-func FargateGuardTier(f *fargatetier.Service) *guard.Tier {
+// guard.HTTPStageMetrics(f.Stage()) as API.
+func FargateGuardTier(f *fargate.Service) *guard.Tier {
 	svc := f.Service()
 	tasks := func(o *awscloudwatch.MetricOptions) awscloudwatch.Metric {
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
@@ -95,11 +95,11 @@ func FargateGuardTier(f *fargatetier.Service) *guard.Tier {
 // instances to hold at a minimum (nothing runs when idle), so the kill
 // switch cannot stop it. Pass it as guard.CostGuardProps.Tier with
 // e.Workload() and guard.RestStageMetrics(e.Stage()) as API.
-func SageMakerGuardTier(e *sagemakertier.Endpoint) *guard.Tier {
+func SageMakerGuardTier(e *sagemaker.Endpoint) *guard.Tier {
 	metric := func(ns, name string, o *awscloudwatch.MetricOptions, variant bool) awscloudwatch.Metric {
 		dims := map[string]*string{"EndpointName": jsii.String(e.EndpointName())}
 		if variant {
-			dims["VariantName"] = jsii.String(sagemakertier.VariantName)
+			dims["VariantName"] = jsii.String(sagemaker.VariantName)
 		}
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{Namespace: jsii.String(ns), MetricName: jsii.String(name),
 			DimensionsMap: &dims, Statistic: o.Statistic, Period: o.Period, Label: o.Label})
@@ -118,7 +118,7 @@ func SageMakerGuardTier(e *sagemakertier.Endpoint) *guard.Tier {
 		Latency: []awscloudwatch.IMetric{metric(aws, "ModelLatency", labeled("p50", "Model latency p50 (µs)"), true),
 			metric(aws, "ModelLatency", labeled("p99", "Model latency p99 (µs)"), true)},
 	}
-	if e.Variant() == sagemakertier.VariantServerless {
+	if e.Variant() == sagemaker.VariantServerless {
 		t.SpendMetrics = map[string]awscloudwatch.IMetric{
 			spend.IDModelLatency: metric(aws, "ModelLatency", stat("Sum"), true),
 			spend.IDModelSetup:   metric(aws, "ModelSetupTime", stat("Sum"), true),
@@ -130,7 +130,7 @@ func SageMakerGuardTier(e *sagemakertier.Endpoint) *guard.Tier {
 		spend.IDInstanceSamples: metric(endpoints, "CPUUtilization", stat("SampleCount"), true),
 	}
 	t.Capacity = []awscloudwatch.IMetric{metric(endpoints, "CPUUtilization", labeled("Average", "CPU % (all cores)"), true)}
-	if e.Variant() == sagemakertier.VariantAsync {
+	if e.Variant() == sagemaker.VariantAsync {
 		t.Alarms = append(t.Alarms, alarm(AlarmEndpointBacklog, "Requests have waited with no instance to serve them for 30 minutes: the endpoint cannot scale out.",
 			0, 6, metric(aws, "HasBacklogWithoutCapacity", stat("Maximum"), false)))
 	}
@@ -175,7 +175,7 @@ func (s *InferenceService) GuardProps(base guard.CostGuardProps) *guard.CostGuar
 		}
 		return &gp
 	case s.fargate != nil:
-		gp.Tier, gp.API = FargateGuardTier(s.fargate), guard.HttpStageMetrics(s.fargate.Stage())
+		gp.Tier, gp.API = FargateGuardTier(s.fargate), guard.HTTPStageMetrics(s.fargate.Stage())
 	default:
 		gp.Tier, gp.API = SageMakerGuardTier(s.endpoint), guard.RestStageMetrics(s.endpoint.Stage())
 	}

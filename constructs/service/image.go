@@ -9,7 +9,6 @@ import (
 
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/modelserver"
-	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // ModelServerImage returns the [ImageFunc] of the model server serving the
@@ -32,10 +31,10 @@ func ModelServerImage(modelDir string) (ImageFunc, error) {
 	if _, _, err := modelserver.CheckModelDir(modelDir); err != nil {
 		return nil, err
 	}
-	return func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset {
+	return func(scope constructs.Construct, id string, arch workload.Architecture) (awsecrassets.DockerImageAsset, error) {
 		dir, fp, err := stageImage(modelDir, arch)
 		if err != nil {
-			panic(&validation.Error{Path: *scope.Node().Path() + "/" + id, Problems: validation.Split(err)})
+			return nil, err
 		}
 		platform := awsecrassets.Platform_LINUX_ARM64()
 		if arch == workload.ArchX86_64 {
@@ -45,7 +44,7 @@ func ModelServerImage(modelDir string) (ImageFunc, error) {
 			Directory: jsii.String(dir),
 			Platform:  platform,
 			ExtraHash: jsii.String(modelserver.ImageHash(fp)),
-		})
+		}), nil
 	}, nil
 }
 

@@ -5,9 +5,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
-	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
-	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -23,9 +23,9 @@ const (
 
 // FargateTarget is the kill-switch target of a Fargate tier: scale the
 // service to 0 tasks. Pass it in guard.KillSwitchOptions.Targets.
-func FargateTarget(s *fargatetier.Service) guard.Target { return fargateTarget{s} }
+func FargateTarget(s *fargate.Service) guard.Target { return fargateTarget{s} }
 
-type fargateTarget struct{ s *fargatetier.Service }
+type fargateTarget struct{ s *fargate.Service }
 
 func (t fargateTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.TargetBinding {
 	svc := t.s.Service()
@@ -38,9 +38,9 @@ func (t fargateTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.TargetBin
 // SageMakerTarget is the kill-switch target of a SageMaker tier: hold the
 // endpoint's instances at their minimum. Pass it in
 // guard.KillSwitchOptions.Targets.
-func SageMakerTarget(e *sagemakertier.Endpoint) guard.Target { return sageMakerTarget{e} }
+func SageMakerTarget(e *sagemaker.Endpoint) guard.Target { return sageMakerTarget{e} }
 
-type sageMakerTarget struct{ e *sagemakertier.Endpoint }
+type sageMakerTarget struct{ e *sagemaker.Endpoint }
 
 func (t sageMakerTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.TargetBinding {
 	// Application Auto Scaling checks that the caller of
@@ -49,7 +49,7 @@ func (t sageMakerTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.TargetB
 	// (https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_id-based-policy-examples.html,
 	// "Permissions required for API actions on target services and
 	// CloudWatch"); the endpoint config's Ref is its ARN.
-	grant(grantee, []string{"sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"}, []*string{t.e.EndpointArn()})
+	grant(grantee, []string{"sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"}, []*string{t.e.EndpointARN()})
 	grant(grantee, []string{"sagemaker:DescribeEndpointConfig"}, []*string{t.e.EndpointConfig().Ref()})
 	grantAutoScaling(grantee)
 	return guard.TargetBinding{Kind: KindSageMakerEndpoint, Name: jsii.String(t.e.EndpointName())}

@@ -14,10 +14,10 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
-	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/pricing"
@@ -49,7 +49,9 @@ type Profile struct {
 // architecture, under scope with id ([ModelServerImage] returns one for a
 // model directory); InferenceService calls it only when it builds a
 // container tier, so a Lambda stage carries no image asset.
-type ImageFunc func(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset
+// An error (the image could not be staged) is reported as the service's
+// problem.
+type ImageFunc func(scope constructs.Construct, id string, arch workload.Architecture) (awsecrassets.DockerImageAsset, error)
 
 // InferenceServiceProps configures an [InferenceService]. The zero value
 // of every optional field selects the documented default.
@@ -88,15 +90,15 @@ type InferenceServiceProps struct {
 	LambdaMargin float64
 	// ModelData is the SageMaker tiers' model archive. Default: the model
 	// built into the image.
-	ModelData sagemakertier.ModelData
+	ModelData sagemaker.ModelData
 
 	// Lambda, Fargate and SageMaker are the tiers' props. InferenceService
 	// fills what placement decides (memory, task size and count, instance
 	// type and count, traffic, placement reasons) where the field is zero,
 	// and the code or image above. Default: each construct's defaults.
 	Lambda    inference.LambdaAPIProps
-	Fargate   fargatetier.ServiceProps
-	SageMaker sagemakertier.EndpointProps
+	Fargate   fargate.ServiceProps
+	SageMaker sagemaker.EndpointProps
 
 	// Guard configures the cost guard attached to whichever tier is built
 	// (stage, subscribers, tags, kill switch, alarms); InferenceService
@@ -116,9 +118,10 @@ type InferenceService struct {
 	constructs.Construct
 	decision Decision
 	lambda   *inference.LambdaAPI
-	fargate  *fargatetier.Service
-	endpoint *sagemakertier.Endpoint
+	fargate  *fargate.Service
+	endpoint *sagemaker.Endpoint
 	costs    *guard.CostGuard
+	err      *validation.Error
 	url      *string
 	workload workload.Workload
 }
@@ -139,8 +142,10 @@ type Decision struct {
 	Placement placement.Decision
 }
 
-// ValidationError is the panic value of [NewInferenceService]: the
-// construct path and every problem.
+// ValidationError is what Err returns for bad props: the construct path
+// (Path) and every problem (Problems), each naming the field, the bad value
+// and what is allowed. It is the one type every costguard construct
+// reports, so errors.As with any package's alias matches them all.
 type ValidationError = validation.Error
 
 // validate reports the problems of the props themselves, before placement.
@@ -282,9 +287,11 @@ func Decide(props InferenceServiceProps) (Decision, error) {
 	return d, nil
 }
 
-// NewInferenceService places the model and builds its tier. It panics with
-// a [*ValidationError] when the props are invalid, no tier can serve the
-// model, or the Tier override breaks a limit of its tier.
+// NewInferenceService places the model and builds its tier. When the props
+// are invalid, no tier can serve the model, or the Tier override breaks a
+// limit of its tier, it builds nothing: every problem is reported at once
+// as a CDK error annotation (`cdk synth` fails listing them) and by
+// [InferenceService.Err].
 func NewInferenceService(scope constructs.Construct, id string, props *InferenceServiceProps) *InferenceService {
 	var p InferenceServiceProps
 	if props != nil {
@@ -292,14 +299,12 @@ func NewInferenceService(scope constructs.Construct, id string, props *Inference
 	}
 	s := &InferenceService{}
 	constructs.NewConstruct_Override(s, scope, &id)
-	path := *s.Node().Path()
-	fail := func(err error) { panic(validation.New(path, err)) }
 	d, err := Decide(p)
-	if err != nil {
-		fail(err)
+	if err == nil {
+		err = p.artifactFor(d.Tier)
 	}
-	if err := p.artifactFor(d.Tier); err != nil {
-		fail(err)
+	if s.err = validation.Report(s, err); s.err != nil {
+		return s
 	}
 	s.decision = d
 	switch d.Tier {
@@ -310,8 +315,33 @@ func NewInferenceService(scope constructs.Construct, id string, props *Inference
 	default:
 		s.buildSageMaker(p, d.Option)
 	}
-	s.annotate(p)
+	if s.Err() == nil {
+		s.annotate(p)
+	}
 	return s
+}
+
+// Err returns the problems of the props it was built from, or of the tier
+// or guard it built from them, or nil. A service with problems built
+// nothing more, and its tier accessors may return nil.
+func (s *InferenceService) Err() error {
+	var errs []error
+	if s.err != nil {
+		errs = append(errs, s.err)
+	}
+	if s.lambda != nil {
+		errs = append(errs, s.lambda.Err())
+	}
+	if s.fargate != nil {
+		errs = append(errs, s.fargate.Err())
+	}
+	if s.endpoint != nil {
+		errs = append(errs, s.endpoint.Err())
+	}
+	if s.costs != nil {
+		errs = append(errs, s.costs.Err())
+	}
+	return errors.Join(errs...)
 }
 
 // artifactFor reports a missing artifact of tier t.
@@ -364,10 +394,10 @@ func (s *InferenceService) Tier() workload.Tier { return s.decision.Tier }
 func (s *InferenceService) Lambda() *inference.LambdaAPI { return s.lambda }
 
 // Fargate returns the Fargate tier, or nil.
-func (s *InferenceService) Fargate() *fargatetier.Service { return s.fargate }
+func (s *InferenceService) Fargate() *fargate.Service { return s.fargate }
 
 // SageMaker returns the SageMaker tier, or nil.
-func (s *InferenceService) SageMaker() *sagemakertier.Endpoint { return s.endpoint }
+func (s *InferenceService) SageMaker() *sagemaker.Endpoint { return s.endpoint }
 
 // CostGuard returns the cost guard, or nil when none is attached.
 func (s *InferenceService) CostGuard() *guard.CostGuard { return s.costs }

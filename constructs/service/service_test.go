@@ -29,7 +29,7 @@ func newStack(t *testing.T, id string) awscdk.Stack {
 
 // testImage is the ImageFunc of the tests: a stand-in Dockerfile, staged by
 // synth and never built.
-func testImage(scope constructs.Construct, id string, arch workload.Architecture) awsecrassets.DockerImageAsset {
+func testImage(scope constructs.Construct, id string, arch workload.Architecture) (awsecrassets.DockerImageAsset, error) {
 	platform := awsecrassets.Platform_LINUX_ARM64()
 	if arch == workload.ArchX86_64 {
 		platform = awsecrassets.Platform_LINUX_AMD64()
@@ -37,7 +37,7 @@ func testImage(scope constructs.Construct, id string, arch workload.Architecture
 	return awsecrassets.NewDockerImageAsset(scope, jsii.String(id), &awsecrassets.DockerImageAssetProps{
 		Directory: jsii.String(filepath.Join("testdata", "image")),
 		Platform:  platform,
-	})
+	}), nil
 }
 
 func testCode() awslambda.Code {
@@ -296,8 +296,9 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 	})
 }
 
-// TestConstructorFailures proves synth fails with a *ValidationError that
-// names the construct and the limit.
+// TestConstructorFailures proves a bad service reports a *ValidationError
+// that names the construct and the limit, as error annotations that fail
+// synth, never as a panic.
 func TestConstructorFailures(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -324,17 +325,11 @@ func TestConstructorFailures(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			stack := awscdk.NewStack(cdktest.NewApp(t), jsii.String("Bad"), nil)
-			defer func() {
-				r := recover()
-				ve, ok := r.(*ValidationError)
-				if !ok {
-					t.Fatalf("panic = %#v, want a *ValidationError", r)
-				}
-				if !strings.Contains(ve.Error(), tc.want) {
-					t.Errorf("panic = %q, want it to contain %q", ve, tc.want)
-				}
-			}()
-			NewInferenceService(stack, "Inference", &tc.props)
+			s := NewInferenceService(stack, "Inference", &tc.props)
+			cdktest.CheckReported(t, s, tc.want)
+			if s.URL() != nil || s.Lambda() != nil || s.Fargate() != nil || s.SageMaker() != nil {
+				t.Error("a service with problems built a tier")
+			}
 		})
 	}
 }

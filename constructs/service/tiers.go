@@ -6,12 +6,13 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
-	fargatetier "github.com/costguard-ml/costguard/constructs/fargate"
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/inference"
-	sagemakertier "github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 func (s *InferenceService) reasons() []string {
@@ -42,6 +43,9 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Opti
 	}
 	l := inference.NewLambdaAPI(s, "Lambda", &lp)
 	s.lambda, s.url = l, l.URL()
+	if l.Err() != nil {
+		return
+	}
 	// The construct records its workload on the function; add why.
 	s.workload = l.Workload()
 	s.workload.Placement = s.reasons()
@@ -57,7 +61,11 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z placement.Opt
 		fp.Architecture = p.arch()
 	}
 	if fp.Image == nil {
-		fp.Image = fargateImage(p.ContainerImage(s, "Image", fp.Architecture))
+		img, err := p.ContainerImage(s, "Image", fp.Architecture)
+		if s.err = validation.Report(s, err); s.err != nil {
+			return
+		}
+		fp.Image = fargateImage(img)
 	}
 	if fp.CPU == 0 && fp.MemoryMiB == 0 {
 		fp.CPU, fp.MemoryMiB = z.CPU, z.MemoryMiB
@@ -66,13 +74,16 @@ func (s *InferenceService) buildFargate(p InferenceServiceProps, z placement.Opt
 		fp.MinTasks = max(1, z.Count)
 	}
 	if fp.MaxTasks == 0 {
-		fp.MaxTasks = max(fargatetier.DefaultMaxTasks, 2*fp.MinTasks)
+		fp.MaxTasks = max(fargate.DefaultMaxTasks, 2*fp.MinTasks)
 	}
 	if fp.Traffic == (workload.Traffic{}) {
 		fp.Traffic = p.traffic()
 	}
 	fp.Placement = s.reasons()
-	s.fargate = fargatetier.NewService(s, "Fargate", &fp)
+	s.fargate = fargate.NewService(s, "Fargate", &fp)
+	if s.fargate.Err() != nil {
+		return
+	}
 	s.url, s.workload = s.fargate.URL(), s.fargate.Workload()
 	s.attachGuard(p)
 }
@@ -81,21 +92,25 @@ func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.O
 	sp := p.SageMaker
 	switch s.decision.Tier {
 	case workload.TierSageMakerRealtime:
-		sp.Variant = sagemakertier.VariantRealtime
+		sp.Variant = sagemaker.VariantRealtime
 	case workload.TierSageMakerAsync:
-		sp.Variant = sagemakertier.VariantAsync
+		sp.Variant = sagemaker.VariantAsync
 	default:
-		sp.Variant = sagemakertier.VariantServerless
+		sp.Variant = sagemaker.VariantServerless
 	}
 	if sp.Image == nil {
 		// The instances costguard prices are x86_64.
-		sp.Image = p.ContainerImage(s, "Image", workload.ArchX86_64)
+		img, err := p.ContainerImage(s, "Image", workload.ArchX86_64)
+		if s.err = validation.Report(s, err); s.err != nil {
+			return
+		}
+		sp.Image = img
 	}
 	if sp.ModelData == nil {
 		sp.ModelData = p.ModelData
 	}
 	switch sp.Variant {
-	case sagemakertier.VariantServerless:
+	case sagemaker.VariantServerless:
 		if sp.MemoryMiB == 0 {
 			sp.MemoryMiB = z.MemoryMiB
 		}
@@ -103,18 +118,21 @@ func (s *InferenceService) buildSageMaker(p InferenceServiceProps, z placement.O
 		if sp.InstanceType == "" {
 			sp.InstanceType = z.InstanceType
 		}
-		if sp.MinInstances == 0 && sp.Variant == sagemakertier.VariantRealtime {
+		if sp.MinInstances == 0 && sp.Variant == sagemaker.VariantRealtime {
 			sp.MinInstances = max(1, z.Count)
 		}
 		if sp.MaxInstances == 0 {
-			sp.MaxInstances = max(sagemakertier.DefaultMaxInstances, 2*sp.MinInstances)
+			sp.MaxInstances = max(sagemaker.DefaultMaxInstances, 2*sp.MinInstances)
 		}
 	}
 	if sp.Traffic == (workload.Traffic{}) {
 		sp.Traffic = p.traffic()
 	}
 	sp.Placement = s.reasons()
-	s.endpoint = sagemakertier.NewEndpoint(s, "SageMaker", &sp)
+	s.endpoint = sagemaker.NewEndpoint(s, "SageMaker", &sp)
+	if s.endpoint.Err() != nil {
+		return
+	}
 	s.url, s.workload = s.endpoint.URL(), s.endpoint.Workload()
 	s.attachGuard(p)
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // GuardMetadataKey is the template-level metadata key of the cost guard's
-// record (written by constructs/guard/guardmeta). The report reads the
+// record (written by cost/guardmeta). The report reads the
 // record's JSON shape itself, so nothing under cost/ depends on
 // constructs/.
 const GuardMetadataKey = "costguard:guard"

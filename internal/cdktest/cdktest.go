@@ -2,6 +2,7 @@ package cdktest
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/internal/modroot"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // Update is set by the -update flag: golden files are rewritten instead of
@@ -336,4 +338,45 @@ func GoldenAssets(t testing.TB, path string, template map[string]any) {
 	if got, exp := AssetHashes(template), AssetHashes(want); !slices.Equal(got, exp) {
 		t.Errorf("%s holds asset hashes %v, the checkout builds %v: the golden is stale (run make golden and review)", path, exp, got)
 	}
+}
+
+// Reported is a costguard construct as a validation test sees it.
+type Reported interface {
+	constructs.IConstruct
+	Err() error
+}
+
+// CheckReported fails t unless c reported its bad props the costguard way:
+// Err returns a *validation.Error whose message has every want, one line
+// per problem each starting with the construct path, and c carries one CDK
+// error annotation per problem (so synth fails listing them). It returns
+// the error's message.
+func CheckReported(t testing.TB, c Reported, want ...string) string {
+	t.Helper()
+	err := c.Err()
+	var ve *validation.Error
+	if !errors.As(err, &ve) {
+		t.Fatalf("Err() = %v, want a *validation.Error", err)
+	}
+	msg := err.Error()
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("Err() = %q, want it to contain %q", msg, w)
+		}
+	}
+	for _, line := range strings.Split(msg, "\n") {
+		if !strings.HasPrefix(line, ve.Path+": ") {
+			t.Errorf("line %q does not start with the construct path %q", line, ve.Path)
+		}
+	}
+	var annotated []string
+	for _, m := range *c.Node().Metadata() {
+		if *m.Type == "aws:cdk:error" {
+			annotated = append(annotated, fmt.Sprint(m.Data))
+		}
+	}
+	if len(annotated) != len(ve.Problems) {
+		t.Errorf("%d error annotations on %s, want %d (one per problem): %q", len(annotated), ve.Path, len(ve.Problems), annotated)
+	}
+	return msg
 }

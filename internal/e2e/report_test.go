@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/costguard-ml/costguard/cmd/costguard/cli"
-	"github.com/costguard-ml/costguard/constructs/guard/guardmeta"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/assembly"
 	"github.com/costguard-ml/costguard/cost/report"
 	"github.com/costguard-ml/costguard/cost/textfmt"

@@ -43,11 +43,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	service.NewInferenceService(stack, "Inference", &service.InferenceServiceProps{
+	tier := workload.TierLambda
+	if t := os.Getenv("MYMODEL_TIER"); t != "" {
+		tier = workload.Tier(t)
+	}
+	svc := service.NewInferenceService(stack, "Inference", &service.InferenceServiceProps{
 		Profile:          service.Profile{PeakMemoryMB: 300, P99LatencyMs: 200},
 		Traffic:          workload.Traffic{RequestsPerMonth: 100_000, AvgDurationMs: 20},
 		MonthlyBudgetUSD: 20,
-		Tier:             workload.TierLambda,
+		Tier:             tier,
 		Architecture:     workload.ArchX86_64,
 		LambdaCode:       code,
 		Guard: &guard.CostGuardProps{
@@ -57,6 +61,11 @@ func main() {
 			KillSwitch: &guard.KillSwitchOptions{Architecture: awslambda.Architecture_X86_64()},
 		},
 	})
+	// Bad props are an error, one line per problem, not a panic.
+	if err := svc.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	app.Synth(nil)
 }
 `
@@ -171,4 +180,24 @@ func TestOutsideModule(t *testing.T) {
 	url, p := testproc.StartRIE(t, filepath.Join(asset, "bootstrap"))
 	status, body := testproc.Invoke(t, url, event)
 	testmodel.CheckUserModelAnswer(t, status, body, p.Out.String())
+
+	// AND a rule the caller breaks (a container tier without its image) is
+	// one line naming the construct, the field and the tier, with no Go
+	// stack trace, and synth fails.
+	cmd := exec.Command(cdk, "synth", "--no-notices", "--quiet", "--output", filepath.Join(mod, "cdk.bad"))
+	cmd.Dir = mod
+	cmd.Env = append(append(os.Environ(), env...), "MYMODEL_TIER=sagemaker-serverless")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("synth with a missing image succeeded:\n%s", out)
+	}
+	const want = "MyModel/Inference: ContainerImage: required for tier sagemaker-serverless"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("synth output lacks %q:\n%s", want, out)
+	}
+	for _, trace := range []string{"goroutine ", "panic:", ".go:"} {
+		if strings.Contains(string(out), trace) {
+			t.Errorf("synth output has a Go stack trace (%q):\n%s", trace, out)
+		}
+	}
 }

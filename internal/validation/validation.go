@@ -1,5 +1,7 @@
-// Package validation holds the error the constructs panic with for bad
-// props, shared so every construct reports its problems the same way.
+// Package validation holds the one error type of every costguard
+// construct's bad props and the way a constructor reports it (Report), so
+// every construct reports its problems the same way and none panics on
+// them.
 package validation
 
 import (
@@ -7,9 +9,9 @@ import (
 	"strings"
 )
 
-// Error is the panic value of a constructor for bad props: the construct
-// path and every problem, each naming the field, the bad value and what is
-// allowed.
+// Error is what a constructor's Err method returns for bad props: the
+// construct path and every problem, each naming the field, the bad value
+// and what is allowed.
 type Error struct {
 	// Path is the construct path.
 	Path string

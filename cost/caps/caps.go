@@ -27,7 +27,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
 )
 

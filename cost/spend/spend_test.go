@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
+	"github.com/costguard-ml/costguard/internal/metricmath"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"

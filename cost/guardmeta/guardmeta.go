@@ -7,7 +7,7 @@ package guardmeta
 import (
 	"fmt"
 
-	"github.com/costguard-ml/costguard/constructs/guard/caps"
+	"github.com/costguard-ml/costguard/cost/caps"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 

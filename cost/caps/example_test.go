@@ -3,8 +3,8 @@ package caps_test
 import (
 	"fmt"
 
-	"github.com/costguard-ml/costguard/constructs/guard/caps"
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/caps"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costguard-ml/costguard/constructs/guard/caps"
+	"github.com/costguard-ml/costguard/cost/caps"
 )
 
 func TestRoundTrip(t *testing.T) {

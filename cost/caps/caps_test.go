@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
 )
 

@@ -3,8 +3,8 @@ package spend_test
 import (
 	"fmt"
 
-	"github.com/costguard-ml/costguard/constructs/guard/internal/metricmath"
-	"github.com/costguard-ml/costguard/constructs/guard/spend"
+	"github.com/costguard-ml/costguard/internal/metricmath"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
