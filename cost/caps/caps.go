@@ -27,8 +27,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/spend"
 )
 
 // Defaults for the optional inputs.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/spend"
 )
 
 func model(t *testing.T, arch, door string, memMiB, pc int) spend.Model {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/costguard-ml/costguard/cost/caps"
-	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 

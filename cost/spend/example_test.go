@@ -3,10 +3,10 @@ package spend_test
 import (
 	"fmt"
 
-	"github.com/costguard-ml/costguard/internal/metricmath"
-	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/pricing"
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/metricmath"
 )
 
 // The dev stage's dollar expression, and what it projects for a five-minute

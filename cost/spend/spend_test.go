@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/costguard-ml/costguard/internal/metricmath"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/metricmath"
 )
 
 // monthlyBill is the oracle: the cost model's own estimate

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costguard-ml/costguard/internal/metricmath"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/metricmath"
 )
 
 // computeAndRequests sums the estimate's lines a spend expression covers:

@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/costguard-ml/costguard/cmd/costguard/cli"
-	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/assembly"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/report"
 	"github.com/costguard-ml/costguard/cost/textfmt"
 	"github.com/costguard-ml/costguard/cost/workload"
