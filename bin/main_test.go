@@ -48,9 +48,9 @@ func TestSynthRejectsBadConfiguration(t *testing.T) {
 	for _, want := range []string{
 		"costguard: invalid configuration:\n",
 		"-c memorymib: not a context key of this app (did you mean memoryMiB?",
-		"\ncostguard-dev/Inference: MemoryMiB: 64 is outside the allowed 128 to 10240\n",
-		"\ncostguard-dev/Inference: Timeout: 60s exceeds the REST API's 29s integration timeout",
-		"\ncostguard-dev/Inference: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5",
+		"\ncostguard-dev/Inference/Default: MemoryMiB: 64 is outside the allowed 128 to 10240\n",
+		"\ncostguard-dev/Inference/Default: Timeout: 60s exceeds the REST API's 29s integration timeout",
+		"\ncostguard-dev/Inference/Default: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -128,13 +128,13 @@ func TestTierSwitch(t *testing.T) {
 		{
 			name:    "dev on fargate keeps budget and kill switch",
 			context: []string{"-c", "stage=dev", "-c", "tier=fargate"},
-			want: []string{"[+] AWS::ECS::Service", "[+] AWS::ElasticLoadBalancingV2::LoadBalancer", "[-] AWS::Lambda::Function Inference/Function",
+			want: []string{"[+] AWS::ECS::Service", "[+] AWS::ElasticLoadBalancingV2::LoadBalancer", "[-] AWS::Lambda::Function Inference/Default/Function",
 				"[+] AWS::CloudWatch::Alarm CostGuard/FargateCpuHighAlarm", "[~] AWS::Lambda::Function CostGuard/KillSwitch"},
 		},
 		{
 			name:       "12 GB model too big for lambda synthesizes on fargate",
 			context:    []string{"-c", "stage=dev", "-c", "tier=fargate", "-c", "memoryMiB=12288"},
-			want:       []string{"[+] AWS::ECS::Service", "[-] AWS::Lambda::Function Inference/Function"},
+			want:       []string{"[+] AWS::ECS::Service", "[-] AWS::Lambda::Function Inference/Default/Function"},
 			taskMemory: "12288",
 		},
 		{

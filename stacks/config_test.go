@@ -20,41 +20,41 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 		{
 			name: "memory below lambda's minimum", stage: "dev",
 			overrides: map[string]string{"memoryMiB": "64"},
-			want:      []string{"costguard-dev/Inference: MemoryMiB: 64 is outside the allowed 128 to 10240"},
+			want:      []string{"costguard-dev/Inference/Default: MemoryMiB: 64 is outside the allowed 128 to 10240"},
 		},
 		{
 			name: "timeout beyond the rest api", stage: "dev",
 			overrides: map[string]string{"timeoutSeconds": "60"},
-			want:      []string{"costguard-dev/Inference: Timeout: 60s exceeds the REST API's 29s integration timeout"},
+			want:      []string{"costguard-dev/Inference/Default: Timeout: 60s exceeds the REST API's 29s integration timeout"},
 		},
 		{
 			name: "provisioned above reserved", stage: "dev",
 			overrides: map[string]string{"provisionedConcurrency": "10", "reservedConcurrency": "5"},
-			want:      []string{"costguard-dev/Inference: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5"},
+			want:      []string{"costguard-dev/Inference/Default: ProvisionedConcurrency: 10 exceeds ReservedConcurrency 5"},
 		},
 		{
 			name: "all problems together", stage: "staging",
 			overrides: map[string]string{"memoryMiB": "64", "timeoutSeconds": "60", "throttleRateLimit": "-1"},
 			want: []string{
-				"costguard-staging/Inference: MemoryMiB: 64",
-				"costguard-staging/Inference: Timeout: 60s",
-				"costguard-staging/Inference: ThrottleRateLimit: -1",
+				"costguard-staging/Inference/Default: MemoryMiB: 64",
+				"costguard-staging/Inference/Default: Timeout: 60s",
+				"costguard-staging/Inference/Default: ThrottleRateLimit: -1",
 			},
 		},
 		{
 			name: "every stage", stage: "",
 			overrides: map[string]string{"memoryMiB": "20000"},
-			want:      []string{"costguard-dev/Inference: MemoryMiB: 20000", "costguard-staging/Inference: MemoryMiB: 20000", "costguard-prod/Inference: MemoryMiB: 20000"},
+			want:      []string{"costguard-dev/Inference/Default: MemoryMiB: 20000", "costguard-staging/Inference/Default: MemoryMiB: 20000", "costguard-prod/Inference/Default: MemoryMiB: 20000"},
 		},
 		{
 			name: "lambda stage keeps lambda's memory maximum", stage: "dev",
 			overrides: map[string]string{"memoryMiB": "12288"},
-			want:      []string{"costguard-dev/Inference: MemoryMiB: 12288 is outside the allowed 128 to 10240"},
+			want:      []string{"costguard-dev/Inference/Default: MemoryMiB: 12288 is outside the allowed 128 to 10240"},
 		},
 		{
 			name: "explicit lambda tier keeps lambda's memory maximum", stage: "dev",
 			overrides: map[string]string{"tier": "lambda", "memoryMiB": "12288"},
-			want:      []string{"costguard-dev/Inference: MemoryMiB: 12288 is outside the allowed 128 to 10240"},
+			want:      []string{"costguard-dev/Inference/Default: MemoryMiB: 12288 is outside the allowed 128 to 10240"},
 		},
 		{
 			name: "sagemaker serverless names its own memory limit", stage: "dev",
@@ -98,7 +98,7 @@ func TestBuildAppReportsEveryProblem(t *testing.T) {
 		{
 			name: "http api has no usage plan quota", stage: "dev",
 			overrides: map[string]string{"frontDoor": "http", "monthlyQuota": "5"},
-			want:      []string{"costguard-dev/Inference: MonthlyQuota: 5 is set but HTTP APIs have no usage plans"},
+			want:      []string{"costguard-dev/Inference/Default: MonthlyQuota: 5 is set but HTTP APIs have no usage plans"},
 		},
 	}
 	for _, tc := range tests {

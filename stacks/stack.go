@@ -37,20 +37,22 @@ type CostguardStackProps struct {
 // CostguardStack is one environment's inference API.
 type CostguardStack struct {
 	awscdk.Stack
-	// Inference is the Lambda tier with its front door.
+	// Inference is the Lambda tier with its front door (Service.Lambda()),
+	// nil on another tier.
 	Inference *inference.LambdaAPI
 	// Guard is the stage's cost guard (budget, alarms, dashboard, kill
 	// switch), on whichever tier serves the stage.
 	Guard *guard.CostGuard
-	// Service is the stage's container tier when its Tier is not lambda;
-	// Inference is nil then.
+	// Service is the stage's tier, whichever it is.
 	Service *service.InferenceService
 	// Stage is the configuration the stack was built from.
 	Stage Stage
 }
 
-// NewCostguardStack builds a stage's stack: the Lambda inference API, the
-// cost metadata the CLI reads, tags on every resource and the outputs. The
+// NewCostguardStack builds a stage's stack: the stage's tier through an
+// InferenceService (Lambda unless the stage says otherwise), its cost
+// guard, the cost metadata the CLI reads, tags on every resource and the
+// outputs. The
 // stack's environment comes from the stage unless props.Env is set.
 func NewCostguardStack(scope constructs.Construct, id string, props *CostguardStackProps) *CostguardStack {
 	var p CostguardStackProps
@@ -87,50 +89,50 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 		}.Map(),
 	})
 
-	if stage.Tier != "" && stage.Tier != workload.TierLambda {
-		// The same guard as on Lambda (budget, tags, alarms, kill switch),
-		// on the tier's own metrics and resources.
-		// The guard is created here, at the stack's root as on Lambda, so
-		// that the budget, topics, kill-switch state and dollar alarms keep
-		// their logical ids across the switch: CloudFormation updates them
-		// in place instead of creating a second budget, parameter or alarm
-		// of the same name (which it cannot) and deleting the first.
-		sp := stage.ServiceProps(stage.Tier, p.Image)
-		sp.Guard = nil
-		s.Service = service.NewInferenceService(stack, "Inference", sp)
-		if s.Service.Err() != nil {
-			return s
-		}
-		s.Guard = guard.NewCostGuard(stack, "CostGuard", s.Service.GuardProps(*stage.stageGuardProps(p.KillSwitchCode)))
-		awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
-			Value: s.Service.URL(), Description: jsii.String("Invoke URL of the API (POST predict)"),
-		})
+	// Every tier is built by InferenceService. On Lambda the function and
+	// its API are the service's default child, so their logical ids are
+	// those of a LambdaAPI at "Inference" (what the stack built before).
+	// The guard sits at the stack's root whatever the tier, so that the
+	// budget, topics, kill-switch state and dollar alarms keep their
+	// logical ids across a tier switch: CloudFormation updates them in
+	// place instead of creating a second budget, parameter or alarm of the
+	// same name (which it cannot) and deleting the first.
+	tier := cmp.Or(stage.Tier, workload.TierLambda)
+	if tier == workload.TierLambda {
+		warnAccountConcurrency(stack, stage)
+	}
+	svcProps := stage.ServiceProps(tier, p.Image)
+	svcProps.LambdaCode, svcProps.Guard = p.Code, nil
+	s.Service = service.NewInferenceService(stack, "Inference", svcProps)
+	if s.Service.Err() != nil {
 		return s
 	}
-
-	warnAccountConcurrency(stack, stage)
-	props2 := stage.LambdaAPIProps()
-	props2.Code = p.Code
-	props2.Architecture = architecture(stage.Architecture)
-	s.Inference = inference.NewLambdaAPI(stack, "Inference", &props2)
-	if s.Inference.Err() != nil {
-		return s
-	}
-	s.Guard = guard.NewCostGuard(stack, "CostGuard", stage.guardProps(s.Inference, p.KillSwitchCode))
+	s.Inference = s.Service.Lambda()
+	s.Guard = guard.NewCostGuard(stack, "CostGuard", s.Service.GuardProps(*stage.stageGuardProps(p.KillSwitchCode)))
 	if s.Guard.Err() != nil {
 		return s
 	}
+	s.addOutputs()
+	return s
+}
 
+// addOutputs adds the API's URL and, on Lambda, the function, its alias
+// and the API key.
+func (s *CostguardStack) addOutputs() {
 	out := func(id, desc string, v *string) {
-		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
+		awscdk.NewCfnOutput(s.Stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
 	}
-	out("ApiUrl", "Invoke URL of the API stage (POST predict, GET health)", s.Inference.URL())
-	out("FunctionName", "Name of the model server function", s.Inference.Function().FunctionName())
-	out("AliasArn", "ARN of the alias the API invokes", s.Inference.Alias().FunctionArn())
-	if key := s.Inference.APIKey(); key != nil {
+	l := s.Inference
+	if l == nil {
+		out("ApiUrl", "Invoke URL of the API (POST predict)", s.Service.URL())
+		return
+	}
+	out("ApiUrl", "Invoke URL of the API stage (POST predict, GET health)", l.URL())
+	out("FunctionName", "Name of the model server function", l.Function().FunctionName())
+	out("AliasArn", "ARN of the alias the API invokes", l.Alias().FunctionArn())
+	if key := l.APIKey(); key != nil {
 		out("ApiKeyId", "Id of the API key (aws apigateway get-api-key --include-value --api-key ID)", key.KeyId())
 	}
-	return s
 }
 
 // Err returns the problems the stack's constructs reported (each also a
@@ -147,19 +149,6 @@ func (s *CostguardStack) Err() error {
 		errs = append(errs, s.Guard.Err())
 	}
 	return errors.Join(errs...)
-}
-
-// architecture maps a stage's architecture to the CDK's; anything else is
-// left nil for the construct's default, and an unknown name is reported by
-// [Stage.Validate] before the stack is built.
-func architecture(a workload.Architecture) awslambda.Architecture {
-	switch a {
-	case workload.ArchX86_64:
-		return awslambda.Architecture_X86_64()
-	case workload.ArchARM64:
-		return awslambda.Architecture_ARM_64()
-	}
-	return nil
 }
 
 // warnAccountConcurrency warns when the stage's reservations would leave

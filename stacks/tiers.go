@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"github.com/costguard-ml/costguard/constructs/service"
+	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
@@ -19,11 +20,10 @@ func (s Stage) ModelProfile() service.Profile {
 }
 
 // ServiceProps returns the InferenceService props that serve the stage's
-// model on tier (a Fargate or SageMaker tier; the Lambda tier keeps its own
-// path through inference.NewLambdaAPI and the stage's CostGuard), with the
-// stage's traffic, budget, throttles, log retention and alert e-mails, and
-// the model server image from image, and the stage's guard (without the
-// kill switch, whose code the stack adds). The override is checked against the
+// model on tier, with the stage's Lambda settings (LambdaAPIProps),
+// traffic, budget, throttles, log retention and alert e-mails, the model
+// server image from image, and the stage's guard (without the kill switch,
+// whose code the stack adds). The override is checked against the
 // tier's limits like any other: an infeasible one fails synth naming the
 // limit.
 //
@@ -38,7 +38,15 @@ func (s Stage) ServiceProps(tier workload.Tier, image service.ImageFunc) *servic
 		Tier:             tier,
 		Architecture:     s.Architecture,
 		ContainerImage:   image,
+		Lambda:           s.LambdaAPIProps(),
 		Guard:            s.stageGuardProps(nil),
+	}
+	p.Lambda.Architecture = s.Architecture
+	if tier == workload.TierLambda {
+		// On Lambda the stage's memory is configuration, not a measured
+		// peak: the function checks it against Lambda's limits and names
+		// the field; placement only confirms the tier.
+		p.Profile.PeakMemoryMB = float64(min(s.MemoryMiB, limits.LambdaMaxMemoryMiB)) / placement.MemoryHeadroom
 	}
 	p.Guard.KillSwitch = nil // needs the kill switch's code: NewCostguardStack adds it
 	retention := retentionDays[s.LogRetentionDays]

@@ -6,24 +6,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 
 	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
-// The operational alarms' names, which are also their construct ids and
-// the keys of CostGuardProps.Alarms.
+// The API's operational alarms' names, which are also their construct ids
+// and the keys of CostGuardProps.Alarms. Each tier names its own alarms
+// (inference.AlarmLambdaErrorRate, fargate.AlarmCPUHigh, …).
 const (
-	AlarmLambdaErrorRate          = "LambdaErrorRate"
-	AlarmLambdaThrottles          = "LambdaThrottles"
-	AlarmLambdaDurationOfTimeout  = "LambdaDurationP99OfTimeout"
-	AlarmLambdaConcurrencyNearCap = "LambdaConcurrencyNearCap"
-	AlarmProvisionedSpillover     = "ProvisionedSpillover"
-	AlarmProvisionedUtilization   = "ProvisionedUtilization"
-	AlarmAPIServerErrorRate       = "ApiServerErrorRate"
-	AlarmAPIClientErrorRate       = "ApiClientErrorRate"
-	AlarmAPILatencyP99            = "ApiLatencyP99"
+	AlarmAPIServerErrorRate = "ApiServerErrorRate"
+	AlarmAPIClientErrorRate = "ApiClientErrorRate"
+	AlarmAPILatencyP99      = "ApiLatencyP99"
 )
 
 // The dollar alarms' names.
@@ -32,15 +28,12 @@ const (
 	AlarmRunawaySpend = "RunawaySpend"
 )
 
-// needs says what an alarm's metric requires of the props.
+// needs says where an alarm's metric comes from.
 type needs int
 
 const (
-	needFunction needs = iota
-	needAPI
-	needProvisioned // an alias with provisioned concurrency
-	needReserved    // a reserved-concurrency cap
-	needTier        // a container tier's own alarm (Tier.Alarms)
+	needAPI  needs = iota // the front door's metrics
+	needTier              // the tier's own alarm (Tier.Alarms)
 )
 
 // AlarmSpec is one operational alarm, as data: the guard turns each spec
@@ -65,25 +58,11 @@ type AlarmSpec struct {
 	needs needs
 }
 
-// DefaultAlarms returns the operational alarms every stage gets, in the
-// order they are created. The guard leaves out those whose metric does not
-// exist for the stage (API alarms without an API, provisioned-concurrency
-// alarms without it, the concurrency alarm without a reserved cap).
+// DefaultAlarms returns the front door's operational alarms, which every
+// guarded tier with an API gets after its own (Tier.Alarms).
 func DefaultAlarms() []AlarmSpec {
 	five := 5 * time.Minute
 	return []AlarmSpec{
-		{Name: AlarmLambdaErrorRate, Description: "More than 5% of invocations failed for 15 minutes: read the function's logs.",
-			Threshold: 5, Unit: "%", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 3, needs: needFunction},
-		{Name: AlarmLambdaThrottles, Description: "Invocations were throttled in 2 of the last 3 five-minute periods: the reserved-concurrency cap (or the kill switch) is refusing work.",
-			Threshold: 0, Unit: "count", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 2, needs: needFunction},
-		{Name: AlarmLambdaDurationOfTimeout, Description: "The p99 duration passed 80% of the timeout for 15 minutes: the right-sized timeout is about to cut requests off; re-profile latency or raise memory.",
-			Threshold: 80, Unit: "%", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 3, needs: needFunction},
-		{Name: AlarmLambdaConcurrencyNearCap, Description: "Concurrent executions passed 80% of the reserved-concurrency cap for 15 minutes: throttling is near; check traffic and the caps.",
-			Threshold: 80, Unit: "%", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 3, needs: needReserved},
-		{Name: AlarmProvisionedSpillover, Description: "More than 10% of invocations spilled over to on-demand environments for 15 minutes: provisioned concurrency is too low (cold starts, higher duration price).",
-			Threshold: 10, Unit: "%", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 3, needs: needProvisioned},
-		{Name: AlarmProvisionedUtilization, Description: "Provisioned-concurrency utilization passed 90% for 15 minutes: spillover is near; raise it or let autoscaling do so.",
-			Threshold: 0.9, Unit: "ratio", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 3, needs: needProvisioned},
 		{Name: AlarmAPIServerErrorRate, Description: "More than 1% of API requests ended in 5XX for 15 minutes: the function fails, times out or is throttled.",
 			Threshold: 1, Unit: "%", Period: five, EvaluationPeriods: 3, DatapointsToAlarm: 3, needs: needAPI},
 		{Name: AlarmAPIClientErrorRate, Description: "More than 10% of API requests ended in 4XX for 15 minutes: bad clients, missing keys, quota or throttling.",
@@ -151,79 +130,42 @@ func applyOverrides(specs []AlarmSpec, o map[string]AlarmOverride) ([]AlarmSpec,
 
 // applies says whether the stage has the metric the spec needs.
 func (r resolved) applies(s AlarmSpec) bool {
-	l := r.Workload.Lambda
-	switch s.needs {
-	case needAPI:
-		return r.API != nil
-	case needTier:
-		return true
-	}
-	if l == nil {
-		return false
-	}
-	switch s.needs {
-	case needProvisioned:
-		return r.Alias != nil && l.ProvisionedConcurrency > 0
-	case needReserved:
-		return l.ReservedConcurrency > 0
+	if s.needs == needAPI {
+		return r.Tier.API != nil
 	}
 	return true
 }
 
 // metric builds the spec's metric (or metric-math expression).
 func (g *CostGuard) metric(s AlarmSpec) awscloudwatch.IMetric {
-	period := duration(s.Period)
-	fn := g.cfg.Function
-	opts := func(stat string) *awscloudwatch.MetricOptions {
-		return &awscloudwatch.MetricOptions{Statistic: ptr(stat), Period: period}
-	}
-	rate := func(label, num, den string, using map[string]awscloudwatch.IMetric) awscloudwatch.IMetric {
-		return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-			Expression:   ptr(fmt.Sprintf("100 * FILL(%s, 0) / %s", num, den)),
-			UsingMetrics: &using,
-			Label:        ptr(label),
-			Period:       period,
-		})
-	}
 	if s.needs == needTier {
 		return g.cfg.tierMetric[s.Name]
 	}
-	switch s.Name {
-	case AlarmLambdaErrorRate:
-		return rate("Errors (% of invocations)", "err", "inv", map[string]awscloudwatch.IMetric{
-			"err": fn.MetricErrors(opts("Sum")), "inv": fn.MetricInvocations(opts("Sum"))})
-	case AlarmLambdaThrottles:
-		return fn.MetricThrottles(opts("Sum"))
-	case AlarmLambdaDurationOfTimeout:
-		return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-			Expression:   ptr(fmt.Sprintf("100 * p99 / %d", g.cfg.Timeout.Milliseconds())),
-			UsingMetrics: &map[string]awscloudwatch.IMetric{"p99": fn.MetricDuration(opts("p99"))},
-			Label:        ptr("p99 duration (% of timeout)"),
-			Period:       period,
-		})
-	case AlarmLambdaConcurrencyNearCap:
-		return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-			Expression:   ptr(fmt.Sprintf("100 * conc / %d", g.cfg.Workload.Lambda.ReservedConcurrency)),
-			UsingMetrics: &map[string]awscloudwatch.IMetric{"conc": fn.Metric(ptr("ConcurrentExecutions"), opts("Maximum"))},
-			Label:        ptr("Concurrency (% of reserved)"),
-			Period:       period,
-		})
-	case AlarmProvisionedSpillover:
-		return rate("Spillover (% of invocations)", "spill", "inv", map[string]awscloudwatch.IMetric{
-			"spill": g.cfg.Alias.Metric(ptr("ProvisionedConcurrencySpilloverInvocations"), opts("Sum")),
-			"inv":   g.cfg.Alias.MetricInvocations(opts("Sum"))})
-	case AlarmProvisionedUtilization:
-		return g.cfg.Alias.Metric(ptr("ProvisionedConcurrencyUtilization"), opts("Maximum"))
-	case AlarmAPIServerErrorRate:
-		return rate("5XX (% of requests)", "e5xx", "req", map[string]awscloudwatch.IMetric{
-			"e5xx": g.cfg.API.MetricAPIServerErrors(opts("Sum")), "req": g.cfg.API.MetricAPIRequests(opts("Sum"))})
-	case AlarmAPIClientErrorRate:
-		return rate("4XX (% of requests)", "e4xx", "req", map[string]awscloudwatch.IMetric{
-			"e4xx": g.cfg.API.MetricAPIClientErrors(opts("Sum")), "req": g.cfg.API.MetricAPIRequests(opts("Sum"))})
-	case AlarmAPILatencyP99:
-		return g.cfg.API.MetricAPILatency(opts("p99"))
+	period := duration(s.Period)
+	opts := func(stat string) *awscloudwatch.MetricOptions {
+		return &awscloudwatch.MetricOptions{Statistic: ptr(stat), Period: period}
 	}
-	panic("guard: no metric for alarm " + s.Name)
+	api := g.cfg.Tier.API
+	switch s.Name {
+	case AlarmAPIServerErrorRate:
+		return PercentOf("5XX (% of requests)", period, "e5xx", "req", map[string]awscloudwatch.IMetric{
+			"e5xx": api.MetricAPIServerErrors(opts("Sum")), "req": api.MetricAPIRequests(opts("Sum"))})
+	case AlarmAPIClientErrorRate:
+		return PercentOf("4XX (% of requests)", period, "e4xx", "req", map[string]awscloudwatch.IMetric{
+			"e4xx": api.MetricAPIClientErrors(opts("Sum")), "req": api.MetricAPIRequests(opts("Sum"))})
+	}
+	return api.MetricAPILatency(opts("p99"))
+}
+
+// PercentOf is the metric-math expression 100 × num ÷ den (a missing num
+// counts as 0), over the metrics using names, labelled label.
+func PercentOf(label string, period awscdk.Duration, num, den string, using map[string]awscloudwatch.IMetric) awscloudwatch.IMetric {
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   ptr(fmt.Sprintf("100 * FILL(%s, 0) / %s", num, den)),
+		UsingMetrics: &using,
+		Label:        ptr(label),
+		Period:       period,
+	})
 }
 
 // threshold resolves thresholds that depend on the props.
@@ -235,13 +177,12 @@ func (g *CostGuard) threshold(s AlarmSpec) float64 {
 }
 
 // latencyBudget is what the API latency alarm measures against: the
-// function's timeout, or for a container tier its Timeout or else the
-// front door's integration timeout.
+// tier's Timeout, or else the front door's integration timeout.
 func (r resolved) latencyBudget() time.Duration {
-	if r.Timeout > 0 {
-		return r.Timeout
+	if r.Tier.Timeout > 0 {
+		return r.Tier.Timeout
 	}
-	if r.Workload.FrontDoor == workload.FrontDoorHTTP {
+	if r.Tier.Workload.FrontDoor == workload.FrontDoorHTTP {
 		return limits.HTTPIntegrationTimeout
 	}
 	return limits.RESTIntegrationTimeout

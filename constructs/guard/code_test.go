@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
@@ -47,7 +45,7 @@ func TestKillSwitchCodeHash(t *testing.T) {
 func TestKillSwitchDefaultCode(t *testing.T) {
 	f := newFixture(t, "DefaultCode", workload.FrontDoorREST, false)
 	p := f.props(workload.FrontDoorREST)
-	p.KillSwitch = &guard.KillSwitchOptions{Architecture: awslambda.Architecture_X86_64()}
+	p.KillSwitch = &guard.KillSwitchOptions{Architecture: workload.ArchX86_64}
 	guard.NewCostGuard(f.stack, "CostGuard", p)
 	want, err := guard.KillSwitchCode(workload.ArchX86_64)
 	if err != nil {

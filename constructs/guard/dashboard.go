@@ -2,6 +2,7 @@ package guard
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -15,7 +16,6 @@ import (
 // cold starts, then every alarm's state.
 func (g *CostGuard) newDashboard() {
 	c := g.cfg
-	fn := c.Function
 	five := duration(5 * time.Minute)
 	labeled := func(s, label string) *awscloudwatch.MetricOptions {
 		return &awscloudwatch.MetricOptions{Statistic: ptr(s), Period: five, Label: ptr(label)}
@@ -50,19 +50,9 @@ func (g *CostGuard) newDashboard() {
 		}),
 	}
 
-	var traffic, errs, latency []awscloudwatch.IMetric
-	if t := c.Tier; t != nil {
-		traffic, errs, latency = append(traffic, t.Traffic...), append(errs, t.Errors...), append(latency, t.Latency...)
-	} else {
-		traffic = []awscloudwatch.IMetric{fn.MetricInvocations(labeled("Sum", "Invocations"))}
-		errs = []awscloudwatch.IMetric{fn.MetricErrors(labeled("Sum", "Errors")), fn.MetricThrottles(labeled("Sum", "Throttles"))}
-		latency = []awscloudwatch.IMetric{
-			fn.MetricDuration(labeled("p50", "Duration p50")),
-			fn.MetricDuration(labeled("p90", "Duration p90")),
-			fn.MetricDuration(labeled("p99", "Duration p99")),
-		}
-	}
-	if api := c.API; api != nil {
+	t := c.Tier
+	traffic, errs, latency := slices.Clone(t.Traffic), slices.Clone(t.Errors), slices.Clone(t.Latency)
+	if api := t.API; api != nil {
 		traffic = append(traffic, api.MetricAPIRequests(labeled("Sum", "API requests")))
 		errs = append(errs, api.MetricAPIServerErrors(labeled("Sum", "API 5XX")), api.MetricAPIClientErrors(labeled("Sum", "API 4XX")))
 		latency = append(latency, api.MetricAPILatency(labeled("p50", "API latency p50")), api.MetricAPILatency(labeled("p99", "API latency p99")))
@@ -75,47 +65,7 @@ func (g *CostGuard) newDashboard() {
 			LeftAnnotations: &[]*awscloudwatch.HorizontalAnnotation{line(float64(c.latencyBudget().Milliseconds()), "timeout")},
 		}),
 	}
-	if c.Tier != nil {
-		g.addDashboard(spendRow, healthRow, []awscloudwatch.IWidget{
-			awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
-				Title: ptr("Capacity (" + string(c.Workload.Tier) + ")"), Width: ptr(24.0), Height: ptr(6.0), Left: &c.Tier.Capacity,
-			}),
-		})
-		return
-	}
-
-	conc := []awscloudwatch.IMetric{fn.Metric(ptr("ConcurrentExecutions"), labeled("Maximum", "Concurrent executions"))}
-	var right []awscloudwatch.IMetric
-	var concLines []*awscloudwatch.HorizontalAnnotation
-	if rc := c.Workload.Lambda.ReservedConcurrency; rc > 0 {
-		concLines = append(concLines, line(float64(rc), "reserved cap"))
-	}
-	if c.Alias != nil && c.Workload.Lambda.ProvisionedConcurrency > 0 {
-		conc = append(conc,
-			c.Alias.Metric(ptr("ProvisionedConcurrentExecutions"), labeled("Maximum", "Provisioned in use")),
-			c.Alias.Metric(ptr("ProvisionedConcurrencySpilloverInvocations"), labeled("Sum", "Spillover invocations")))
-		right = append(right, c.Alias.Metric(ptr("ProvisionedConcurrencyUtilization"), labeled("Maximum", "Provisioned utilization")))
-	}
-	lastRow := []awscloudwatch.IWidget{
-		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
-			Title: ptr("Concurrency"), Width: ptr(12.0), Height: ptr(6.0), Left: &conc, Right: &right, LeftAnnotations: &concLines,
-		}),
-	}
-	if c.FunctionLogGroup != nil {
-		lastRow = append(lastRow, awscloudwatch.NewLogQueryWidget(&awscloudwatch.LogQueryWidgetProps{
-			Title:         ptr("Cold starts and init duration (ms), from REPORT lines"),
-			Width:         ptr(12.0),
-			Height:        ptr(6.0),
-			LogGroupNames: &[]*string{c.FunctionLogGroup.LogGroupName()},
-			View:          awscloudwatch.LogQueryVisualizationType_LINE,
-			QueryLines: &[]*string{
-				ptr(`filter @type = "REPORT"`),
-				ptr(`stats sum(ispresent(@initDuration)) as coldStarts, avg(@initDuration) as avgInitMs, max(@initDuration) as maxInitMs by bin(5m)`),
-			},
-		}))
-	}
-
-	g.addDashboard(spendRow, healthRow, lastRow)
+	g.addDashboard(spendRow, healthRow, slices.Clone(t.Widgets))
 }
 
 // addDashboard creates the dashboard from its rows, with every alarm's
@@ -125,15 +75,15 @@ func (g *CostGuard) addDashboard(spendRow, healthRow, lastRow []awscloudwatch.IW
 	for _, a := range g.Alarms() {
 		alarms = append(alarms, a)
 	}
+	rows := []*[]awscloudwatch.IWidget{&spendRow, &healthRow}
+	if len(lastRow) > 0 {
+		rows = append(rows, &lastRow)
+	}
+	rows = append(rows, &[]awscloudwatch.IWidget{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
+		Title: ptr("Alarms"), Width: ptr(24.0), Height: ptr(4.0), Alarms: &alarms,
+	})})
 	g.dashboard = awscloudwatch.NewDashboard(g, ptr("Dashboard"), &awscloudwatch.DashboardProps{
 		DefaultInterval: duration(3 * time.Hour),
-		Widgets: &[]*[]awscloudwatch.IWidget{
-			&spendRow,
-			&healthRow,
-			&lastRow,
-			{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
-				Title: ptr("Alarms"), Width: ptr(24.0), Height: ptr(4.0), Alarms: &alarms,
-			})},
-		},
+		Widgets:         &rows,
 	})
 }

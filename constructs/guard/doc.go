@@ -26,12 +26,13 @@
 //     SSM parameter, tells the stage's topic, and is restored by
 //     `costguard restore --stage NAME` or by a monthly schedule.
 //
-// The guarded tier is a Lambda function (CostGuardProps.Function) or a
-// container tier described by a [Tier]: the metrics its dollar model
-// ([github.com/costguard-ml/costguard/cost/spend.TierModel])
-// prices, its operational alarms as data, the kill switch's targets and
-// the dashboard's metrics. constructs/service builds one for Fargate and
-// SageMaker.
+// The guarded tier is described by one value, a [Tier], which every tier
+// construct returns from its GuardTier method (inference.LambdaAPI,
+// fargate.Service, sagemaker.Endpoint, service.InferenceService): its
+// workload record, the metrics its dollar model
+// ([github.com/costguard-ml/costguard/cost/spend]) prices, the front door,
+// its operational alarms as data, the kill switch's targets and its
+// dashboard row.
 //
 // The static caps derived from the budget (throttles, quota, reserved
 // concurrency) are computed by package

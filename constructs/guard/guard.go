@@ -70,12 +70,12 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if !cfg.DisableDashboard {
 		g.newDashboard()
 	}
-	if cfg.Tier != nil {
-		if floor := cfg.tierModel.FloorPerHour(cfg.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
+	if !cfg.lambda() {
+		if floor := cfg.tierModel.FloorPerHour(cfg.Tier.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
 			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-floor-over-budget"), ptr(fmt.Sprintf(
 				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways), above the $%g budget: "+
 					"SpendRate stays in ALARM, and RunawaySpend trips the kill switch (if on) once deployed; raise the budget or scale to zero",
-				cfg.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
+				cfg.Tier.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
 		}
 	}
 	g.stack().AddMetadata(ptr(guardmeta.MetadataKey), g.Record().Map())
@@ -258,23 +258,22 @@ func (g *CostGuard) newBudget() {
 	}
 }
 
-// spendMetrics are the metrics the dollar expressions use, by id.
+// spendMetrics are the metrics the dollar expressions use, by id: the
+// tier's, and the API's requests.
 func (g *CostGuard) spendMetrics() map[string]awscloudwatch.IMetric {
-	period := duration(spend.DefaultPeriod)
-	sum := &awscloudwatch.MetricOptions{Statistic: ptr("Sum"), Period: period}
-	m := map[string]awscloudwatch.IMetric{}
-	if t := g.cfg.Tier; t != nil {
-		for _, id := range g.cfg.tierModel.MetricIDs() {
-			if id != spend.IDRequests {
-				m[id] = t.SpendMetrics[id]
-			}
-		}
-	} else {
-		m[spend.IDInvocations] = g.cfg.Function.MetricInvocations(sum)
-		m[spend.IDDuration] = g.cfg.Function.MetricDuration(sum)
+	t := g.cfg.Tier
+	ids := g.cfg.tierModel.MetricIDs()
+	if g.cfg.lambda() {
+		ids = g.cfg.model.MetricIDs()
 	}
-	if g.cfg.API != nil {
-		m[spend.IDRequests] = g.cfg.API.MetricAPIRequests(sum)
+	m := map[string]awscloudwatch.IMetric{}
+	for _, id := range ids {
+		if id != spend.IDRequests {
+			m[id] = t.SpendMetrics[id]
+		}
+	}
+	if t.API != nil {
+		m[spend.IDRequests] = t.API.MetricAPIRequests(&awscloudwatch.MetricOptions{Statistic: ptr("Sum"), Period: duration(spend.DefaultPeriod)})
 	}
 	return m
 }
@@ -525,8 +524,11 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 // expected duration, the budget cannot pay for the fixed cost, or the
 // guarded tier is not Lambda (the caps are Lambda's and the REST API's).
 func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
-	tr := g.cfg.Workload.Traffic
-	if tr.AvgDurationMs <= 0 || g.cfg.Tier != nil {
+	if g.err != nil || !g.cfg.lambda() {
+		return caps.Caps{}, false
+	}
+	tr := g.cfg.Tier.Workload.Traffic
+	if tr.AvgDurationMs <= 0 {
 		return caps.Caps{}, false
 	}
 	p99 := tr.P99DurationMs

@@ -12,16 +12,12 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/pricing"
@@ -31,15 +27,12 @@ import (
 	"github.com/costguard-ml/costguard/internal/metricmath"
 )
 
-// fixture is a test stack with a guarded function, as the inference
-// construct would build it, but with plain CDK resources.
+// fixture is a test stack with a guarded function: the inference
+// construct's LambdaAPI, the tier the guard is built for.
 type fixture struct {
 	stack awscdk.Stack
-	fn    awslambda.Function
-	alias awslambda.Alias
-	logs  awslogs.LogGroup
-	rest  awsapigateway.LambdaRestApi
-	http  awsapigatewayv2.HttpApi
+	api   *inference.LambdaAPI
+	door  workload.FrontDoor
 }
 
 func bucketCode(stack awscdk.Stack, key string) awslambda.Code {
@@ -53,75 +46,33 @@ func newFixture(t *testing.T, name string, door workload.FrontDoor, withAlias bo
 	f := &fixture{stack: awscdk.NewStack(app, jsii.String(name), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
 	})}
-	f.logs = awslogs.NewLogGroup(f.stack, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{Retention: awslogs.RetentionDays_ONE_MONTH})
-	f.fn = awslambda.NewFunction(f.stack, jsii.String("Inference"), &awslambda.FunctionProps{
-		Runtime: awslambda.Runtime_PROVIDED_AL2023(), Handler: jsii.String("bootstrap"), Architecture: awslambda.Architecture_ARM_64(),
-		Code: bucketCode(f.stack, "inference.zip"), MemorySize: jsii.Number(1024), Timeout: awscdk.Duration_Seconds(jsii.Number(10)),
-		ReservedConcurrentExecutions: jsii.Number(10), LogGroup: f.logs,
-	})
-	var target awslambda.IFunction = f.fn
+	pc := 0
 	if withAlias {
-		f.alias = awslambda.NewAlias(f.stack, jsii.String("Live"), &awslambda.AliasProps{
-			AliasName: jsii.String("live"), Version: f.fn.CurrentVersion(), ProvisionedConcurrentExecutions: jsii.Number(2),
-		})
-		target = f.alias
+		pc = 2
 	}
-	switch door {
-	case workload.FrontDoorREST:
-		f.rest = awsapigateway.NewLambdaRestApi(f.stack, jsii.String("Api"), &awsapigateway.LambdaRestApiProps{Handler: target})
-	case workload.FrontDoorHTTP:
-		f.http = awsapigatewayv2.NewHttpApi(f.stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
-			DefaultIntegration: awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Fn"), target, nil),
-		})
+	f.door = door
+	if door == workload.FrontDoorNone {
+		door = workload.FrontDoorREST // the props leave the API out
 	}
-	// The fixture stands in for constructs/inference, whose own tests keep
-	// it cdk-nag clean; only the guard's findings count here.
-	var scopes []any = []any{f.fn}
-	if f.rest != nil {
-		scopes = append(scopes, f.rest)
-	}
-	if f.http != nil {
-		scopes = append(scopes, f.http)
-	}
-	var sup []*cdknag.NagPackSuppression
-	for _, id := range []string{"APIG1", "APIG2", "APIG3", "APIG4", "APIG6", "COG4", "IAM4", "IAM5"} {
-		sup = append(sup, &cdknag.NagPackSuppression{Id: jsii.String("AwsSolutions-" + id), Reason: jsii.String("test fixture standing in for constructs/inference, which is nag-tested on its own")})
-	}
-	for _, sc := range scopes {
-		cdknag.NagSuppressions_AddResourceSuppressions(sc, &sup, jsii.Bool(true))
+	f.api = inference.NewLambdaAPI(f.stack, "Inference", &inference.LambdaAPIProps{
+		Code: bucketCode(f.stack, "inference.zip"), MemoryMiB: 1024, Timeout: 10 * time.Second,
+		ReservedConcurrency: 10, ProvisionedConcurrency: pc, FrontDoor: door,
+		Traffic: workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 120},
+	})
+	if err := f.api.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return f
 }
 
-func (f *fixture) workload(door workload.FrontDoor) workload.Workload {
-	pc := 0
-	if f.alias != nil {
-		pc = 2
+// props returns the guard's props for the fixture's tier; a fixture
+// without a front door hands the guard no API.
+func (f *fixture) props(workload.FrontDoor) *guard.CostGuardProps {
+	t := f.api.GuardTier()
+	if f.door == workload.FrontDoorNone {
+		t.API, t.Workload.FrontDoor = nil, workload.FrontDoorNone
 	}
-	return workload.Workload{
-		Version: 1, Tier: workload.TierLambda, FrontDoor: door,
-		Traffic: workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 120},
-		Lambda:  &workload.Lambda{MemoryMiB: 1024, Architecture: workload.ArchARM64, ReservedConcurrency: 10, ProvisionedConcurrency: pc},
-	}
-}
-
-// props returns the guard's props for the fixture, with every input that
-// has one.
-func (f *fixture) props(door workload.FrontDoor) *guard.CostGuardProps {
-	p := &guard.CostGuardProps{
-		Stage: "dev", MonthlyBudgetUSD: 50, Function: f.fn, Workload: f.workload(door), Timeout: 10 * time.Second,
-		FunctionLogGroup: f.logs,
-	}
-	if f.alias != nil {
-		p.Alias = f.alias
-	}
-	if f.rest != nil {
-		p.API = guard.RestStageMetrics(f.rest.DeploymentStage())
-	}
-	if f.http != nil {
-		p.API = guard.HTTPStageMetrics(f.http.DefaultStage())
-	}
-	return p
+	return &guard.CostGuardProps{Stage: "dev", MonthlyBudgetUSD: 50, Tier: t}
 }
 
 func resources(tmpl map[string]any, typ string) map[string]map[string]any {
@@ -297,8 +248,8 @@ func TestCostGuardFull(t *testing.T) {
 
 	t.Run("operational alarms", func(t *testing.T) {
 		want := []string{guard.AlarmAPIClientErrorRate, guard.AlarmAPILatencyP99, guard.AlarmAPIServerErrorRate,
-			guard.AlarmLambdaConcurrencyNearCap, guard.AlarmLambdaDurationOfTimeout, guard.AlarmLambdaErrorRate, guard.AlarmLambdaThrottles,
-			guard.AlarmProvisionedSpillover, guard.AlarmProvisionedUtilization, guard.AlarmRunawaySpend, guard.AlarmSpendRate,
+			inference.AlarmLambdaConcurrencyNearCap, inference.AlarmLambdaDurationOfTimeout, inference.AlarmLambdaErrorRate, inference.AlarmLambdaThrottles,
+			inference.AlarmProvisionedSpillover, inference.AlarmProvisionedUtilization, guard.AlarmRunawaySpend, guard.AlarmSpendRate,
 			guard.AlarmKillSwitchErrors}
 		slices.Sort(want)
 		if got := alarmNames(tmpl); !slices.Equal(got, want) {
@@ -310,19 +261,19 @@ func TestCostGuardFull(t *testing.T) {
 				t.Errorf("%s has no OK action to the topic", name)
 			}
 		}
-		thresholds := map[string]float64{guard.AlarmLambdaErrorRate: 5, guard.AlarmLambdaDurationOfTimeout: 80, guard.AlarmAPILatencyP99: 8000, guard.AlarmProvisionedUtilization: 0.9}
+		thresholds := map[string]float64{inference.AlarmLambdaErrorRate: 5, inference.AlarmLambdaDurationOfTimeout: 80, guard.AlarmAPILatencyP99: 8000, inference.AlarmProvisionedUtilization: 0.9}
 		for name, th := range thresholds {
 			if got := alarmByName(t, tmpl, name)["Threshold"]; got != th {
 				t.Errorf("%s threshold %v, want %v", name, got, th)
 			}
 		}
-		if s := toJSON(alarmByName(t, tmpl, guard.AlarmLambdaDurationOfTimeout)["Metrics"]); !strings.Contains(s, `"Expression":"100 * p99 / 10000"`) {
+		if s := toJSON(alarmByName(t, tmpl, inference.AlarmLambdaDurationOfTimeout)["Metrics"]); !strings.Contains(s, `"Expression":"100 * p99 / 10000"`) {
 			t.Errorf("duration alarm metrics %s", s)
 		}
-		if s := toJSON(alarmByName(t, tmpl, guard.AlarmLambdaConcurrencyNearCap)["Metrics"]); !strings.Contains(s, `"Expression":"100 * conc / 10"`) {
+		if s := toJSON(alarmByName(t, tmpl, inference.AlarmLambdaConcurrencyNearCap)["Metrics"]); !strings.Contains(s, `"Expression":"100 * conc / 10"`) {
 			t.Errorf("concurrency alarm metrics %s", s)
 		}
-		if got := g.AlarmNames(); len(got) != 9 || g.Alarm(guard.AlarmLambdaErrorRate) == nil {
+		if got := g.AlarmNames(); len(got) != 9 || g.Alarm(inference.AlarmLambdaErrorRate) == nil {
 			t.Errorf("AlarmNames() = %q", got)
 		}
 	})
@@ -405,7 +356,7 @@ func TestCostGuardFull(t *testing.T) {
 			}
 		}
 		targets := toJSON(ks["Environment"].(map[string]any)["Variables"].(map[string]any)[killswitch.EnvTargets])
-		if !regexp.MustCompile(`\[\{\\"kind\\":\\"lambda\\",\\"name\\":\\"",\{"Ref":"Inference[0-9A-F]+"\}`).MatchString(targets) {
+		if !regexp.MustCompile(`\[\{\\"kind\\":\\"lambda\\",\\"name\\":\\"",\{"Ref":"InferenceFunction[0-9A-F]+"\}`).MatchString(targets) {
 			t.Errorf("targets %s", targets)
 		}
 		template.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), map[string]any{

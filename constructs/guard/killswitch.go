@@ -3,6 +3,7 @@ package guard
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/constructs/internal/cdkarch"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -70,13 +72,7 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 		Resources: &[]*string{ks.logs.LogGroupArn()},
 	}))
 
-	var targets []Target
-	if c.Function != nil {
-		targets = append(targets, LambdaTarget(c.Function))
-	} else {
-		targets = append(targets, c.Tier.Targets...)
-	}
-	targets = append(targets, o.Targets...)
+	targets := append(slices.Clone(c.Tier.Targets), o.Targets...)
 	var bound []interface{}
 	for _, t := range targets {
 		b := t.BindKillSwitch(ks.role)
@@ -84,15 +80,15 @@ func (g *CostGuard) newKillSwitch() *killSwitch {
 	}
 	arch, code := c.killSwitchArch(), c.killSwitchCode
 	desc := fmt.Sprintf("costguard %s kill switch: sets the guarded function's reserved concurrency to 0 on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Stage)
-	if c.Tier != nil {
-		desc = fmt.Sprintf("costguard %s kill switch: scales the %s tier to its minimum on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Workload.Tier, c.Stage)
+	if !c.lambda() {
+		desc = fmt.Sprintf("costguard %s kill switch: scales the %s tier to its minimum on runaway spend; restore with costguard restore --stage %s", c.Stage, c.Tier.Workload.Tier, c.Stage)
 	}
 	ks.fn = awslambda.NewFunction(g, ptr("KillSwitch"), &awslambda.FunctionProps{
 		Description:                  ptr(desc),
 		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
 		Handler:                      ptr("bootstrap"),
 		Code:                         code,
-		Architecture:                 arch,
+		Architecture:                 cdkarch.Lambda(arch),
 		MemorySize:                   ptr(128.0),
 		Timeout:                      awscdk.Duration_Seconds(ptr(30.0)),
 		ReservedConcurrentExecutions: ptr(1.0), // one trip at a time: no race on the record

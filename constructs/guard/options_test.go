@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
@@ -24,7 +25,6 @@ func TestCostGuardMinimal(t *testing.T) {
 	f := newFixture(t, "Minimal", workload.FrontDoorNone, false)
 	p := f.props(workload.FrontDoorNone)
 	p.Topic = awssns.Topic_FromTopicArn(f.stack, jsii.String("Existing"), jsii.String("arn:aws:sns:us-east-1:123456789012:ops"))
-	p.FunctionLogGroup = nil
 	g := guard.NewCostGuard(f.stack, "CostGuard", p)
 	tmpl := cdktest.Template(t, f.stack)
 	template := assertions.Template_FromStack(f.stack, nil)
@@ -40,8 +40,8 @@ func TestCostGuardMinimal(t *testing.T) {
 		}
 	})
 	t.Run("only function alarms", func(t *testing.T) {
-		want := []string{guard.AlarmLambdaConcurrencyNearCap, guard.AlarmLambdaDurationOfTimeout, guard.AlarmLambdaErrorRate,
-			guard.AlarmLambdaThrottles, guard.AlarmRunawaySpend, guard.AlarmSpendRate}
+		want := []string{inference.AlarmLambdaConcurrencyNearCap, inference.AlarmLambdaDurationOfTimeout, inference.AlarmLambdaErrorRate,
+			inference.AlarmLambdaThrottles, guard.AlarmRunawaySpend, guard.AlarmSpendRate}
 		if got := alarmNames(tmpl); !slices.Equal(got, want) {
 			t.Errorf("alarms\n got %q\nwant %q", got, want)
 		}
@@ -72,13 +72,13 @@ func TestCostGuardMinimal(t *testing.T) {
 			t.Errorf("spend metrics mention an API: %s", s)
 		}
 	})
-	t.Run("dashboard without API, PC or log widgets", func(t *testing.T) {
+	t.Run("dashboard without API or PC widgets", func(t *testing.T) {
 		if n := len(resources(tmpl, "AWS::CloudWatch::Dashboard")); n != 1 {
 			t.Fatalf("%d dashboards, want 1", n)
 		}
 		for _, d := range resources(tmpl, "AWS::CloudWatch::Dashboard") {
 			body := toJSON(d["DashboardBody"])
-			for _, absent := range []string{"ApiGateway", "Provisioned", "@initDuration"} {
+			for _, absent := range []string{"ApiGateway", "Provisioned"} {
 				if strings.Contains(body, absent) {
 					t.Errorf("dashboard mentions %s", absent)
 				}
@@ -99,9 +99,9 @@ func TestCostGuardOptions(t *testing.T) {
 	p.BudgetName = "my-budget"
 	p.BudgetThresholds = []guard.BudgetThreshold{{Percent: 90, TripsKillSwitch: true}, {Percent: 120, Forecasted: true}}
 	p.Alarms = map[string]guard.AlarmOverride{
-		guard.AlarmLambdaThrottles: {Disabled: true},
-		guard.AlarmLambdaErrorRate: {Threshold: 2, EvaluationPeriods: 6, DatapointsToAlarm: 4},
-		guard.AlarmAPILatencyP99:   {Threshold: 1500},
+		inference.AlarmLambdaThrottles: {Disabled: true},
+		inference.AlarmLambdaErrorRate: {Threshold: 2, EvaluationPeriods: 6, DatapointsToAlarm: 4},
+		guard.AlarmAPILatencyP99:       {Threshold: 1500},
 	}
 	p.DisableDashboard = true
 	p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "ks.zip"), DisableScheduledRestore: true, StateParameterName: "/team/ks"}
@@ -127,10 +127,10 @@ func TestCostGuardOptions(t *testing.T) {
 		}
 	})
 	t.Run("alarm overrides", func(t *testing.T) {
-		if alarmByName(t, tmpl, guard.AlarmLambdaThrottles) != nil {
+		if alarmByName(t, tmpl, inference.AlarmLambdaThrottles) != nil {
 			t.Error("disabled alarm created")
 		}
-		a := alarmByName(t, tmpl, guard.AlarmLambdaErrorRate)
+		a := alarmByName(t, tmpl, inference.AlarmLambdaErrorRate)
 		if a["Threshold"] != 2.0 || a["EvaluationPeriods"] != 6.0 || a["DatapointsToAlarm"] != 4.0 {
 			t.Errorf("error-rate alarm %v/%v/%v", a["Threshold"], a["EvaluationPeriods"], a["DatapointsToAlarm"])
 		}
@@ -183,12 +183,12 @@ func TestValidation(t *testing.T) {
 		modify func(p *guard.CostGuardProps)
 		want   []string
 	}{
-		{"nil props", nil, []string{`Stage: "" is not a stage name`, "MonthlyBudgetUSD: 0 is not a positive amount", "Function: missing", `Workload: tier "" is not "lambda"`, "Timeout: 0s is outside 1s to 15m0s"}},
+		{"nil props", nil, []string{`Stage: "" is not a stage name`, "MonthlyBudgetUSD: 0 is not a positive amount", "Tier: missing (the guarded tier is required: pass the tier construct's GuardTier())"}},
 		{"stage", func(p *guard.CostGuardProps) { p.Stage = "Prod" }, []string{`Stage: "Prod" is not a stage name (lower-case letters`}},
 		{"budget", func(p *guard.CostGuardProps) { p.MonthlyBudgetUSD = -5 }, []string{"MonthlyBudgetUSD: -5 is not a positive amount of dollars"}},
-		{"workload tier", func(p *guard.CostGuardProps) { p.Workload.Tier = workload.TierFargate }, []string{`Workload: tier "fargate" is not "lambda"`}},
-		{"workload invalid", func(p *guard.CostGuardProps) { p.Workload.Traffic.RequestsPerMonth = -1 }, []string{"Workload: workload traffic.requestsPerMonth: -1 is negative"}},
-		{"timeout", func(p *guard.CostGuardProps) { p.Timeout = 20 * time.Minute }, []string{"Timeout: 20m0s is outside 1s to 15m0s"}},
+		{"workload tier", func(p *guard.CostGuardProps) { p.Tier.Workload.Tier = workload.TierFargate }, []string{`Tier.Workload: `}},
+		{"workload invalid", func(p *guard.CostGuardProps) { p.Tier.Workload.Traffic.RequestsPerMonth = -1 }, []string{"Tier.Workload: workload traffic.requestsPerMonth: -1 is negative"}},
+		{"timeout", func(p *guard.CostGuardProps) { p.Tier.Timeout = 20 * time.Minute }, []string{"Tier.Timeout: 20m0s is outside 1s to 15m0s"}},
 		{"emails with topic", func(p *guard.CostGuardProps) { p.Topic = existing; p.EmailSubscribers = []string{"a@example.com"} }, []string{"EmailSubscribers: 1 given with an existing Topic"}},
 		{"bad email", func(p *guard.CostGuardProps) { p.EmailSubscribers = []string{"Ops <ops@example.com>"} }, []string{`EmailSubscribers[0]: "Ops <ops@example.com>" is not a bare e-mail address`}},
 		{"price region", func(p *guard.CostGuardProps) { p.PriceRegion = "eu-west-9" }, []string{`PriceRegion: region "eu-west-9" is not priced (priced: us-east-1)`}},
@@ -210,7 +210,7 @@ func TestValidation(t *testing.T) {
 		{"burn rates", func(p *guard.CostGuardProps) { p.SpendBurnRate = 3; p.RunawayBurnRate = 2 }, []string{"RunawayBurnRate: 2 is below SpendBurnRate 3"}},
 		{"unknown alarm", func(p *guard.CostGuardProps) { p.Alarms = map[string]guard.AlarmOverride{"Errors": {Threshold: 1}} }, []string{`Alarms: "Errors" is not an alarm (one of LambdaErrorRate, LambdaThrottles`}},
 		{"alarm datapoints", func(p *guard.CostGuardProps) {
-			p.Alarms = map[string]guard.AlarmOverride{guard.AlarmLambdaErrorRate: {DatapointsToAlarm: 5}}
+			p.Alarms = map[string]guard.AlarmOverride{inference.AlarmLambdaErrorRate: {DatapointsToAlarm: 5}}
 		}, []string{`Alarms["LambdaErrorRate"].DatapointsToAlarm: 5 is above EvaluationPeriods 3`}},
 		{"kill switch parameter", func(p *guard.CostGuardProps) {
 			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "x"+p.Stage), StateParameterName: "costguard/dev"}
@@ -218,15 +218,12 @@ func TestValidation(t *testing.T) {
 		{"schedule with restore disabled", func(p *guard.CostGuardProps) {
 			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "y"+p.Stage), DisableScheduledRestore: true, RestoreSchedule: awsevents.Schedule_Expression(jsii.String("rate(1 day)"))}
 		}, []string{"KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true"}},
-		{"provisioned concurrency over budget", func(p *guard.CostGuardProps) { p.MonthlyBudgetUSD = 5; p.Workload.Lambda.ProvisionedConcurrency = 10 },
+		{"provisioned concurrency over budget", func(p *guard.CostGuardProps) { p.MonthlyBudgetUSD = 5; p.Tier.Workload.Lambda.ProvisionedConcurrency = 10 },
 			[]string{"MonthlyBudgetUSD: 5 is below the provisioned concurrency's fixed $87.60 a month"}},
-		{"function and tier", func(p *guard.CostGuardProps) { p.Tier = fargateTier() }, []string{"Function: set together with Tier"}},
-		{"tier with a lambda workload", func(p *guard.CostGuardProps) { toTier(p); p.Workload = f.workload(workload.FrontDoorREST) },
-			[]string{`Workload: tier "lambda" is not fargate, sagemaker-serverless, sagemaker-realtime or sagemaker-async`}},
-		{"tier with function props", func(p *guard.CostGuardProps) { toTier(p); p.FunctionLogGroup = f.logs },
-			[]string{"Alias, FunctionLogGroup: set with Tier"}},
+		{"tier without the metrics its workload prices", func(p *guard.CostGuardProps) { w := p.Tier.Workload; toTier(p); p.Tier.Workload = w },
+			[]string{`Tier.SpendMetrics: no metric "inv" (the lambda tier's dollar model needs inv, dur)`}},
 		{"tier spend metric missing", func(p *guard.CostGuardProps) { toTier(p); p.Tier.SpendMetrics = nil },
-			[]string{`Tier.SpendMetrics: no metric "tasks" (the fargate tier's dollar model needs tasks, req)`}},
+			[]string{`Tier.SpendMetrics: no metric "tasks" (the fargate tier's dollar model needs tasks)`}},
 		{"tier alarms", func(p *guard.CostGuardProps) {
 			toTier(p)
 			m := p.Tier.SpendMetrics["tasks"]
@@ -243,8 +240,8 @@ func TestValidation(t *testing.T) {
 			toTier(p)
 			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "z"+p.Stage)}
 		}, []string{"KillSwitch: tier fargate has no target the kill switch can stop"}},
-		{"all together", func(p *guard.CostGuardProps) { p.Stage = ""; p.MonthlyBudgetUSD = 0; p.Timeout = 0 },
-			[]string{`Stage: ""`, "MonthlyBudgetUSD: 0", "Timeout: 0s"}},
+		{"all together", func(p *guard.CostGuardProps) { p.Stage = ""; p.MonthlyBudgetUSD = 0; p.Tier.Timeout = time.Hour },
+			[]string{`Stage: ""`, "MonthlyBudgetUSD: 0", "Tier.Timeout: 1h0m0s"}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,18 +259,18 @@ func TestValidation(t *testing.T) {
 	}
 }
 
-// fargateTier is a guard.Tier with the Fargate dollar model's metric.
+// fargateTier is a Fargate guard.Tier with its dollar model's metric and
+// no API.
 func fargateTier() *guard.Tier {
-	return &guard.Tier{SpendMetrics: map[string]awscloudwatch.IMetric{"tasks": awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-		Namespace: jsii.String("ECS/ContainerInsights"), MetricName: jsii.String("RunningTaskCount"),
-		DimensionsMap: &map[string]*string{"ClusterName": jsii.String("c"), "ServiceName": jsii.String("s")},
-	})}}
+	return &guard.Tier{
+		Workload: workload.Workload{Version: workload.SchemaVersion, Tier: workload.TierFargate, FrontDoor: workload.FrontDoorHTTP,
+			Fargate: &workload.Fargate{CPU: 1024, MemoryMiB: 2048, Architecture: workload.ArchARM64, MinTasks: 1, MaxTasks: 2}},
+		SpendMetrics: map[string]awscloudwatch.IMetric{"tasks": awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String("ECS/ContainerInsights"), MetricName: jsii.String("RunningTaskCount"),
+			DimensionsMap: &map[string]*string{"ClusterName": jsii.String("c"), "ServiceName": jsii.String("s")},
+		})},
+	}
 }
 
-// toTier turns the fixture's Lambda props into a Fargate tier's.
-func toTier(p *guard.CostGuardProps) {
-	p.Function, p.Alias, p.FunctionLogGroup = nil, nil, nil
-	p.Tier = fargateTier()
-	p.Workload = workload.Workload{Version: workload.SchemaVersion, Tier: workload.TierFargate, FrontDoor: workload.FrontDoorHTTP,
-		Fargate: &workload.Fargate{CPU: 1024, MemoryMiB: 2048, Architecture: workload.ArchARM64, MinTasks: 1, MaxTasks: 2}}
-}
+// toTier turns the fixture's props into a Fargate tier's.
+func toTier(p *guard.CostGuardProps) { p.Tier = fargateTier() }

@@ -92,7 +92,7 @@ type KillSwitchOptions struct {
 	// by import path in the working directory's module when the app bundles.
 	Code awslambda.Code
 	// Architecture is the kill switch's architecture. Default: arm64.
-	Architecture awslambda.Architecture
+	Architecture workload.Architecture
 	// DisableScheduledRestore turns off the monthly restore; the stage then
 	// stays stopped until `costguard restore`. Default: false (scheduled).
 	DisableScheduledRestore bool
@@ -111,32 +111,47 @@ type KillSwitchOptions struct {
 	LogRetention awslogs.RetentionDays
 }
 
-// Tier describes a guarded tier other than Lambda (a Fargate service, a
-// SageMaker endpoint): the metrics its dollar model prices, its
-// operational alarms as data, what the kill switch stops, and what the
-// dashboard draws. constructs/service builds one for each container tier
-// (service.FargateGuardTier, service.SageMakerGuardTier).
+// Tier is what a guarded tier hands the cost guard: what bills (its
+// workload record), the metrics its dollar model prices, its operational
+// alarms as data, what the kill switch stops, and what the dashboard
+// draws. Every tier construct returns one from its GuardTier method
+// (inference.LambdaAPI, fargate.Service, sagemaker.Endpoint,
+// service.InferenceService), so the guard treats every tier the same way.
 type Tier struct {
-	// SpendMetrics are the metrics of the tier's dollar model
-	// (spend.TierModel for the Workload), by id: spend.TierModel.MetricIDs
-	// without spend.IDRequests, which comes from API. Required.
+	// Workload describes what is guarded as it bills (the tier construct's
+	// Workload()): tier, memory or size, architecture, concurrency and
+	// expected traffic. Required.
+	Workload workload.Workload
+	// API is the front door's metrics. Default: none (the API's alarms and
+	// its share of the dollar metric are left out).
+	API API
+	// Timeout is how long a request may take: the API latency alarm fires
+	// at 80 % of it. Default: the front door's integration timeout (REST
+	// 29 s, HTTP 30 s).
+	Timeout time.Duration
+	// SpendMetrics are the metrics of the tier's dollar model, by id: the
+	// model's MetricIDs without spend.IDRequests, which comes from API
+	// (spend.Model for Lambda, spend.TierModel for the other tiers).
+	// Required.
 	SpendMetrics map[string]awscloudwatch.IMetric
-	// Alarms are the tier's operational alarms, created after the API's
+	// Alarms are the tier's operational alarms, created before the API's
 	// alarms and overridable by name through CostGuardProps.Alarms.
 	// Default: none.
 	Alarms []TierAlarm
-	// Targets are what the kill switch stops (service.FargateTarget,
-	// service.SageMakerTarget). Required with KillSwitch, unless
-	// KillSwitchOptions.Targets has one.
+	// Targets are what the kill switch stops ([LambdaTarget],
+	// fargate.Service.KillSwitchTarget, sagemaker.Endpoint.KillSwitchTarget).
+	// Required with KillSwitch, unless KillSwitchOptions.Targets has one.
 	Targets []Target
 	// NATGateways is how many NAT gateways the tier's network runs; they
 	// bill by the hour whatever the traffic, so the dollar expression adds
 	// their hourly price. Default: 0.
 	NATGateways int
-	// Traffic, Errors, Latency and Capacity are drawn on the dashboard
-	// (with the API's metrics). Default: none (the widget shows the API's
-	// metrics only, or is left out).
-	Traffic, Errors, Latency, Capacity []awscloudwatch.IMetric
+	// Traffic, Errors and Latency are drawn on the dashboard's health row,
+	// with the API's metrics. Default: none.
+	Traffic, Errors, Latency []awscloudwatch.IMetric
+	// Widgets are the tier's own dashboard row (capacity, concurrency,
+	// cold starts). Default: none.
+	Widgets []awscloudwatch.IWidget
 }
 
 // TierAlarm is one operational alarm of a [Tier], as data: the spec
@@ -154,32 +169,9 @@ type CostGuardProps struct {
 	Stage string
 	// MonthlyBudgetUSD is the stage's monthly budget in US dollars. Required.
 	MonthlyBudgetUSD float64
-	// Function is the guarded inference function. Required unless Tier is
-	// set; not with Tier.
-	Function awslambda.IFunction
-	// Tier is the guarded container tier, instead of Function. Default:
-	// none (the Lambda tier).
+	// Tier is the guarded tier, from its construct's GuardTier method.
+	// Required.
 	Tier *Tier
-	// Workload describes what is guarded as it bills: with Function, tier
-	// lambda (memory, architecture, reserved and provisioned concurrency,
-	// expected traffic; inference.LambdaAPI.Workload()); with Tier, the
-	// Fargate or SageMaker record (fargate.Service.Workload(),
-	// sagemaker.Endpoint.Workload()). Required.
-	Workload workload.Workload
-	// Timeout is the function's timeout, for the p99-duration alarm.
-	// Required with Function; with Tier it defaults to the front door's
-	// integration timeout (REST 29 s, HTTP 30 s) for the API latency alarm.
-	Timeout time.Duration
-	// Alias is the alias the API invokes, for the provisioned-concurrency
-	// alarms. Default: none (those alarms are left out).
-	Alias awslambda.IAlias
-	// API is the front door's metrics. Default: none (API alarms and the
-	// API's share of the dollar metric are left out).
-	API API
-	// FunctionLogGroup is the function's log group, for the cold-start
-	// widget (init durations are only in the REPORT log lines). Default:
-	// none (the widget is left out).
-	FunctionLogGroup awslogs.ILogGroup
 	// PriceRegion is the region whose prices the dollar metric uses.
 	// Default: pricing.DefaultRegion.
 	PriceRegion string
@@ -210,8 +202,8 @@ type CostGuardProps struct {
 	// of the budget; it trips the kill switch. Default:
 	// DefaultRunawayBurnRate, or twice SpendBurnRate if that is higher.
 	RunawayBurnRate float64
-	// Alarms overrides operational alarms by name (see [DefaultAlarms]).
-	// Default: none.
+	// Alarms overrides operational alarms by name (the tier's, and the
+	// API's: see [DefaultAlarms]). Default: none.
 	Alarms map[string]AlarmOverride
 	// KillSwitch turns on the kill switch. Default: off.
 	KillSwitch *KillSwitchOptions
@@ -242,237 +234,299 @@ var (
 	alarmNameRe = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{0,63}$`)
 )
 
-// resolve applies the defaults on a copy and gathers every problem.
-func (p CostGuardProps) resolve() (resolved, error) {
+// withDefaults returns a copy of p with every zero optional field
+// resolved.
+func (p CostGuardProps) withDefaults() resolved {
 	r := resolved{CostGuardProps: p}
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-
-	if !stageRe.MatchString(p.Stage) {
-		bad("Stage: %q is not a stage name (lower-case letters, digits and dashes, starting with a letter, at most 31)", p.Stage)
-	}
-	if !(p.MonthlyBudgetUSD > 0) || math.IsInf(p.MonthlyBudgetUSD, 0) {
-		bad("MonthlyBudgetUSD: %g is not a positive amount of dollars", p.MonthlyBudgetUSD)
-	}
-	tier := p.Tier != nil
-	switch {
-	case tier && p.Function != nil:
-		bad("Function: set together with Tier (guard either a Lambda function or a container tier)")
-	case !tier && p.Function == nil:
-		bad("Function: missing (the guarded inference function is required, or Tier for a container tier)")
-	}
-	if !tier {
-		if p.Workload.Tier != workload.TierLambda || p.Workload.Lambda == nil {
-			bad("Workload: tier %q is not %q with its lambda configuration (pass inference.LambdaAPI.Workload())", p.Workload.Tier, workload.TierLambda)
-		} else if err := p.Workload.Validate(); err != nil {
-			bad("Workload: %v", err)
-		}
-		if p.Timeout < time.Second || p.Timeout > 900*time.Second {
-			bad("Timeout: %s is outside 1s to 15m0s (the function's timeout is required)", p.Timeout)
-		}
-	} else {
-		if p.Workload.Tier == workload.TierLambda || (p.Workload.Fargate == nil && p.Workload.SageMaker == nil) {
-			bad("Workload: tier %q is not fargate, sagemaker-serverless, sagemaker-realtime or sagemaker-async with its configuration (pass the tier construct's Workload())", p.Workload.Tier)
-		} else if err := p.Workload.Validate(); err != nil {
-			bad("Workload: %v", err)
-		}
-		if p.Timeout != 0 && (p.Timeout < time.Second || p.Timeout > 900*time.Second) {
-			bad("Timeout: %s is outside 1s to 15m0s", p.Timeout)
-		}
-		if p.Alias != nil || p.FunctionLogGroup != nil {
-			bad("Alias, FunctionLogGroup: set with Tier (they describe a Lambda function)")
-		}
-		for id, m := range p.Tier.SpendMetrics {
-			if m == nil {
-				bad("Tier.SpendMetrics[%q]: nil", id)
-			}
-		}
-		names := map[string]bool{}
-		for _, a := range DefaultAlarms() {
-			names[a.Name] = true
-		}
-		for i, a := range p.Tier.Alarms {
-			switch {
-			case a.Name == "" || !alarmNameRe.MatchString(a.Name):
-				bad("Tier.Alarms[%d].Name: %q is not an alarm name (letters and digits, starting with a capital)", i, a.Name)
-			case names[a.Name]:
-				bad("Tier.Alarms[%d].Name: %q is given twice (or is a default alarm's name)", i, a.Name)
-			}
-			names[a.Name] = true
-			if a.Metric == nil {
-				bad("Tier.Alarms[%d].Metric: missing for alarm %q", i, a.Name)
-			}
-			if a.EvaluationPeriods < 1 || a.DatapointsToAlarm < 1 || a.DatapointsToAlarm > a.EvaluationPeriods {
-				bad("Tier.Alarms[%d]: alarm %q needs 1 <= DatapointsToAlarm (%d) <= EvaluationPeriods (%d)", i, a.Name, a.DatapointsToAlarm, a.EvaluationPeriods)
-			}
-		}
-		for i, t := range p.Tier.Targets {
-			if t == nil {
-				bad("Tier.Targets[%d]: nil", i)
-			}
-		}
-		if p.Tier.NATGateways < 0 {
-			bad("Tier.NATGateways: %d is negative", p.Tier.NATGateways)
-		}
-	}
-	if p.Topic != nil && len(p.EmailSubscribers) > 0 {
-		bad("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(p.EmailSubscribers))
-	}
-	for i, e := range p.EmailSubscribers {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			bad("EmailSubscribers[%d]: %q is not a bare e-mail address", i, e)
-		}
-	}
-	if len(p.EmailSubscribers) > 10 {
-		bad("EmailSubscribers: %d addresses, AWS Budgets allows at most 10 per notification", len(p.EmailSubscribers))
-	}
-	if _, err := pricing.ForRegion(p.PriceRegion); err != nil {
-		bad("PriceRegion: %v", err)
-	}
-
-	// Cost-allocation tags.
 	tags := p.CostAllocationTags
 	if len(tags) == 0 {
 		tags = map[string]string{DefaultCostAllocationTag: p.Stage}
 	}
 	for k, v := range tags {
-		if k == "" || v == "" || strings.HasPrefix(k, "aws:") {
-			bad("CostAllocationTags: %q=%q is not a user tag with a value", k, v)
-		}
 		r.tags = append(r.tags, tagPair{k, v})
 	}
 	sort.Slice(r.tags, func(i, j int) bool { return r.tags[i].Key < r.tags[j].Key })
-
-	if p.BudgetName != "" && (len(p.BudgetName) > 91 || strings.ContainsAny(p.BudgetName, ":\\")) {
-		bad("BudgetName: %q is not a budget name prefix (at most 91 characters, the 100 AWS Budgets allows less the notifications hash; no ':' or '\\')", p.BudgetName)
-	}
-
-	// Budget thresholds.
 	r.thresholds = p.BudgetThresholds
 	if len(r.thresholds) == 0 {
 		r.thresholds = DefaultBudgetThresholds
 	}
-	if len(r.thresholds) > 5 {
-		bad("BudgetThresholds: %d notifications, AWS Budgets allows at most 5 per budget", len(r.thresholds))
-	}
-	seen := map[BudgetThreshold]bool{}
-	trips := 0
-	for i, t := range r.thresholds {
-		if !(t.Percent > 0) || t.Percent > 1000 {
-			bad("BudgetThresholds[%d].Percent: %g is outside (0, 1000]", i, t.Percent)
-		}
-		if t.TripsKillSwitch {
-			trips++
-			if t.Forecasted {
-				bad("BudgetThresholds[%d]: a forecasted notification may not trip the kill switch (only actual spend may)", i)
-			}
-		}
-		key := BudgetThreshold{Percent: t.Percent, Forecasted: t.Forecasted}
-		if seen[key] {
-			bad("BudgetThresholds[%d]: %g%% %s is given twice", i, t.Percent, map[bool]string{true: "forecasted", false: "actual"}[t.Forecasted])
-		}
-		seen[key] = true
-	}
-	if trips > 1 {
-		bad("BudgetThresholds: %d thresholds trip the kill switch, at most 1 may", trips)
-	}
-
-	// Burn rates.
 	if r.SpendBurnRate == 0 {
 		r.SpendBurnRate = DefaultSpendBurnRate
 	}
 	if r.RunawayBurnRate == 0 {
 		r.RunawayBurnRate = max(DefaultRunawayBurnRate, 2*r.SpendBurnRate)
 	}
+	return r
+}
+
+// resolve applies the defaults on a copy, gathers every problem and, when
+// there is none, derives the dollar model, the alarms and the kill
+// switch's code.
+func (p CostGuardProps) resolve() (resolved, error) {
+	r := p.withDefaults()
+	var errs []error
+	for _, check := range []func() []error{
+		r.checkStage, r.checkTier, r.checkTierAlarms, r.checkSubscribers,
+		r.checkTags, r.checkThresholds, r.checkBurnRates, r.checkKillSwitch,
+	} {
+		errs = append(errs, check()...)
+	}
+	if len(errs) == 0 {
+		errs = append(errs, r.deriveDollars()...)
+	}
+	if len(errs) == 0 {
+		errs = append(errs, r.deriveKillSwitchCode()...)
+	}
+	alarms, aerrs := applyOverrides(r.alarmSpecs(), p.Alarms)
+	r.alarms = alarms
+	return r, errors.Join(append(errs, aerrs...)...)
+}
+
+// problems collects formatted problems.
+type problems []error
+
+func (ps *problems) add(format string, args ...any) { *ps = append(*ps, fmt.Errorf(format, args...)) }
+
+func (r resolved) checkStage() []error {
+	var ps problems
+	if !stageRe.MatchString(r.Stage) {
+		ps.add("Stage: %q is not a stage name (lower-case letters, digits and dashes, starting with a letter, at most 31)", r.Stage)
+	}
+	if !(r.MonthlyBudgetUSD > 0) || math.IsInf(r.MonthlyBudgetUSD, 0) {
+		ps.add("MonthlyBudgetUSD: %g is not a positive amount of dollars", r.MonthlyBudgetUSD)
+	}
+	if _, err := pricing.ForRegion(r.PriceRegion); err != nil {
+		ps.add("PriceRegion: %v", err)
+	}
+	return ps
+}
+
+// checkTier checks the tier value: its workload record, timeout, dollar
+// metrics, targets and NAT gateways.
+func (r resolved) checkTier() []error {
+	var ps problems
+	t := r.Tier
+	if t == nil {
+		ps.add("Tier: missing (the guarded tier is required: pass the tier construct's GuardTier())")
+		return ps
+	}
+	if err := t.Workload.Validate(); err != nil {
+		ps.add("Tier.Workload: %v", err)
+	} else if (t.Workload.Tier == workload.TierLambda) != (t.Workload.Lambda != nil) {
+		ps.add("Tier.Workload: tier %q without its configuration (pass the tier construct's Workload())", t.Workload.Tier)
+	}
+	if t.Timeout != 0 && (t.Timeout < time.Second || t.Timeout > 900*time.Second) {
+		ps.add("Tier.Timeout: %s is outside 1s to 15m0s", t.Timeout)
+	}
+	for id, m := range t.SpendMetrics {
+		if m == nil {
+			ps.add("Tier.SpendMetrics[%q]: nil", id)
+		}
+	}
+	for i, target := range t.Targets {
+		if target == nil {
+			ps.add("Tier.Targets[%d]: nil", i)
+		}
+	}
+	if t.NATGateways < 0 {
+		ps.add("Tier.NATGateways: %d is negative", t.NATGateways)
+	}
+	return ps
+}
+
+// checkTierAlarms checks the tier's alarms: names unique (also against the
+// API's), a metric each, sensible evaluation.
+func (r resolved) checkTierAlarms() []error {
+	var ps problems
+	if r.Tier == nil {
+		return nil
+	}
+	names := map[string]bool{}
+	for _, a := range DefaultAlarms() {
+		names[a.Name] = true
+	}
+	for i, a := range r.Tier.Alarms {
+		switch {
+		case a.Name == "" || !alarmNameRe.MatchString(a.Name):
+			ps.add("Tier.Alarms[%d].Name: %q is not an alarm name (letters and digits, starting with a capital)", i, a.Name)
+		case names[a.Name]:
+			ps.add("Tier.Alarms[%d].Name: %q is given twice (or is a default alarm's name)", i, a.Name)
+		}
+		names[a.Name] = true
+		if a.Metric == nil {
+			ps.add("Tier.Alarms[%d].Metric: missing for alarm %q", i, a.Name)
+		}
+		if a.EvaluationPeriods < 1 || a.DatapointsToAlarm < 1 || a.DatapointsToAlarm > a.EvaluationPeriods {
+			ps.add("Tier.Alarms[%d]: alarm %q needs 1 <= DatapointsToAlarm (%d) <= EvaluationPeriods (%d)", i, a.Name, a.DatapointsToAlarm, a.EvaluationPeriods)
+		}
+	}
+	return ps
+}
+
+func (r resolved) checkSubscribers() []error {
+	var ps problems
+	if r.Topic != nil && len(r.EmailSubscribers) > 0 {
+		ps.add("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(r.EmailSubscribers))
+	}
+	for i, e := range r.EmailSubscribers {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			ps.add("EmailSubscribers[%d]: %q is not a bare e-mail address", i, e)
+		}
+	}
+	if len(r.EmailSubscribers) > 10 {
+		ps.add("EmailSubscribers: %d addresses, AWS Budgets allows at most 10 per notification", len(r.EmailSubscribers))
+	}
+	return ps
+}
+
+func (r resolved) checkTags() []error {
+	var ps problems
+	for _, t := range r.tags {
+		if t.Key == "" || t.Value == "" || strings.HasPrefix(t.Key, "aws:") {
+			ps.add("CostAllocationTags: %q=%q is not a user tag with a value", t.Key, t.Value)
+		}
+	}
+	if r.BudgetName != "" && (len(r.BudgetName) > 91 || strings.ContainsAny(r.BudgetName, ":\\")) {
+		ps.add("BudgetName: %q is not a budget name prefix (at most 91 characters, the 100 AWS Budgets allows less the notifications hash; no ':' or '\\')", r.BudgetName)
+	}
+	return ps
+}
+
+func (r resolved) checkThresholds() []error {
+	var ps problems
+	if len(r.thresholds) > 5 {
+		ps.add("BudgetThresholds: %d notifications, AWS Budgets allows at most 5 per budget", len(r.thresholds))
+	}
+	seen := map[BudgetThreshold]bool{}
+	trips := 0
+	for i, t := range r.thresholds {
+		if !(t.Percent > 0) || t.Percent > 1000 {
+			ps.add("BudgetThresholds[%d].Percent: %g is outside (0, 1000]", i, t.Percent)
+		}
+		if t.TripsKillSwitch {
+			trips++
+			if t.Forecasted {
+				ps.add("BudgetThresholds[%d]: a forecasted notification may not trip the kill switch (only actual spend may)", i)
+			}
+		}
+		key := BudgetThreshold{Percent: t.Percent, Forecasted: t.Forecasted}
+		if seen[key] {
+			ps.add("BudgetThresholds[%d]: %g%% %s is given twice", i, t.Percent, map[bool]string{true: "forecasted", false: "actual"}[t.Forecasted])
+		}
+		seen[key] = true
+	}
+	if trips > 1 {
+		ps.add("BudgetThresholds: %d thresholds trip the kill switch, at most 1 may", trips)
+	}
+	return ps
+}
+
+func (r resolved) checkBurnRates() []error {
+	var ps problems
 	if r.SpendBurnRate < 0 || math.IsNaN(r.SpendBurnRate) {
-		bad("SpendBurnRate: %g is not a positive multiple of the budget", r.SpendBurnRate)
+		ps.add("SpendBurnRate: %g is not a positive multiple of the budget", r.SpendBurnRate)
 	}
 	if r.RunawayBurnRate < r.SpendBurnRate || math.IsNaN(r.RunawayBurnRate) {
-		bad("RunawayBurnRate: %g is below SpendBurnRate %g (the runaway alarm must fire after the spend alarm)", r.RunawayBurnRate, r.SpendBurnRate)
+		ps.add("RunawayBurnRate: %g is below SpendBurnRate %g (the runaway alarm must fire after the spend alarm)", r.RunawayBurnRate, r.SpendBurnRate)
 	}
+	return ps
+}
 
-	// Kill switch.
-	if ks := p.KillSwitch; ks != nil {
-		if ks.StateParameterName != "" && !paramRe.MatchString(ks.StateParameterName) {
-			bad("KillSwitch.StateParameterName: %q is not a parameter path like /costguard/dev/killswitch", ks.StateParameterName)
-		}
-		if ks.DisableScheduledRestore && ks.RestoreSchedule != nil {
-			bad("KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true")
-		}
-		for i, t := range ks.Targets {
-			if t == nil {
-				bad("KillSwitch.Targets[%d]: nil", i)
-			}
-		}
-		if r.killSwitchCode = ks.Code; r.killSwitchCode == nil && len(errs) == 0 {
-			code, err := KillSwitchCode(workload.Architecture(*r.killSwitchArch().Name()))
-			if err != nil {
-				bad("KillSwitch.Code: not given, and building the default failed: %v", err)
-			}
-			r.killSwitchCode = code
-		}
-		if tier && len(p.Tier.Targets)+len(ks.Targets) == 0 {
-			bad("KillSwitch: tier %s has no target the kill switch can stop (set Tier.Targets, or leave the kill switch off)", p.Workload.Tier)
+func (r resolved) checkKillSwitch() []error {
+	var ps problems
+	ks := r.KillSwitch
+	if ks == nil {
+		return nil
+	}
+	if ks.StateParameterName != "" && !paramRe.MatchString(ks.StateParameterName) {
+		ps.add("KillSwitch.StateParameterName: %q is not a parameter path like /costguard/dev/killswitch", ks.StateParameterName)
+	}
+	if ks.DisableScheduledRestore && ks.RestoreSchedule != nil {
+		ps.add("KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true")
+	}
+	switch ks.Architecture {
+	case "", workload.ArchARM64, workload.ArchX86_64:
+	default:
+		ps.add("KillSwitch.Architecture: %q is not one of arm64, x86_64", ks.Architecture)
+	}
+	for i, t := range ks.Targets {
+		if t == nil {
+			ps.add("KillSwitch.Targets[%d]: nil", i)
 		}
 	}
+	if r.Tier != nil && len(r.Tier.Targets)+len(ks.Targets) == 0 {
+		ps.add("KillSwitch: tier %s has no target the kill switch can stop (set Tier.Targets, or leave the kill switch off)", r.Tier.Workload.Tier)
+	}
+	return ps
+}
 
-	// The dollar model.
-	if len(errs) == 0 && !tier {
-		prices, _ := pricing.ForRegion(p.PriceRegion)
-		l := p.Workload.Lambda
-		rates, err := spend.RatesFor(prices, l.Architecture, p.Workload.FrontDoor)
+// deriveDollars builds the tier's dollar model from its workload and the
+// region's prices, and checks the tier gives every metric it prices.
+func (r *resolved) deriveDollars() []error {
+	var ps problems
+	prices, _ := pricing.ForRegion(r.PriceRegion)
+	t, hasAPI := r.Tier, r.Tier.API != nil
+	var ids []string
+	if l := t.Workload.Lambda; l != nil {
+		rates, err := spend.RatesFor(prices, l.Architecture, t.Workload.FrontDoor)
 		if err != nil {
-			bad("Workload: %v", err)
+			return append(ps, fmt.Errorf("Tier.Workload: %w", err))
 		}
-		hasAPI := p.API != nil
 		if !hasAPI {
 			rates.APIPerRequest = 0
 		}
-		r.model = spend.Model{
-			Rates: rates, MemoryMiB: l.MemoryMiB, ProvisionedConcurrency: l.ProvisionedConcurrency,
-			ProvisionedHoursPerMonth: l.ProvisionedHoursPerMonth, HasAPI: hasAPI,
-		}
+		r.model = spend.Model{Rates: rates, MemoryMiB: l.MemoryMiB, ProvisionedConcurrency: l.ProvisionedConcurrency,
+			ProvisionedHoursPerMonth: l.ProvisionedHoursPerMonth, HasAPI: hasAPI}
 		if err := r.model.Validate(); err != nil {
-			bad("Workload: %v", err)
+			ps.add("Tier.Workload: %v", err)
 		}
-		if fixed := r.model.ProvisionedPerHour() * pricing.HoursPerMonth; fixed >= p.MonthlyBudgetUSD*r.SpendBurnRate {
-			bad("MonthlyBudgetUSD: %g is below the provisioned concurrency's fixed $%.2f a month, so the spend alarm would never be OK", p.MonthlyBudgetUSD, fixed)
+		if fixed := r.model.ProvisionedPerHour() * pricing.HoursPerMonth; fixed >= r.MonthlyBudgetUSD*r.SpendBurnRate {
+			ps.add("MonthlyBudgetUSD: %g is below the provisioned concurrency's fixed $%.2f a month, so the spend alarm would never be OK", r.MonthlyBudgetUSD, fixed)
 		}
-	}
-
-	if len(errs) == 0 && tier {
-		prices, _ := pricing.ForRegion(p.PriceRegion)
-		m, err := spend.TierModelFor(prices, p.Workload, p.API != nil)
+		ids = r.model.MetricIDs()
+	} else {
+		m, err := spend.TierModelFor(prices, t.Workload, hasAPI)
 		if err != nil {
-			bad("Workload: %v", err)
+			return append(ps, fmt.Errorf("Tier.Workload: %w", err))
 		}
-		m.FixedPerHour += float64(max(p.Tier.NATGateways, 0)) * prices.Network.NATGatewayHour
-		r.tierModel = m
-		r.tierMetric = map[string]awscloudwatch.IMetric{}
-		for _, id := range m.MetricIDs() {
-			if id == spend.IDRequests {
-				continue
-			}
-			if p.Tier.SpendMetrics[id] == nil {
-				bad("Tier.SpendMetrics: no metric %q (the %s tier's dollar model needs %s)", id, p.Workload.Tier, strings.Join(m.MetricIDs(), ", "))
-			}
-		}
-		for _, a := range p.Tier.Alarms {
-			r.tierMetric[a.Name] = a.Metric
+		m.FixedPerHour += float64(t.NATGateways) * prices.Network.NATGatewayHour
+		r.tierModel, ids = m, m.MetricIDs()
+	}
+	for _, id := range ids {
+		if id != spend.IDRequests && t.SpendMetrics[id] == nil {
+			ps.add("Tier.SpendMetrics: no metric %q (the %s tier's dollar model needs %s)", id, t.Workload.Tier, strings.Join(ids, ", "))
 		}
 	}
+	r.tierMetric = map[string]awscloudwatch.IMetric{}
+	for _, a := range t.Alarms {
+		r.tierMetric[a.Name] = a.Metric
+	}
+	return ps
+}
 
-	// Alarms, with overrides.
-	specs := DefaultAlarms()
-	if tier {
-		// A container tier has no function: the API's alarms, then its own.
-		specs = specs[:0:0]
-		for _, s := range DefaultAlarms() {
-			if s.needs == needAPI {
-				specs = append(specs, s)
-			}
-		}
-		for _, a := range p.Tier.Alarms {
+// deriveKillSwitchCode builds the kill switch's default code when the
+// props give none.
+func (r *resolved) deriveKillSwitchCode() []error {
+	if r.KillSwitch == nil {
+		return nil
+	}
+	if r.killSwitchCode = r.KillSwitch.Code; r.killSwitchCode != nil {
+		return nil
+	}
+	code, err := KillSwitchCode(r.killSwitchArch())
+	if err != nil {
+		return []error{fmt.Errorf("KillSwitch.Code: not given, and building the default failed: %w", err)}
+	}
+	r.killSwitchCode = code
+	return nil
+}
+
+// alarmSpecs are the operational alarms before overrides: the tier's,
+// then the API's.
+func (r resolved) alarmSpecs() []AlarmSpec {
+	var specs []AlarmSpec
+	if r.Tier != nil {
+		for _, a := range r.Tier.Alarms {
 			s := a.AlarmSpec
 			s.needs = needTier
 			if s.Period == 0 {
@@ -481,10 +535,7 @@ func (p CostGuardProps) resolve() (resolved, error) {
 			specs = append(specs, s)
 		}
 	}
-	alarms, aerrs := applyOverrides(specs, p.Alarms)
-	errs = append(errs, aerrs...)
-	r.alarms = alarms
-	return r, errors.Join(errs...)
+	return append(specs, DefaultAlarms()...)
 }
 
 // dollarModel is the spend expressions of either tier.
@@ -495,19 +546,22 @@ type dollarModel interface {
 
 // dollars is the guarded tier's dollar model.
 func (r resolved) dollars() dollarModel {
-	if r.Tier != nil {
-		return r.tierModel
+	if r.lambda() {
+		return r.model
 	}
-	return r.model
+	return r.tierModel
 }
+
+// lambda says whether the guarded tier is Lambda.
+func (r resolved) lambda() bool { return r.Tier != nil && r.Tier.Workload.Tier == workload.TierLambda }
 
 // killSwitchArch is the kill switch's architecture: arm64 unless
 // KillSwitch.Architecture says otherwise.
-func (r resolved) killSwitchArch() awslambda.Architecture {
-	if r.KillSwitch != nil && r.KillSwitch.Architecture != nil {
+func (r resolved) killSwitchArch() workload.Architecture {
+	if r.KillSwitch != nil && r.KillSwitch.Architecture != "" {
 		return r.KillSwitch.Architecture
 	}
-	return awslambda.Architecture_ARM_64()
+	return workload.ArchARM64
 }
 
 // stateParameterName is the kill switch's parameter.

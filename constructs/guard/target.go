@@ -2,11 +2,13 @@ package guard
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -94,5 +96,26 @@ func GrantScalableTargets(grantee awsiam.IGrantable) {
 				"resource-level permission; the kill switch needs them to hold a guarded function, service or endpoint at its minimum."),
 			AppliesTo: &[]interface{}{ptr("Resource::*")},
 		}}, ptr(true))
+	}
+}
+
+// FiveMinutes returns metric options of statistic stat over the guard's
+// five-minute period, labelled label when it is not empty: the options of
+// every metric a tier hands the guard.
+func FiveMinutes(stat, label string) *awscloudwatch.MetricOptions {
+	o := &awscloudwatch.MetricOptions{Statistic: ptr(stat), Period: duration(spend.DefaultPeriod)}
+	if label != "" {
+		o.Label = ptr(label)
+	}
+	return o
+}
+
+// NewTierAlarm is a tier's operational alarm as data: above threshold for
+// n of n five-minute periods.
+func NewTierAlarm(name, description string, threshold float64, n int, m awscloudwatch.IMetric) TierAlarm {
+	return TierAlarm{
+		AlarmSpec: AlarmSpec{Name: name, Description: description, Threshold: threshold,
+			Period: spend.DefaultPeriod, EvaluationPeriods: n, DatapointsToAlarm: n},
+		Metric: m,
 	}
 }

@@ -65,7 +65,7 @@ func ExampleModelServerCode() {
 	}
 	inference.NewLambdaAPI(stack, "Api", &inference.LambdaAPIProps{
 		Code:         code,
-		Architecture: awslambda.Architecture_X86_64(),
+		Architecture: workload.ArchX86_64,
 		Traffic:      workload.Traffic{RequestsPerMonth: 1e6, AvgDurationMs: 20},
 	})
 

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/costguard-ml/costguard/constructs/internal/cdkarch"
 	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/validation"
@@ -107,10 +108,7 @@ func (a *LambdaAPI) newFunction() {
 	for k, v := range c.Environment {
 		env[k] = jsii.String(v)
 	}
-	arch := awslambda.Architecture_ARM_64()
-	if c.arch == workload.ArchX86_64 {
-		arch = awslambda.Architecture_X86_64()
-	}
+	arch := cdkarch.Lambda(c.arch)
 	tracing := awslambda.Tracing_DISABLED
 	if c.Tracing {
 		tracing = awslambda.Tracing_ACTIVE

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -41,7 +40,7 @@ var scenarios = map[string]func() *LambdaAPIProps{
 	"defaults": func() *LambdaAPIProps { return &LambdaAPIProps{Code: newTestCode()} },
 	"options": func() *LambdaAPIProps {
 		return &LambdaAPIProps{
-			Code: newTestCode(), Architecture: awslambda.Architecture_X86_64(), MemoryMiB: 2048, Timeout: 20 * time.Second,
+			Code: newTestCode(), Architecture: workload.ArchX86_64, MemoryMiB: 2048, Timeout: 20 * time.Second,
 			EphemeralStorageMiB: 1024, ReservedConcurrency: 20, StageName: "prod", ThrottleRateLimit: 5, ThrottleBurstLimit: 7,
 			MonthlyQuota: 5000, MaxBatchSize: 8, MaxInstanceLength: 100, Cors: &Cors{AllowOrigins: []string{"https://app.example.com"}},
 			LogRetention: awslogs.RetentionDays_ONE_WEEK, LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY, LogLevel: "debug", LogFormat: "text",

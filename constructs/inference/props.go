@@ -70,9 +70,10 @@ type LambdaAPIProps struct {
 	// provided.al2023 plus the model artifact in model/ ([ModelServerCode]
 	// builds it for a model directory). Required.
 	Code awslambda.Code
-	// Architecture is the function's CPU architecture. Default: arm64
-	// (Graviton, about 20% cheaper per GB-second than x86_64).
-	Architecture awslambda.Architecture
+	// Architecture is the function's CPU architecture, arm64 or x86_64.
+	// Default: arm64 (Graviton, about 20% cheaper per GB-second than
+	// x86_64).
+	Architecture workload.Architecture
 	// MemoryMiB is the function's memory, 128 to 10240; CPU scales with it.
 	// Default: the MemoryProfile's recommendation if set, else 1024.
 	MemoryMiB int
@@ -238,14 +239,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 		add("Code: missing; pass the deployment package (bootstrap plus model/)")
 	}
 
-	r.arch = workload.ArchARM64
-	if p.Architecture != nil {
-		switch name := *p.Architecture.Name(); name {
-		case string(workload.ArchARM64), string(workload.ArchX86_64):
-			r.arch = workload.Architecture(name)
-		default:
-			add("Architecture: %q is not supported; use arm64 or x86_64", name)
-		}
+	switch p.Architecture {
+	case "":
+		r.arch = workload.ArchARM64
+	case workload.ArchARM64, workload.ArchX86_64:
+		r.arch = p.Architecture
+	default:
+		add("Architecture: %q is not supported; use arm64 or x86_64", p.Architecture)
 	}
 
 	switch p.FrontDoor {

@@ -39,7 +39,7 @@ func TestValidation(t *testing.T) {
 		want  []string
 	}{
 		{"code missing", func(p *LambdaAPIProps) { p.Code = nil }, []string{"Code: missing"}},
-		{"architecture", func(p *LambdaAPIProps) { p.Architecture = awslambda.Architecture_Custom(jsii.String("sparc"), nil) }, []string{`Architecture: "sparc" is not supported; use arm64 or x86_64`}},
+		{"architecture", func(p *LambdaAPIProps) { p.Architecture = "sparc" }, []string{`Architecture: "sparc" is not supported; use arm64 or x86_64`}},
 		{"front door", func(p *LambdaAPIProps) { p.FrontDoor = "grpc" }, []string{`FrontDoor: "grpc" is not one of "rest", "http"`}},
 		{"memory below minimum", func(p *LambdaAPIProps) { p.MemoryMiB = 64 }, []string{"MemoryMiB: 64 is outside the allowed 128 to 10240"}},
 		{"memory above maximum", func(p *LambdaAPIProps) { p.MemoryMiB = 10241 }, []string{"MemoryMiB: 10241 is outside the allowed 128 to 10240"}},

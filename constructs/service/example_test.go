@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
@@ -39,7 +38,7 @@ func ExampleNewInferenceService_ownModel() {
 		Guard: &guard.CostGuardProps{
 			Stage:            "dev",
 			EmailSubscribers: []string{"me@example.com"},
-			KillSwitch:       &guard.KillSwitchOptions{Architecture: awslambda.Architecture_X86_64()},
+			KillSwitch:       &guard.KillSwitchOptions{Architecture: workload.ArchX86_64},
 		},
 	})
 	fmt.Println(svc.Tier(), svc.CostGuard() != nil)

@@ -15,7 +15,9 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
@@ -205,9 +207,9 @@ func TestFargateTier(t *testing.T) {
 				"AlarmActions": assertions.Match_AnyValue(), "OKActions": assertions.Match_AnyValue(),
 			})
 		}
-		// Operational alarms: the API's three and the tier's four.
-		want := []string{guard.AlarmAPIServerErrorRate, guard.AlarmAPIClientErrorRate, guard.AlarmAPILatencyP99,
-			AlarmFargateCPUHigh, AlarmFargateTarget5xxRate, AlarmFargateUnhealthy, AlarmFargateLatencyP99}
+		// Operational alarms: the tier's four, then the API's three.
+		want := []string{fargate.AlarmCPUHigh, fargate.AlarmTarget5xxRate, fargate.AlarmUnhealthyTargets, fargate.AlarmLatencyP99,
+			guard.AlarmAPIServerErrorRate, guard.AlarmAPIClientErrorRate, guard.AlarmAPILatencyP99}
 		if got := g.AlarmNames(); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("alarms %q, want %q", got, want)
 		}
@@ -343,9 +345,9 @@ func TestKillSwitchTargets(t *testing.T) {
 	role := awsiam.NewRole(stack, jsii.String("KillSwitchRole"), &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 	})
-	fb := FargateTarget(large.Fargate()).BindKillSwitch(role)
-	sb := SageMakerTarget(gpu.SageMaker()).BindKillSwitch(role)
-	if fb.Kind != KindECSService || sb.Kind != KindSageMakerEndpoint {
+	fb := large.Fargate().KillSwitchTarget().BindKillSwitch(role)
+	sb := gpu.SageMaker().KillSwitchTarget().BindKillSwitch(role)
+	if fb.Kind != fargate.KindECSService || sb.Kind != sagemaker.KindSageMakerEndpoint {
 		t.Errorf("kinds %q, %q", fb.Kind, sb.Kind)
 	}
 	tpl := assertions.Template_FromStack(stack, nil)

@@ -29,8 +29,8 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Opti
 	if lp.MemoryMiB == 0 && lp.MemoryProfile == nil {
 		lp.MemoryMiB = z.MemoryMiB
 	}
-	if lp.Architecture == nil && p.arch() == workload.ArchX86_64 {
-		lp.Architecture = awslambda.Architecture_X86_64()
+	if lp.Architecture == "" {
+		lp.Architecture = p.arch()
 	}
 	if lp.Traffic == (workload.Traffic{}) {
 		lp.Traffic = p.traffic()
@@ -41,7 +41,9 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Opti
 			Init: msDuration(p.Traffic.InitDurationMs),
 		}
 	}
-	l := inference.NewLambdaAPI(s, "Lambda", &lp)
+	// The default child: the function and API keep the logical ids of a
+	// LambdaAPI at the service's id.
+	l := inference.NewLambdaAPI(s, "Default", &lp)
 	s.lambda, s.url = l, l.URL()
 	if l.Err() != nil {
 		return

@@ -24,7 +24,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
@@ -58,7 +57,7 @@ func main() {
 			Stage:            "dev",
 			EmailSubscribers: []string{"me@example.com"},
 			// The kill switch's code is built by import path in this module.
-			KillSwitch: &guard.KillSwitchOptions{Architecture: awslambda.Architecture_X86_64()},
+			KillSwitch: &guard.KillSwitchOptions{Architecture: workload.ArchX86_64},
 		},
 	})
 	// Bad props are an error, one line per problem, not a panic.
