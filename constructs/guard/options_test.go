@@ -218,7 +218,10 @@ func TestValidation(t *testing.T) {
 		{"schedule with restore disabled", func(p *guard.CostGuardProps) {
 			p.KillSwitch = &guard.KillSwitchOptions{Code: bucketCode(f.stack, "y"+p.Stage), DisableScheduledRestore: true, RestoreSchedule: awsevents.Schedule_Expression(jsii.String("rate(1 day)"))}
 		}, []string{"KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true"}},
-		{"provisioned concurrency over budget", func(p *guard.CostGuardProps) { p.MonthlyBudgetUSD = 5; p.Tier.Workload.Lambda.ProvisionedConcurrency = 10 },
+		{"provisioned concurrency over budget", func(p *guard.CostGuardProps) {
+			p.MonthlyBudgetUSD = 5
+			p.Tier.Workload.Lambda.ProvisionedConcurrency = 10
+		},
 			[]string{"MonthlyBudgetUSD: 5 is below the provisioned concurrency's fixed $87.60 a month"}},
 		{"tier without the metrics its workload prices", func(p *guard.CostGuardProps) { w := p.Tier.Workload; toTier(p); p.Tier.Workload = w },
 			[]string{`Tier.SpendMetrics: no metric "inv" (the lambda tier's dollar model needs inv, dur)`}},
