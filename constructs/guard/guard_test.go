@@ -483,7 +483,7 @@ func TestCostGuardFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 20 || r.OwnMonthlyUSD != 6 || r.StateParameter != "/costguard/dev/killswitch" {
+		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 20 || r.OwnMonthlyUSD != 8 || r.StateParameter != "/costguard/dev/killswitch" {
 			t.Errorf("record %+v", r)
 		}
 		// $50 budget, 2 × 1 GB provisioned (arm64) = $17.52 fixed; 120 ms
