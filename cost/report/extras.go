@@ -159,10 +159,10 @@ func logGroupOf(v any, t assembly.Template) (assembly.Resource, bool) {
 	return assembly.Resource{}, false
 }
 
-// writtenLogGroups are the log groups of t that something other than res
-// names as its destination: another function's LoggingConfig, an API
-// stage's access log.
-func writtenLogGroups(res assembly.Resource, t assembly.Template) map[string]bool {
+// writtenLogGroups are the log groups of t that a function's LoggingConfig
+// or an API stage's access log names as its destination (a workload that
+// names its own group never gets here).
+func writtenLogGroups(t assembly.Template) map[string]bool {
 	out := map[string]bool{}
 	for _, id := range t.LogicalIDs() {
 		r := t.Resources[id]
@@ -175,7 +175,7 @@ func writtenLogGroups(res assembly.Resource, t assembly.Template) map[string]boo
 		case "AWS::ApiGatewayV2::Stage":
 			dest = r.Properties["AccessLogSettings"]
 		}
-		if dest == nil || (r.Type == res.Type && fmt.Sprint(r.Properties) == fmt.Sprint(res.Properties)) {
+		if dest == nil {
 			continue
 		}
 		for _, ref := range refs(dest) {
@@ -210,7 +210,7 @@ func logRetentionMonths(res assembly.Resource, t assembly.Template) (float64, st
 			}
 		}
 	}
-	taken := writtenLogGroups(res, t)
+	taken := writtenLogGroups(t)
 	var groups []assembly.Resource
 	for _, id := range t.LogicalIDs() {
 		if g := t.Resources[id]; g.Type == "AWS::Logs::LogGroup" && !taken[id] {
