@@ -499,8 +499,9 @@ func (g *CostGuard) SpendExpression() string { return g.cfg.dollars().ProjectedM
 
 // MonthlyCost itemises the guard's own monthly cost at list prices, free
 // tiers left out: the alarms (per metric they query), the dashboard, the
-// KMS key, and the kill switch (idle: a few invocations a month, a
-// standard parameter and a scheduled rule, all free or under a cent).
+// KMS key (with its rotations), and the kill switch (idle: a few
+// invocations a month, a standard parameter and a scheduled rule, all free
+// or under a cent).
 func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
 	cw := prices.CloudWatch
@@ -511,7 +512,9 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 		lines = append(lines, guardmeta.Line{Item: "CloudWatch dashboard", USD: cw.DashboardMonth})
 	}
 	if g.key != nil {
-		lines = append(lines, guardmeta.Line{Item: "KMS key of the topics", USD: prices.Other.KMSKeyMonth})
+		// The key rotates yearly (EnableKeyRotation): priced, as costguard
+		// report prices it, with its two billed rotations.
+		lines = append(lines, guardmeta.Line{Item: "KMS key of the topics, rotated yearly", USD: prices.Other.KMSKeyMonthly(true)})
 	}
 	if g.ks != nil {
 		lines = append(lines, guardmeta.Line{Item: "kill-switch Lambda, SSM parameter, schedule (idle: well under a cent)", USD: 0})

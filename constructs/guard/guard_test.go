@@ -419,8 +419,9 @@ func TestCostGuardFull(t *testing.T) {
 		for _, l := range g.MonthlyCost() {
 			total += l.USD
 		}
-		// 12 alarms querying 20 metrics at $0.10, a $3 dashboard and a $1 key.
-		if math.Abs(total-6.0) > 1e-9 {
+		// 12 alarms querying 20 metrics at $0.10, a $3 dashboard and a $1
+		// key with its two billed yearly rotations ($1 each).
+		if math.Abs(total-8.0) > 1e-9 {
 			t.Errorf("guard's own cost $%.2f: %+v", total, g.MonthlyCost())
 		}
 	})
@@ -434,7 +435,7 @@ func TestCostGuardFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 20 || r.OwnMonthlyUSD != 6 || r.StateParameter != "/costguard/dev/killswitch" {
+		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 20 || r.OwnMonthlyUSD != 8 || r.StateParameter != "/costguard/dev/killswitch" {
 			t.Errorf("record %+v", r)
 		}
 		// $50 budget, 2 × 1 GB provisioned (arm64) = $17.52 fixed; 120 ms

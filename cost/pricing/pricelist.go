@@ -546,6 +546,7 @@ var requiredPrices = []string{
 	"fargate.vcpu.x86_64", "fargate.memory.x86_64", "fargate.vcpu.arm64", "fargate.memory.arm64",
 	"network.albHour", "network.albLCUHour", "network.natGatewayHour", "network.natGatewayPerGB", "network.publicIPv4Hour",
 	"kms.keyMonth", "sns.requests", "sns.email",
+	"xray.recorded", "xray.retrieved", "kms.rotation", "kms.requests", "dataTransfer.internetOut",
 }
 
 // ForRegion returns the tables of region from the files (over the
@@ -565,6 +566,7 @@ func clonePrices(p Prices) Prices {
 	cp := func(t Tiered) Tiered { return append(Tiered(nil), t...) }
 	p.Lambda.Duration.X86_64, p.Lambda.Duration.ARM64 = cp(p.Lambda.Duration.X86_64), cp(p.Lambda.Duration.ARM64)
 	p.APIGateway.REST, p.APIGateway.HTTP = cp(p.APIGateway.REST), cp(p.APIGateway.HTTP)
+	p.DataTransfer.InternetOut = cp(p.DataTransfer.InternetOut)
 	cache := map[string]float64{}
 	for k, v := range p.APIGateway.CacheHour {
 		cache[k] = v
@@ -606,7 +608,13 @@ func Rules() Prices {
 		APIGateway: APIGateway{HTTPMeteringBytes: 512 * 1024},
 		Fargate:    Fargate{MinimumBillingMinutes: 1},
 		SageMaker:  SageMaker{ServerlessMinMiB: 1024, ServerlessMaxMiB: 6144, ServerlessStepMiB: 1024},
-		CloudWatch: CloudWatch{FreeAlarmMetrics: 10, FreeDashboards: 3, FreeCustomMetrics: 10, FreeLogsGB: 5},
-		SNS:        SNS{FreeEmails: 1000, FreeRequests: 1e6},
+		CloudWatch: CloudWatch{
+			FreeAlarmMetrics: 10, FreeDashboards: 3, FreeCustomMetrics: 10, FreeLogsGB: 5, LogEventOverheadBytes: 26,
+			ContainerInsights: ContainerInsights{PerCluster: 10, PerService: 13, PerTaskFamily: 9, PerformanceEventBytes: 1024},
+		},
+		SNS:          SNS{FreeEmails: 1000, FreeRequests: 1e6},
+		XRay:         XRay{FreeRecorded: 100000, FreeRetrieved: 1e6, ReservoirPerSecond: 1, FixedRate: 0.05},
+		DataTransfer: DataTransfer{FreeInternetOutGB: 100},
+		Other:        Other{KMSBilledRotations: 2, KMSFreeRequests: 20000, SQSFreeRequests: 1e6, SchedulerFreeInvocations: 14e6},
 	}
 }

@@ -3,6 +3,7 @@ package pricing
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,8 +87,10 @@ func TestLoadPriceList(t *testing.T) {
 	if !strings.Contains(p.APIGateway.Source.URL, "offer file AmazonApiGateway") {
 		t.Errorf("api gateway source = %+v", p.APIGateway.Source)
 	}
-	if len(p.Missing) != 0 {
-		t.Errorf("missing = %q, want none", p.Missing)
+	// The prices issue 11 added are not read from Price List files yet:
+	// they are listed as missing (counted as $0), never silently zero.
+	if want := []string{"xray.recorded", "xray.retrieved", "kms.rotation", "kms.requests", "dataTransfer.internetOut"}; !slices.Equal(p.Missing, want) {
+		t.Errorf("missing = %q, want %q", p.Missing, want)
 	}
 }
 
@@ -162,7 +165,13 @@ func TestRulesMatchUSEast1(t *testing.T) {
 		r.SageMaker.ServerlessMinMiB != u.SageMaker.ServerlessMinMiB || r.SageMaker.ServerlessMaxMiB != u.SageMaker.ServerlessMaxMiB ||
 		r.SageMaker.ServerlessStepMiB != u.SageMaker.ServerlessStepMiB || r.CloudWatch.FreeAlarmMetrics != u.CloudWatch.FreeAlarmMetrics ||
 		r.CloudWatch.FreeDashboards != u.CloudWatch.FreeDashboards || r.CloudWatch.FreeCustomMetrics != u.CloudWatch.FreeCustomMetrics ||
-		r.CloudWatch.FreeLogsGB != u.CloudWatch.FreeLogsGB || r.SNS.FreeEmails != u.SNS.FreeEmails || r.SNS.FreeRequests != u.SNS.FreeRequests {
+		r.CloudWatch.FreeLogsGB != u.CloudWatch.FreeLogsGB || r.SNS.FreeEmails != u.SNS.FreeEmails || r.SNS.FreeRequests != u.SNS.FreeRequests ||
+		r.CloudWatch.LogEventOverheadBytes != u.CloudWatch.LogEventOverheadBytes || r.CloudWatch.ContainerInsights != u.CloudWatch.ContainerInsights ||
+		r.XRay.FreeRecorded != u.XRay.FreeRecorded || r.XRay.FreeRetrieved != u.XRay.FreeRetrieved ||
+		r.XRay.ReservoirPerSecond != u.XRay.ReservoirPerSecond || r.XRay.FixedRate != u.XRay.FixedRate ||
+		r.DataTransfer.FreeInternetOutGB != u.DataTransfer.FreeInternetOutGB || r.Other.KMSBilledRotations != u.Other.KMSBilledRotations ||
+		r.Other.KMSFreeRequests != u.Other.KMSFreeRequests || r.Other.SQSFreeRequests != u.Other.SQSFreeRequests ||
+		r.Other.SchedulerFreeInvocations != u.Other.SchedulerFreeInvocations {
 		t.Error("Rules() and us-east-1 disagree on a rule")
 	}
 }

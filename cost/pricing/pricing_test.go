@@ -134,7 +134,8 @@ func TestEveryTableHasASource(t *testing.T) {
 		for name, s := range map[string]Source{
 			"lambda": p.Lambda.Source, "apigateway": p.APIGateway.Source, "fargate": p.Fargate.Source,
 			"sagemaker": p.SageMaker.Source, "cloudwatch": p.CloudWatch.Source, "sns": p.SNS.Source,
-			"network": p.Network.Source, "other": p.Other.Source,
+			"network": p.Network.Source, "other": p.Other.Source, "xray": p.XRay.Source,
+			"dataTransfer": p.DataTransfer.Source,
 		} {
 			if !strings.HasPrefix(s.URL, "https://aws.amazon.com/") || len(s.Read) != len("2006-01-02") {
 				t.Errorf("%s %s: source %+v lacks an AWS URL or a read date", r, name, s)

@@ -139,6 +139,57 @@ func usEast1() Prices {
 			LogsIngestionPerGB:             0.50,
 			LogsStoragePerGBMonth:          0.03,
 			FreeLogsGB:                     5,
+			// The PutLogEvents API reference: a batch's size is the sum of
+			// its messages in UTF-8 plus 26 bytes for each log event.
+			LogEventOverheadBytes: 26,
+			// Container Insights metrics are billed as custom metrics (the
+			// CloudWatch pricing page and "Amazon ECS Container Insights
+			// metrics",
+			// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html).
+			// Counted from that table for tasks on Fargate: per cluster
+			// CpuReserved, CpuUtilized, MemoryReserved, MemoryUtilized,
+			// NetworkRxBytes, NetworkTxBytes, EphemeralStorageReserved,
+			// EphemeralStorageUtilized, ServiceCount, TaskCount; per service
+			// the same six CPU, memory and network metrics, the two
+			// ephemeral-storage ones, DeploymentCount, DesiredTaskCount,
+			// PendingTaskCount, RunningTaskCount, TaskSetCount; per task
+			// family the eight and RunningTaskCount. The stored copies of the
+			// page could not be read in full; re-check the counts there. The
+			// performance event size is an estimate (one JSON event of about
+			// 25 fields).
+			ContainerInsights: ContainerInsights{PerCluster: 10, PerService: 13, PerTaskFamily: 9, PerformanceEventBytes: 1024},
+		},
+
+		// Source: https://aws.amazon.com/xray/pricing/ ("Always free tier":
+		// 100,000 traces recorded and 1,000,000 retrieved or scanned a
+		// month; $5.00 per million recorded, $0.50 per million retrieved or
+		// scanned beyond it); the default sampling rule (reservoir of one
+		// request a second, then 5 %) from the X-Ray Developer Guide,
+		// "Configuring sampling rules"
+		// (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html);
+		// read 2026-11-30.
+		XRay: XRay{
+			Source:              Source{URL: "https://aws.amazon.com/xray/pricing/", Read: "2026-11-30"},
+			RecordedPerMillion:  5.00,
+			FreeRecorded:        100000,
+			RetrievedPerMillion: 0.50,
+			FreeRetrieved:       1e6,
+			ReservoirPerSecond:  1,
+			FixedRate:           0.05,
+		},
+
+		// Source: https://aws.amazon.com/ec2/pricing/on-demand/ ("Data
+		// Transfer OUT From Amazon EC2 To Internet": $0.09 per GB for the
+		// first 10 TB, $0.085 the next 40 TB, $0.07 the next 100 TB, $0.05
+		// beyond; 100 GB a month free across services and regions), which
+		// https://aws.amazon.com/api-gateway/pricing/ applies to API Gateway
+		// responses; read 2026-11-30. Not re-read from a stored copy of the
+		// EC2 page (an AWS re:Post answer confirms $0.09 after the 100 GB);
+		// re-check the higher tiers there.
+		DataTransfer: DataTransfer{
+			Source:            Source{URL: "https://aws.amazon.com/ec2/pricing/on-demand/", Read: "2026-11-30"},
+			InternetOut:       Tiered{{Size: 10240, Price: 0.09}, {Size: 40960, Price: 0.085}, {Size: 102400, Price: 0.07}, {Price: 0.05}},
+			FreeInternetOutGB: 100,
 		},
 
 		// Source: https://aws.amazon.com/sns/pricing/ ("Notification
@@ -181,13 +232,28 @@ func usEast1() Prices {
 		// Store"); read 2026-11-27. As for Network: published list prices
 		// not re-read from a stored copy of these pages; re-check them.
 		Other: Other{
-			Source:                    Source{URL: "https://aws.amazon.com/kms/pricing/", Read: "2026-11-27"},
-			KMSKeyMonth:               1.00,
-			WAFWebACLMonth:            5.00,
-			WAFRuleMonth:              1.00,
-			WAFPerMillion:             0.60,
-			SecretMonth:               0.40,
-			SSMAdvancedParameterMonth: 0.05,
+			Source:      Source{URL: "https://aws.amazon.com/kms/pricing/", Read: "2026-11-27"},
+			KMSKeyMonth: 1.00,
+			// "each newly generated backing key costs an additional
+			// $1/month" (the page); since AWS's price change of April 2024
+			// only the first and second rotations are billed.
+			KMSRotationMonth:   1.00,
+			KMSBilledRotations: 2,
+			KMSRequestsPer10k:  0.03,
+			KMSFreeRequests:    20000,
+			// https://aws.amazon.com/sqs/pricing/ (standard queue) and
+			// https://aws.amazon.com/eventbridge/pricing/ (custom events;
+			// Scheduler); read 2026-11-30, not re-read from a stored copy.
+			SQSPerMillion:                     0.40,
+			SQSFreeRequests:                   1e6,
+			EventBridgeCustomEventsPerMillion: 1.00,
+			SchedulerPerMillion:               1.00,
+			SchedulerFreeInvocations:          14e6,
+			WAFWebACLMonth:                    5.00,
+			WAFRuleMonth:                      1.00,
+			WAFPerMillion:                     0.60,
+			SecretMonth:                       0.40,
+			SSMAdvancedParameterMonth:         0.05,
 		},
 	}
 }

@@ -160,6 +160,63 @@ type CloudWatch struct {
 	LogsIngestionPerGB    float64 `json:"logsIngestionPerGB"`
 	LogsStoragePerGBMonth float64 `json:"logsStoragePerGBMonth"`
 	FreeLogsGB            float64 `json:"freeLogsGB"`
+	// LogEventOverheadBytes is what CloudWatch Logs adds to each log
+	// event's message when it measures ingestion (the PutLogEvents batch
+	// size rule).
+	LogEventOverheadBytes float64 `json:"logEventOverheadBytes"`
+	// ContainerInsights is how many custom metrics ECS Container Insights
+	// (standard mode) creates for a Fargate cluster: each is billed at
+	// CustomMetricMonth.
+	ContainerInsights ContainerInsights `json:"containerInsights"`
+}
+
+// ContainerInsights counts the metrics ECS Container Insights (standard
+// mode, Fargate) publishes per dimension set.
+type ContainerInsights struct {
+	// PerCluster are the metrics of dimension set {ClusterName}.
+	PerCluster int `json:"perCluster"`
+	// PerService are the metrics of {ClusterName, ServiceName}, per service.
+	PerService int `json:"perService"`
+	// PerTaskFamily are the metrics of {ClusterName, TaskDefinitionFamily},
+	// per task definition family.
+	PerTaskFamily int `json:"perTaskFamily"`
+	// PerformanceEventBytes is the size assumed for one performance log
+	// event; the agent writes one a minute per task, per service and per
+	// cluster, to a log group that keeps them a day.
+	PerformanceEventBytes float64 `json:"performanceEventBytes"`
+}
+
+// XRay is AWS X-Ray's price table and the default sampling rule that
+// decides how many requests become recorded traces.
+type XRay struct {
+	Source Source `json:"source"`
+	// RecordedPerMillion is the price of a million traces recorded beyond
+	// FreeRecorded a month.
+	RecordedPerMillion float64 `json:"recordedPerMillion"`
+	FreeRecorded       float64 `json:"freeRecorded"`
+	// RetrievedPerMillion is the price of a million traces retrieved or
+	// scanned beyond FreeRetrieved a month.
+	RetrievedPerMillion float64 `json:"retrievedPerMillion"`
+	FreeRetrieved       float64 `json:"freeRetrieved"`
+	// ReservoirPerSecond and FixedRate are the default sampling rule: the
+	// first ReservoirPerSecond requests each second, then FixedRate of the
+	// rest (Lambda and API Gateway apply it when the account has no
+	// sampling rule of its own).
+	ReservoirPerSecond float64 `json:"reservoirPerSecond"`
+	FixedRate          float64 `json:"fixedRate"`
+}
+
+// PerRecorded is the price of one recorded trace beyond the free tier.
+func (x XRay) PerRecorded() float64 { return x.RecordedPerMillion / 1e6 }
+
+// DataTransfer is the price of data sent from AWS to the internet, which
+// API Gateway responses pay at the EC2 rates.
+type DataTransfer struct {
+	Source Source `json:"source"`
+	// InternetOut is the price per GB, tiered by the month's GB (tier sizes
+	// in GB), beyond FreeInternetOutGB a month per account.
+	InternetOut       Tiered  `json:"internetOut"`
+	FreeInternetOutGB float64 `json:"freeInternetOutGB"`
 }
 
 // SNS is Amazon SNS's price table for the notifications costguard sends.
@@ -207,6 +264,27 @@ type Other struct {
 	Source Source `json:"source"`
 	// KMSKeyMonth is a customer managed KMS key's monthly price.
 	KMSKeyMonth float64 `json:"kmsKeyMonth"`
+	// KMSRotationMonth is what each automatic rotation adds to a key's
+	// monthly price, for the first KMSBilledRotations rotations (later ones
+	// are free); a key rotates once a year.
+	KMSRotationMonth   float64 `json:"kmsRotationMonth"`
+	KMSBilledRotations int     `json:"kmsBilledRotations"`
+	// KMSRequestsPer10k is the price of 10,000 API requests beyond
+	// KMSFreeRequests a month per account.
+	KMSRequestsPer10k float64 `json:"kmsRequestsPer10k"`
+	KMSFreeRequests   float64 `json:"kmsFreeRequests"`
+	// SQSPerMillion is the price of a million standard-queue requests
+	// beyond SQSFreeRequests a month.
+	SQSPerMillion   float64 `json:"sqsPerMillion"`
+	SQSFreeRequests float64 `json:"sqsFreeRequests"`
+	// EventBridgeCustomEventsPerMillion is the price of a million custom
+	// events put on an event bus; scheduled rules and AWS service events
+	// are free.
+	EventBridgeCustomEventsPerMillion float64 `json:"eventBridgeCustomEventsPerMillion"`
+	// SchedulerPerMillion is the price of a million EventBridge Scheduler
+	// invocations beyond SchedulerFreeInvocations a month.
+	SchedulerPerMillion      float64 `json:"schedulerPerMillion"`
+	SchedulerFreeInvocations float64 `json:"schedulerFreeInvocations"`
 	// WAFWebACLMonth, WAFRuleMonth and WAFPerMillion are AWS WAF's prices
 	// per web ACL, per rule and per million requests inspected.
 	WAFWebACLMonth float64 `json:"wafWebACLMonth"`
@@ -219,17 +297,29 @@ type Other struct {
 	SSMAdvancedParameterMonth float64 `json:"ssmAdvancedParameterMonth"`
 }
 
+// KMSKeyMonthly is a customer managed key's monthly price once every
+// billed rotation has happened (from its second yearly rotation on), or the
+// key alone when it does not rotate.
+func (o Other) KMSKeyMonthly(rotates bool) float64 {
+	if !rotates {
+		return o.KMSKeyMonth
+	}
+	return o.KMSKeyMonth + float64(o.KMSBilledRotations)*o.KMSRotationMonth
+}
+
 // Prices is every table for one region.
 type Prices struct {
-	Region     string     `json:"region"`
-	Lambda     Lambda     `json:"lambda"`
-	APIGateway APIGateway `json:"apiGateway"`
-	Fargate    Fargate    `json:"fargate"`
-	SageMaker  SageMaker  `json:"sagemaker"`
-	CloudWatch CloudWatch `json:"cloudwatch"`
-	SNS        SNS        `json:"sns"`
-	Network    Network    `json:"network"`
-	Other      Other      `json:"other"`
+	Region       string       `json:"region"`
+	Lambda       Lambda       `json:"lambda"`
+	APIGateway   APIGateway   `json:"apiGateway"`
+	Fargate      Fargate      `json:"fargate"`
+	SageMaker    SageMaker    `json:"sagemaker"`
+	CloudWatch   CloudWatch   `json:"cloudwatch"`
+	SNS          SNS          `json:"sns"`
+	Network      Network      `json:"network"`
+	XRay         XRay         `json:"xray"`
+	DataTransfer DataTransfer `json:"dataTransfer"`
+	Other        Other        `json:"other"`
 	// Missing lists the prices of a region priced from AWS Price List files
 	// that the files did not give; they are 0 here, and reports say so.
 	Missing []string `json:"missing,omitempty"`

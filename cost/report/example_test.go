@@ -22,8 +22,8 @@ func ExampleBuild() {
 		fmt.Printf("%s %s $%.2f of $%.2f, over budget: %v\n", s.Name, s.Stage, s.TotalUSD, s.BudgetUSD, s.OverBudget())
 	}
 	// Output:
-	// app-dev dev $8.61 of $20.00, over budget: false
-	// app-prod prod $941.04 of $930.00, over budget: true
+	// app-dev dev $9.68 of $20.00, over budget: false
+	// app-prod prod $1542.63 of $1535.00, over budget: true
 }
 
 // Diff two assemblies as a pull-request comment.
@@ -46,17 +46,17 @@ func ExampleCompare() {
 	// Output:
 	// ## costguard cost diff
 	//
-	// Monthly estimate **$8.61 → $9.71** (**+$1.10**, +12.8%).
+	// Monthly estimate **$9.68 → $10.78** (**+$1.10**, +11.4%).
 	//
 	// | Stack | Stage | Old | New | Delta |  |
 	// |---|---|---:|---:|---:|---|
-	// | app-dev | dev | $8.61 | $9.71 | **+$1.10** | 48% of the $20.00 budget |
+	// | app-dev | dev | $9.68 | $10.78 | **+$1.10** | 53% of the $20.00 budget |
 	//
 	// <details><summary>Resources that changed</summary>
 	//
 	// | Stack | Resource | Type | Old | New | Delta | Change |
 	// |---|---|---|---:|---:|---:|---|
-	// | app-dev | `InferenceFunction` | Lambda::Function | $5.21 | $6.21 | **+$1.00** | lambda.memoryMiB: 1024 → 2048 |
+	// | app-dev | `InferenceFunction` | Lambda::Function | $6.28 | $7.28 | **+$1.00** | lambda.memoryMiB: 1024 → 2048 |
 	// | app-dev | `ThrottlesAlarm` | CloudWatch::Alarm | - | $0.10 | **+$0.10** | added |
 	//
 	// </details>

@@ -8,13 +8,36 @@ import (
 
 	"github.com/costguard-ml/costguard/cost/assembly"
 	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
-// DefaultLogBytesPerRequest is the CloudWatch Logs ingestion assumed per
-// request when a workload does not say.
-const DefaultLogBytesPerRequest = 1024
+// DefaultLogBytesPerRequest is the CloudWatch Logs ingestion of the
+// compute's own log lines assumed per request when a workload does not
+// say: Lambda's own lines and the model server's (an upper bound for
+// Fargate and SageMaker, which write only the server's). The API's
+// access-log line is priced on the API stage, from the stage's own format.
+const DefaultLogBytesPerRequest = LambdaPlatformLogBytes + ServerLogBytesPerRequest
+
+// DefaultAccessLogBytes is the size of one access-log event of the
+// largest format costguard's stages write (the inference construct's REST
+// stage), as the report sizes it from the format: what `costguard estimate
+// workload` assumes for a record with a front door. Its tests check it
+// against the golden stacks.
+const DefaultAccessLogBytes = 480
+
+// LambdaPlatformLogBytes is what Lambda's own lines of one invocation take
+// in CloudWatch Logs with their event overhead: START (~70 bytes), END
+// (~55), REPORT (~190, more on a cold start) and, with active tracing,
+// XRAY (~110), plus 26 bytes of overhead each.
+const LambdaPlatformLogBytes = 530
+
+// ServerLogBytesPerRequest is what the model server writes for one
+// request with the event overhead: its request line and its EMF line.
+// lambda/server's tests run the server on each face and fail when it
+// writes more than this, or less than half of it.
+const ServerLogBytesPerRequest = 670
 
 // neverExpiresMonths is the storage assumed for a log group without retention.
 const neverExpiresMonths = 12
@@ -76,8 +99,10 @@ type freeTiers struct {
 	on           bool
 	alarmMetrics float64
 	dashboards   float64
-	logsGB       float64
 	lambda       bool
+	// extras is the free tier of the items estimate.EstimateExtras prices
+	// (custom metrics, X-Ray, logs, data transfer); nil when off.
+	extras *estimate.Allowance
 }
 
 // take removes up to q from *left and returns how much was free.
@@ -92,8 +117,12 @@ func Build(stacks []assembly.Stack, o Options) (Report, error) {
 	if o.LogBytesPerRequest == 0 {
 		o.LogBytesPerRequest = DefaultLogBytesPerRequest
 	}
-	cw := pricing.Default().CloudWatch
-	free := &freeTiers{on: o.FreeTier, alarmMetrics: float64(cw.FreeAlarmMetrics), dashboards: float64(cw.FreeDashboards), logsGB: cw.FreeLogsGB}
+	p0 := pricing.Default()
+	cw := p0.CloudWatch
+	free := &freeTiers{on: o.FreeTier, alarmMetrics: float64(cw.FreeAlarmMetrics), dashboards: float64(cw.FreeDashboards)}
+	if o.FreeTier {
+		free.extras = estimate.NewAllowance(p0)
+	}
 	var r Report
 	for _, s := range stacks {
 		sr, err := buildStack(s, o, free)
@@ -110,6 +139,7 @@ func Build(stacks []assembly.Stack, o Options) (Report, error) {
 		r.Notes = append(r.Notes, "no free tier applied (an upper bound for an account that uses it elsewhere)")
 	}
 	r.Notes = append(r.Notes, fmt.Sprintf("CloudWatch Logs: %.0f bytes ingested per request, stored uncompressed for the log group's retention (%d months if it never expires)", o.LogBytesPerRequest, neverExpiresMonths))
+	r.Notes = append(r.Notes, "KMS keys that rotate are priced from their second yearly rotation on (each of the first two rotations adds $1.00 a month); X-Ray traces by the default sampling rule with requests spread evenly, each read once; API responses (half of each workload's payload) sent to the internet")
 	return r, nil
 }
 
@@ -150,7 +180,7 @@ func buildStack(s assembly.Stack, o Options, free *freeTiers) (Stack, error) {
 		g.Applied = appliedCaps(t)
 		out.Guard = &g
 	}
-	ctx := stackContext{frontDoorRequests: frontDoorRequests(t)}
+	ctx := stackContext{frontDoorRequests: frontDoorRequests(t), natBytes: natBytes(t), fargateTasks: fargateTasks(t)}
 	for _, id := range t.LogicalIDs() {
 		res := t.Resources[id]
 		rr, ok, err := priceResource(id, res, t, p, o, free, ctx)
@@ -186,20 +216,55 @@ func finish(r *Resource) {
 type stackContext struct {
 	// frontDoorRequests is the month's requests through the stack's APIs.
 	frontDoorRequests float64
+	// natBytes is the month's bytes the stack's Fargate tasks send through
+	// its NAT gateways.
+	natBytes float64
+	// fargateTasks is the average number of the stack's Fargate tasks.
+	fargateTasks float64
+}
+
+// workloads calls fn with each workload record of t that parses.
+func workloads(t assembly.Template, fn func(workload.Workload)) {
+	for _, id := range t.LogicalIDs() {
+		if raw, ok := t.Resources[id].Metadata[workload.MetadataKey]; ok {
+			if w, err := workload.Parse(raw); err == nil {
+				fn(w)
+			}
+		}
+	}
+}
+
+// natBytes is the egress of the stack's Fargate tasks through NAT: their
+// log lines to CloudWatch Logs, as placement sizes it.
+func natBytes(t assembly.Template) float64 {
+	var b float64
+	workloads(t, func(w workload.Workload) {
+		if w.Tier == workload.TierFargate {
+			b += w.Traffic.RequestsPerMonth * placement.NATBytesPerRequest
+		}
+	})
+	return b
+}
+
+// fargateTasks is the average number of the stack's Fargate tasks.
+func fargateTasks(t assembly.Template) float64 {
+	var n float64
+	workloads(t, func(w workload.Workload) {
+		if f := w.Fargate; f != nil {
+			n += max(f.AvgTasks, float64(f.MinTasks))
+		}
+	})
+	return n
 }
 
 // frontDoorRequests sums the traffic of the workloads behind an API.
 func frontDoorRequests(t assembly.Template) float64 {
 	var n float64
-	for _, id := range t.LogicalIDs() {
-		raw, ok := t.Resources[id].Metadata[workload.MetadataKey]
-		if !ok {
-			continue
-		}
-		if w, err := workload.Parse(raw); err == nil && w.FrontDoor != workload.FrontDoorNone && w.FrontDoor != "" {
+	workloads(t, func(w workload.Workload) {
+		if w.FrontDoor != workload.FrontDoorNone && w.FrontDoor != "" {
 			n += w.Traffic.RequestsPerMonth
 		}
-	}
+	})
 	return n
 }
 
@@ -223,7 +288,12 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 			return r, false, err
 		}
 		r.Lines, r.Notes = append(r.Lines, e.Lines...), append(r.Notes, e.Notes...)
-		logs(&r, w, res, t, p, o, free)
+		x, notes := workloadExtras(w, res, t, o)
+		ex, err := estimate.EstimateExtras(x, p, free.extras)
+		if err != nil {
+			return r, false, err
+		}
+		r.Lines, r.Notes = append(r.Lines, ex.Lines...), append(append(r.Notes, notes...), ex.Notes...)
 		finish(&r)
 		return r, true, nil
 	}
@@ -254,6 +324,13 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		}
 		r.Lines = append(r.Lines, line("CloudWatch dashboard", 1, "dashboards", billed*cw.DashboardMonth))
 	case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+		if scheme, _ := res.Properties["Scheme"].(string); scheme != "internal" {
+			azs := 2.0
+			if subnets, ok := res.Properties["Subnets"].([]any); ok && len(subnets) > 0 {
+				azs = float64(len(subnets))
+			}
+			r.Lines = append(r.Lines, line("Public IPv4 addresses of the load balancer", azs*hours, "address-hours", azs*hours*p.Network.PublicIPv4Hour))
+		}
 		if typ, _ := res.Properties["Type"].(string); typ == "network" {
 			r.Lines = append(r.Lines, line("Network Load Balancer", hours, "hours", hours*p.Network.NLBHour),
 				line("Network Load Balancer capacity", hours, "NLCU-hours", hours*p.Network.NLBNLCUHour))
@@ -264,7 +341,31 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Notes = append(r.Notes, "one capacity unit on average assumed")
 	case "AWS::EC2::NatGateway":
 		r.Lines = append(r.Lines, line("NAT gateway", hours, "hours", hours*p.Network.NATGatewayHour))
-		r.Notes = append(r.Notes, fmt.Sprintf("data processed ($%.3f per GB) not included", p.Network.NATGatewayPerGB))
+		gb := ctx.natBytes / float64(max(count(t, "AWS::EC2::NatGateway"), 1)) / (1 << 30)
+		if gb > 0 {
+			r.Lines = append(r.Lines, line("NAT gateway data processed", gb, "GB", gb*p.Network.NATGatewayPerGB))
+			r.Notes = append(r.Notes, fmt.Sprintf("the Fargate tasks' logs (%d bytes a request) go out through it; image pulls at task starts are not included", placement.NATBytesPerRequest))
+		}
+	case "AWS::EC2::EIP":
+		r.Lines = append(r.Lines, line("Public IPv4 address", hours, "hours", hours*p.Network.PublicIPv4Hour))
+		r.Notes = append(r.Notes, "every public IPv4 address bills by the hour, in use or idle (a NAT gateway's Elastic IP is one)")
+	case "AWS::ECS::Cluster":
+		if !containerInsights(res) {
+			return r, false, nil
+		}
+		ci := p.CloudWatch.ContainerInsights
+		services, families := count(t, "AWS::ECS::Service"), count(t, "AWS::ECS::TaskDefinition")
+		n := float64(ci.PerCluster + services*ci.PerService + families*ci.PerTaskFamily)
+		billed := n - free.extras.Take(func(a *estimate.Allowance) *float64 { return &a.CustomMetrics }, n)
+		r.Lines = append(r.Lines, line("Container Insights metrics", n, "metrics", billed*p.CloudWatch.CustomMetricMonth))
+		// One performance event a minute per task, per service and for
+		// the cluster, kept a day (storage under a cent).
+		events := (ctx.fargateTasks + float64(services) + 1) * pricing.HoursPerMonth * 60
+		gb := events * (ci.PerformanceEventBytes + p.CloudWatch.LogEventOverheadBytes) / (1 << 30)
+		billedGB := gb - free.extras.Take(func(a *estimate.Allowance) *float64 { return &a.LogsGB }, gb)
+		r.Lines = append(r.Lines, line("Container Insights performance events ingestion", gb, "GB", billedGB*p.CloudWatch.LogsIngestionPerGB))
+		r.Notes = append(r.Notes, fmt.Sprintf("%d metrics a cluster, %d a service (%d), %d a task family (%d), billed as custom metrics; performance events of %.0f bytes, one a minute per task, service and cluster",
+			ci.PerCluster, ci.PerService, services, ci.PerTaskFamily, families, ci.PerformanceEventBytes))
 	case "AWS::EC2::VPCEndpoint":
 		if typ, _ := res.Properties["VpcEndpointType"].(string); typ != "Interface" {
 			return r, false, nil
@@ -278,7 +379,12 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Lines = append(r.Lines, line("Interface VPC endpoint", azs*hours, "endpoint-AZ-hours", azs*hours*p.Network.InterfaceEndpointHour))
 	case "AWS::KMS::Key":
 		r.Lines = append(r.Lines, line("KMS customer managed key", 1, "keys", p.Other.KMSKeyMonth))
-		r.Notes = append(r.Notes, "API requests ($0.03 per 10,000) and rotated key versions not included")
+		if rotates, _ := res.Properties["EnableKeyRotation"].(bool); rotates {
+			n := float64(p.Other.KMSBilledRotations)
+			r.Lines = append(r.Lines, line("KMS key rotations", n, "rotated versions", p.Other.KMSKeyMonthly(true)-p.Other.KMSKeyMonth))
+			r.Notes = append(r.Notes, fmt.Sprintf("rotates yearly: each of the first %d rotations adds $%.2f a month (none in the key's first year, one in its second)", p.Other.KMSBilledRotations, p.Other.KMSRotationMonth))
+		}
+		r.Notes = append(r.Notes, fmt.Sprintf("requests (a few per alarm notification through an encrypted topic, $%.2f per 10,000 beyond %.0f free): under a cent", p.Other.KMSRequestsPer10k, p.Other.KMSFreeRequests))
 	case "AWS::WAFv2::WebACL":
 		rules := 0.0
 		if rs, ok := res.Properties["Rules"].([]any); ok {
@@ -290,10 +396,20 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		}
 		r.Lines = append(r.Lines, line("WAF requests", ctx.frontDoorRequests, "requests", ctx.frontDoorRequests/1e6*p.Other.WAFPerMillion))
 		r.Notes = append(r.Notes, "inspects every request of the stack's APIs; rule groups priced as one rule each")
-	case "AWS::ApiGateway::Stage":
-		enabled, _ := res.Properties["CacheClusterEnabled"].(bool)
-		if !enabled {
-			return r, false, nil
+	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage":
+		if b, months, how, ok := accessLog(res, t, p.CloudWatch.LogEventOverheadBytes); ok {
+			e, err := estimate.EstimateExtras(estimate.Extras{Requests: ctx.frontDoorRequests, AccessLogBytesPerRequest: b, AccessLogRetentionMonths: months}, p, free.extras)
+			if err != nil {
+				return r, false, err
+			}
+			r.Lines = append(r.Lines, e.Lines...)
+			r.Notes = append(r.Notes, fmt.Sprintf("one access-log line of about %.0f bytes a request (its format's fields at typical sizes, with the event overhead), kept %s", b, how))
+		}
+		if enabled, _ := res.Properties["CacheClusterEnabled"].(bool); !enabled || res.Type != "AWS::ApiGateway::Stage" {
+			if len(r.Lines) == 0 {
+				return r, false, nil
+			}
+			break
 		}
 		size, _ := res.Properties["CacheClusterSize"].(string)
 		if size == "" {
@@ -316,6 +432,16 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Notes = append(r.Notes, "budgets are free; only budget actions beyond two per account are charged")
 	case "AWS::SNS::Topic":
 		r.Notes = append(r.Notes, "alarm notifications assumed within SNS's free 1,000 emails a month")
+	case "AWS::Events::Rule":
+		if _, scheduled := res.Properties["ScheduleExpression"]; scheduled {
+			r.Notes = append(r.Notes, fmt.Sprintf("a scheduled rule: EventBridge charges custom events ($%.2f per million), not schedules", p.Other.EventBridgeCustomEventsPerMillion))
+		} else {
+			r.Notes = append(r.Notes, "matches AWS service events, which EventBridge delivers free")
+		}
+	case "AWS::Scheduler::Schedule":
+		r.Notes = append(r.Notes, fmt.Sprintf("EventBridge Scheduler: $%.2f per million invocations beyond %.0f million free a month; a schedule fires far fewer", p.Other.SchedulerPerMillion, p.Other.SchedulerFreeInvocations/1e6))
+	case "AWS::SQS::Queue":
+		r.Notes = append(r.Notes, fmt.Sprintf("billed per request ($%.2f per million beyond %.0f million free); a dead-letter queue receives only failed events", p.Other.SQSPerMillion, p.Other.SQSFreeRequests/1e6))
 	case "AWS::Lambda::Function":
 		r.Notes = append(r.Notes, "no workload record: invoked rarely (kill switch, custom resource), not priced")
 	case "AWS::ECS::Service", "AWS::SageMaker::Endpoint":
@@ -349,57 +475,6 @@ func alarmMetrics(props map[string]any) (int, bool) {
 		}
 	}
 	return max(n, 1), high
-}
-
-// logs adds the CloudWatch Logs lines of a workload.
-func logs(r *Resource, w workload.Workload, res assembly.Resource, t assembly.Template, p pricing.Prices, o Options, free *freeTiers) {
-	req := w.Traffic.RequestsPerMonth
-	if req == 0 {
-		return
-	}
-	gb := req * o.LogBytesPerRequest / (1 << 30)
-	billed := gb
-	if free.on {
-		billed -= take(&free.logsGB, gb)
-	}
-	r.Lines = append(r.Lines, line("CloudWatch Logs ingestion", gb, "GB", billed*p.CloudWatch.LogsIngestionPerGB))
-	months, how := logRetentionMonths(res, t)
-	stored := gb * months
-	r.Lines = append(r.Lines, line("CloudWatch Logs storage", stored, "GB-months", stored*p.CloudWatch.LogsStoragePerGBMonth))
-	r.Notes = append(r.Notes, "logs kept "+how)
-}
-
-// logRetentionMonths finds the retention of a function's log group: the
-// one its LoggingConfig references, else the only log group of the
-// template, else never expires.
-func logRetentionMonths(res assembly.Resource, t assembly.Template) (float64, string) {
-	var group *assembly.Resource
-	if lc, ok := res.Properties["LoggingConfig"].(map[string]any); ok {
-		if ref, ok := lc["LogGroup"].(map[string]any); ok {
-			if id, ok := ref["Ref"].(string); ok {
-				if g, ok := t.Resources[id]; ok {
-					group = &g
-				}
-			}
-		}
-	}
-	if group == nil {
-		var groups []assembly.Resource
-		for _, id := range t.LogicalIDs() {
-			if g := t.Resources[id]; g.Type == "AWS::Logs::LogGroup" {
-				groups = append(groups, g)
-			}
-		}
-		if len(groups) == 1 {
-			group = &groups[0]
-		}
-	}
-	if group != nil {
-		if d, ok := group.Properties["RetentionInDays"].(float64); ok && d > 0 {
-			return d / 30, fmt.Sprintf("%.0f days (the log group's retention)", d)
-		}
-	}
-	return neverExpiresMonths, fmt.Sprintf("%d months (no retention found; a log group without one never expires)", neverExpiresMonths)
 }
 
 // sortedKeys returns m's keys, sorted.

@@ -132,7 +132,7 @@ func TestReportResources(t *testing.T) {
 		{name: "provisioned concurrency all month", stack: "app-prod", id: "Api", item: "Lambda provisioned concurrency (x86_64)", want: pricing.RoundCents(5 * 2 * 730 * 3600 * 0.0000041667)},
 		{name: "http api meters 700 KB as two requests", stack: "app-prod", id: "Api", item: "API Gateway HTTP requests", want: 40.00},
 		// 1M requests × 1 KiB, 30-day retention: 0.954 GB ingested and stored a month.
-		{name: "log ingestion", stack: "app-dev", id: "InferenceFunction", item: "CloudWatch Logs ingestion", want: pricing.RoundCents(1e6 * 1024 / (1 << 30) * 0.50)},
+		{name: "log ingestion", stack: "app-dev", id: "InferenceFunction", item: "CloudWatch Logs ingestion", want: pricing.RoundCents(1e6 * DefaultLogBytesPerRequest / (1 << 30) * 0.50)},
 		{name: "kms key", stack: "app-prod", id: "TopicKey", item: "KMS customer managed key", want: 1.00},
 		{name: "waf web acl", stack: "app-prod", id: "Firewall", item: "WAF web ACL", want: 5.00},
 		{name: "waf rules", stack: "app-prod", id: "Firewall", item: "WAF rules", want: 2.00},
@@ -280,7 +280,8 @@ func TestCompare(t *testing.T) {
 	if r := res["ThrottlesAlarm"]; r.Status != Added || r.DeltaUSD != 0.10 {
 		t.Errorf("added alarm = %+v", r)
 	}
-	if r := res["Nat"]; r.Status != Removed || r.DeltaUSD != -32.85 {
+	// 730 hours at $0.045 and the Fargate worker's logs through it.
+	if r := res["Nat"]; r.Status != Removed || r.DeltaUSD != -pricing.RoundCents(730*0.045+pricing.RoundCents(2e6*1024/(1<<30)*0.045)) {
 		t.Errorf("removed NAT = %+v", r)
 	}
 	if _, listed := res["ErrorsAlarm"]; listed {

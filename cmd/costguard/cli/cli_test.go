@@ -287,9 +287,16 @@ func TestEstimateWorkload(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &e); err != nil {
 		t.Fatal(err)
 	}
-	// AWS's example 1 ($2.73) plus 3M REST requests ($10.50).
-	if e.Total != 13.23 {
-		t.Errorf("total = %.2f, want 13.23", e.Total)
+	// AWS's example 1 ($2.73) plus 3M REST requests ($10.50), plus what the
+	// stacks deploy around it: 3 custom metrics and 3.35 GB of function logs
+	// and 1.34 GB of access logs within the free tiers, stored a month
+	// ($0.10 + $0.04).
+	if e.Total != 13.37 {
+		t.Errorf("total = %.2f, want 13.37", e.Total)
+	}
+	stdout, stderr, code = runStdin(t, "costguard estimate workload - --free-tier --json --custom-metrics 0 --log-bytes 0 --access-log-bytes 0", record)
+	if err := json.Unmarshal([]byte(stdout), &e); code != 0 || err != nil || e.Total != 13.23 {
+		t.Errorf("without the extras: exit %d (%s), total %.2f, want 13.23", code, stderr, e.Total)
 	}
 	_, stderr, code = runStdin(t, "costguard estimate workload -", `{"version":1,"tier":"lambda"}`)
 	if code != ExitUsage || !strings.Contains(stderr, `-: workload lambda: missing for tier "lambda"`) {

@@ -93,6 +93,7 @@ func runEstimateLambda(env Env, args []string) error {
 	provDur := f.Float("provisioned-duration-ms", 0, 0, "average duration of those requests, in ms (default --duration-ms)")
 	api := f.Choice("api", "none", []string{"none", "rest", "http"}, "API Gateway front door")
 	payload := f.Float("payload-bytes", 0, 0, "average request size, for HTTP API 512 KB metering")
+	xf := addExtrasFlags(f)
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("requests", "duration-ms", "memory-mb")
@@ -112,6 +113,9 @@ func runEstimateLambda(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
+	if err := xf.merge(&e, *requests, estimate.Extras{}, p, *free); err != nil {
+		return err
+	}
 	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
@@ -128,6 +132,7 @@ func runEstimateFargate(env Env, args []string) error {
 	natGB := f.Float("nat-gb", 0, 0, "GB a month through the NAT gateways")
 	api := f.Choice("api", "none", []string{"none", "rest", "http"}, "API Gateway front door")
 	requests := f.Float("requests", 0, 0, "requests in the month, for the front door")
+	xf := addExtrasFlags(f)
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("cpu", "memory-mb")
@@ -148,6 +153,9 @@ func runEstimateFargate(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
+	if err := xf.merge(&e, *requests, estimate.Extras{}, p, false); err != nil {
+		return err
+	}
 	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }
 
@@ -166,6 +174,7 @@ func runEstimateSageMaker(env Env, args []string) error {
 	payload := f.Float("payload-bytes", 0, 0, "average request size, for data processing charges")
 	response := f.Float("response-bytes", 0, 0, "average response size (default --payload-bytes)")
 	api := f.Choice("api", "none", []string{"none", "rest", "http"}, "API Gateway front door")
+	xf := addExtrasFlags(f)
 	region := regionFlag(f)
 	format := outputFlags(f)
 	f.Require("mode")
@@ -193,14 +202,21 @@ func runEstimateSageMaker(env Env, args []string) error {
 	if err != nil {
 		return usageFromValidation(err)
 	}
+	if err := xf.merge(&e, *requests, estimate.Extras{}, p, false); err != nil {
+		return err
+	}
 	return writeEstimate(env.Stdout, withMissing(e, p), format(), fmt.Sprintf("SageMaker %s", *mode))
 }
 
 func runEstimateWorkload(env Env, args []string) error {
-	f := NewFlags("estimate workload", "costguard estimate workload RECORD.json|- [--free-tier] [--json]\n\n"+
+	f := NewFlags("estimate workload", "costguard estimate workload RECORD.json|- [--free-tier] [--tracing] [--custom-metrics N] [--log-bytes B] [--access-log-bytes B] [--data-out-bytes B] [--json]\n\n"+
 		"Prices a costguard:workload record (the JSON a construct attaches to its\n"+
-		"compute resource) at the traffic it states.")
-	free := f.Bool("free-tier", false, "apply the Lambda free tier")
+		"compute resource) at the traffic it states, with what the stacks deploy\n"+
+		"around it: the model server's 3 custom metrics, its log lines and the\n"+
+		"API's access log (kept 30 days), half the payload sent back out; X-Ray\n"+
+		"with --tracing.")
+	free := f.Bool("free-tier", false, "apply the free tiers (Lambda, custom metrics, X-Ray, logs, data transfer)")
+	xf := addExtrasFlags(f)
 	region := regionFlag(f)
 	format := outputFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -224,6 +240,9 @@ func runEstimateWorkload(env Env, args []string) error {
 	e, err := estimate.Workload(w, p, estimate.Options{FreeTier: *free})
 	if err != nil {
 		return Usagef("%s: %v", f.Args()[0], err)
+	}
+	if err := xf.merge(&e, w.Traffic.RequestsPerMonth, workloadExtras(w), p, *free); err != nil {
+		return err
 	}
 	return writeEstimate(env.Stdout, withMissing(e, p), format(), "")
 }

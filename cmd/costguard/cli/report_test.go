@@ -124,8 +124,11 @@ func TestReportInAnImportedRegion(t *testing.T) {
 	if s.Region != "ap-northeast-2" || !strings.Contains(strings.Join(s.Notes, "|"), "ap-northeast-2 priced from AWS Price List files: apiGateway.cache, apiGateway.http, apiGateway.rest") {
 		t.Errorf("region %q notes %q", s.Region, s.Notes)
 	}
-	if strings.Contains(strings.Join(s.Notes, "|"), "counted as $0") {
-		t.Errorf("the fixtures price everything, yet notes %q", s.Notes)
+	// The fixtures price everything but the prices issue 11 added, which
+	// the import does not read yet: those, and only those, are listed.
+	if notes := strings.Join(s.Notes, "|"); !strings.Contains(notes, "counted as $0: xray.recorded, xray.retrieved, kms.rotation, kms.requests, dataTransfer.internetOut") ||
+		strings.Count(notes, "counted as $0") != 1 {
+		t.Errorf("notes %q, want only the prices the import does not read listed as $0", s.Notes)
 	}
 	if s.TotalUSD <= usR.Stacks[0].TotalUSD {
 		t.Errorf("Seoul total $%.2f, want above us-east-1's $%.2f (the fixtures' prices are higher)", s.TotalUSD, usR.Stacks[0].TotalUSD)
