@@ -1,69 +1,31 @@
 package report
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/costguard-ml/costguard/cost/assembly"
+	"github.com/costguard-ml/costguard/cost/caps"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // GuardMetadataKey is the template-level metadata key of the cost guard's
-// record (written by cost/guardmeta). The report reads the
-// record's JSON shape itself, so nothing under cost/ depends on
-// constructs/.
-const GuardMetadataKey = "costguard:guard"
-
-// guardVersion is the newest guard record version the report reads.
-const guardVersion = 1
+// record.
+const GuardMetadataKey = guardmeta.MetadataKey
 
 // Caps are a stage's static spending caps: the usage plan's monthly quota,
 // the stage's throttle rate and burst, and the inference function's
 // reserved concurrency. A zero field is not set (or not found).
-type Caps struct {
-	// CostPerRequestUSD is the price of one request the budget caps were
-	// derived at (budget-derived caps only).
-	CostPerRequestUSD float64 `json:"costPerRequestUSD,omitempty"`
-	// FixedMonthlyUSD is the cost paid before any request (provisioned
-	// concurrency), taken off the budget first (budget-derived caps only).
-	FixedMonthlyUSD     float64  `json:"fixedMonthlyUSD,omitempty"`
-	MonthlyQuota        int64    `json:"monthlyQuota,omitempty"`
-	RateLimit           float64  `json:"rateLimit,omitempty"`
-	BurstLimit          int      `json:"burstLimit,omitempty"`
-	ReservedConcurrency int      `json:"reservedConcurrency,omitempty"`
-	Warnings            []string `json:"warnings,omitempty"`
-}
+type Caps = caps.Caps
 
 // GuardLine is one item of the guard's own monthly cost.
-type GuardLine struct {
-	Item string  `json:"item"`
-	USD  float64 `json:"usd"`
-	// Unpriced is set when the guard had no price for the item.
-	Unpriced bool `json:"unpriced,omitempty"`
-}
+type GuardLine = guardmeta.Line
 
-// Guard is a stack's cost guard as its costguard:guard record describes
-// it, with the caps the template actually applies beside the caps the
-// budget pays for.
+// Guard is a stack's cost guard as its costguard:guard record
+// (guardmeta.Record) describes it, with the caps the template actually
+// applies beside the caps the budget pays for.
 type Guard struct {
-	Version          int     `json:"version"`
-	Stage            string  `json:"stage"`
-	MonthlyBudgetUSD float64 `json:"monthlyBudgetUSD"`
-	SpendBurnRate    float64 `json:"spendBurnRate,omitempty"`
-	RunawayBurnRate  float64 `json:"runawayBurnRate,omitempty"`
-	KillSwitch       bool    `json:"killSwitch"`
-	StateParameter   string  `json:"stateParameter,omitempty"`
-	Alarms           int     `json:"alarms"`
-	AlarmMetrics     int     `json:"alarmMetrics"`
-	Dashboard        bool    `json:"dashboard"`
-	// OwnCost itemises the guard's own monthly cost as the guard priced it;
-	// its resources are priced above too, so OwnMonthlyUSD is part of the
-	// stack's total, never added to it.
-	OwnCost       []GuardLine `json:"ownCost"`
-	OwnMonthlyUSD float64     `json:"ownMonthlyUSD"`
-	// Caps are the caps the budget pays for at the stage's expected
-	// duration; nil when the stage has no expected duration.
-	Caps *Caps `json:"caps,omitempty"`
+	guardmeta.Record
 	// Applied are the caps found in the template (the stage's overrides
 	// win over the budget-derived ones); nil when none was found.
 	Applied *Caps `json:"applied,omitempty"`
@@ -71,17 +33,12 @@ type Guard struct {
 
 // parseGuard decodes a costguard:guard record.
 func parseGuard(v any) (Guard, error) {
-	// Fractional numbers are decimal strings in template metadata
-	// (workload.MetadataMap); older records have plain numbers.
-	var g Guard
-	if err := workload.DecodeMetadata(v, &g, workload.MetadataTextFields...); err != nil {
-		return Guard{}, fmt.Errorf("guard metadata: %w", err)
+	r, err := guardmeta.Parse(v)
+	if err != nil {
+		return Guard{}, err
 	}
-	if g.Version < 1 || g.Version > guardVersion {
-		return Guard{}, fmt.Errorf("guard metadata version: %d is not supported (want 1 to %d)", g.Version, guardVersion)
-	}
-	g.Applied = nil // the template says what is applied, not the record
-	return g, nil
+	// The template says what is applied, not the record.
+	return Guard{Record: r}, nil
 }
 
 // appliedCaps reads the caps a template applies: the first usage plan's
