@@ -29,6 +29,7 @@ export CDK_CLI_NOTICES := false
 RIE_VERSION         := v0.0.0-20261030222936-bef5c4ba774d
 STATICCHECK_VERSION := v0.8.2
 BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
+DEADCODE_VERSION    := v0.52.0
 
 CDK := $(NODE_BIN)/cdk
 
@@ -50,6 +51,9 @@ $(TOOLS_BIN)/aws-lambda-rie:
 
 $(TOOLS_BIN)/staticcheck:
 	GOBIN=$(TOOLS_BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(TOOLS_BIN)/deadcode:
+	GOBIN=$(TOOLS_BIN) go install golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION)
 
 $(TOOLS_BIN)/benchstat:
 	GOBIN=$(TOOLS_BIN) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
@@ -92,10 +96,12 @@ fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: lint
-lint: $(TOOLS_BIN)/staticcheck ## go vet, staticcheck, gofmt and go mod tidy checks.
+lint: $(TOOLS_BIN)/staticcheck $(TOOLS_BIN)/deadcode ## gofmt, go vet, staticcheck, deadcode and a go mod tidy no-diff check.
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting (make fmt)"; exit 1; }
 	go vet ./...
 	staticcheck ./...
+	@out="$$(deadcode -test ./...)"; test -z "$$out" || { echo "$$out"; echo "deadcode: the functions above are unused (remove them)"; exit 1; }
+	@go mod tidy -diff || { echo "go mod tidy: go.mod or go.sum is not tidy (run go mod tidy)"; exit 1; }
 
 .PHONY: test
 test: deps ## Run every test (unit, construct, golden, emulator end-to-end), and the model server's again as a pure-Go build.

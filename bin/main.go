@@ -3,7 +3,7 @@
 // `go run ./bin`.
 //
 // Context: -c stage=NAME builds one stage only; -c KEY=VALUE overrides a
-// stage field for every stage built (see stacks.OverrideHelp), for example
+// stage field for every stage built (see stacks.OverrideKeys), for example
 // -c modelDir=/abs/path/to/model -c architecture=x86_64 to serve another
 // model on any tier. A bad configuration prints one line per problem and
 // exits 1.

@@ -7,9 +7,11 @@
 #   make synth STAGE=dev CDK_ARGS='-c modelDir=/abs/model -c architecture=x86_64'   another model
 #   make diff [STAGE=dev]           each stage against its committed golden
 #   make deploy STAGE=dev           needs AWS credentials and a bootstrapped account
-#   make golden                     refresh stacks/testdata/*.template.json
+#   make golden                     refresh every golden file (stacks, tiers, cost report, model server events)
 
 CDK_STAGES := dev staging prod
+# The packages with golden files, refreshed by their tests' -update flag.
+GOLDEN_PKGS := ./stacks/ ./constructs/fargate/ ./constructs/sagemaker/ ./constructs/service/ ./cost/report/ ./lambda/server/
 # Stacks `make diff` checks when no STAGE is given: every stage plus the
 # example stacks that show the Fargate and SageMaker paths.
 CDK_DIFF_STACKS := $(CDK_STAGES) example-large example-gpu
@@ -45,5 +47,5 @@ deploy: deps ## Deploy one stage: make deploy STAGE=dev (needs AWS credentials a
 	$(CDK) deploy $(CDK_ARGS) -c stage=$(STAGE) costguard-$(STAGE)
 
 .PHONY: golden
-golden: deps ## Refresh the golden templates in stacks/testdata (review the diff like code).
-	go test -count=1 ./stacks/... -update
+golden: deps ## Refresh every golden file: the stacks', the tiers', the cost report's and the model server's events (review the diff like code).
+	go test -count=1 $(GOLDEN_PKGS) -update

@@ -7,7 +7,6 @@
 #   make cost-diff [STAGE=dev]      cost delta of cdk.out against the golden templates
 #   make cost-diff COST_BASE=old.out   ... or against another assembly or template dir
 #   make cost-test                  the cost model and CLI tests (no Node, no CDK)
-#   make cost-golden                refresh cost/report/testdata/golden (review the diff)
 #   make cost-examples              AWS's published pricing examples, through the CLI
 
 COSTGUARD     := $(TOOLS_BIN)/costguard
@@ -44,10 +43,6 @@ cost-diff: $(COSTGUARD) ## Cost delta of cdk.out against COST_BASE (default: the
 .PHONY: cost-test
 cost-test: ## Run the cost model and costguard CLI tests.
 	go test -count=1 ./cost/... ./cmd/costguard/...
-
-.PHONY: cost-golden
-cost-golden: ## Refresh the report and diff golden files (review the diff like code).
-	go test -count=1 ./cost/report -update
 
 .PHONY: cost-examples
 cost-examples: $(COSTGUARD) ## Reproduce AWS's published pricing examples through the CLI.

@@ -3,7 +3,6 @@
 # which exports PATH (the pinned Node first).
 #
 #   make tiers-test                  the tiers' tests: assertions, goldens, cdk-nag, placement and validation tables
-#   make tiers-golden                refresh the tiers' golden templates (review the diff like code)
 #   make tiers-plan                  where placement puts the example models, and why
 
 TIERS_PKGS := ./constructs/fargate/ ./constructs/sagemaker/ ./constructs/service/
@@ -12,11 +11,6 @@ TIERS_PKGS := ./constructs/fargate/ ./constructs/sagemaker/ ./constructs/service
 tiers-test: ## The sibling tiers' tests (Fargate, SageMaker, InferenceService, example stacks).
 	go test -count=1 $(TIERS_PKGS)
 	go test -count=1 -run 'TestExamples$$|TestExampleInfeasible|TestStage' ./stacks/
-
-.PHONY: tiers-golden
-tiers-golden: ## Refresh the sibling tiers' golden templates (review the diff like code).
-	go test -count=1 $(TIERS_PKGS) -update
-	go test -count=1 -run 'TestExamples$$' ./stacks/ -update
 
 .PHONY: tiers-plan
 tiers-plan: ## Where placement puts the example models (12 GB model, GPU model), and why.

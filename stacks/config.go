@@ -281,8 +281,8 @@ func (s Stage) LambdaAPIProps() inference.LambdaAPIProps {
 	}
 	if s.Timeout == 0 {
 		p.LatencyProfile = &sizing.LatencyProfile{
-			P99:      msDuration(s.Traffic.P99DurationMs),
-			Init:     msDuration(s.Traffic.InitDurationMs),
+			P99:      sizing.Milliseconds(s.Traffic.P99DurationMs),
+			Init:     sizing.Milliseconds(s.Traffic.InitDurationMs),
 			Headroom: s.TimeoutHeadroom,
 		}
 	}
@@ -291,5 +291,3 @@ func (s Stage) LambdaAPIProps() inference.LambdaAPIProps {
 	}
 	return p
 }
-
-func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }

@@ -112,16 +112,6 @@ var overrides = map[string]override{
 // OverrideKeys lists the context keys that override stage fields, sorted.
 func OverrideKeys() []string { return slices.Sorted(maps.Keys(overrides)) }
 
-// OverrideHelp describes each override key, one per line.
-func OverrideHelp() string {
-	var b strings.Builder
-	for _, k := range OverrideKeys() {
-		o := overrides[k]
-		fmt.Fprintf(&b, "-c %s=VALUE\tsets %s (%s)\n", k, o.field, o.doc)
-	}
-	return b.String()
-}
-
 // ApplyOverrides returns s with the overrides applied; values may not be
 // empty. Every bad value is reported, naming the context key and the field.
 func ApplyOverrides(s Stage, values map[string]string) (Stage, error) {

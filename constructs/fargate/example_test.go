@@ -1,6 +1,8 @@
 package fargate_test
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
@@ -18,7 +20,7 @@ import (
 func ExampleNewService() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-large-model"), nil)
-	image, err := service.ModelServerImage("model") // the directory with manifest.json and model.onnx
+	image, err := service.ModelServerImage("../../lambda/models/spam") // the directory with manifest.json and model.onnx
 	if err != nil {
 		panic(err)
 	}
@@ -35,4 +37,7 @@ func ExampleNewService() {
 		Traffic:   workload.Traffic{RequestsPerMonth: 30e6, AvgDurationMs: 120},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: svc.URL()})
+	fmt.Println(svc.Err(), svc.Workload().Tier, svc.NATGateways(), "NAT gateway")
+	// Output:
+	// <nil> fargate 1 NAT gateway
 }

@@ -18,14 +18,13 @@ import (
 // timeout right-sized from a measured latency profile, provisioned
 // concurrency on business days, and an alarm on throttled requests.
 func ExampleNewLambdaAPI() {
-	defer jsii.Close()
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Inference"), nil)
 
 	api := inference.NewLambdaAPI(stack, "Spam", &inference.LambdaAPIProps{
 		// A directory holding bootstrap and model/ (ModelServerCode builds
-		// one reproducibly).
-		Code:      awslambda.Code_FromAsset(jsii.String("build/spam"), nil),
+		// one reproducibly from a model directory).
+		Code:      awslambda.Code_FromAsset(jsii.String("testdata/asset"), nil),
 		MemoryMiB: 1024,
 		LatencyProfile: &sizing.LatencyProfile{
 			P99:  300 * time.Millisecond,
@@ -45,6 +44,9 @@ func ExampleNewLambdaAPI() {
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: api.URL()})
 	app.Synth(nil)
+	fmt.Println(api.Err(), api.GuardTier().Timeout, len(api.GuardTier().Alarms), "alarms for the guard")
+	// Output:
+	// <nil> 2s 6 alarms for the guard
 }
 
 // Your own model behind the Lambda tier. ModelServerCode checks the model
@@ -52,7 +54,6 @@ func ExampleNewLambdaAPI() {
 // import path in the module the app runs in; the function's architecture
 // is the code's.
 func ExampleModelServerCode() {
-	defer jsii.Close()
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("MyModel"), nil)
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/pricing"
@@ -578,9 +579,9 @@ func (r resolved) requestSchema() *awsapigateway.JsonSchema {
 	n := func(v int) *float64 { f := float64(v); return &f }
 	return &awsapigateway.JsonSchema{
 		Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
-		Title:                ptr("PredictRequest"),
+		Title:                jsii.String("PredictRequest"),
 		Type:                 awsapigateway.JsonSchemaType_OBJECT,
-		Required:             &[]*string{ptr("instances")},
+		Required:             &[]*string{jsii.String("instances")},
 		AdditionalProperties: false,
 		Properties: &map[string]*awsapigateway.JsonSchema{
 			"instances": {
@@ -597,5 +598,3 @@ func (r resolved) requestSchema() *awsapigateway.JsonSchema {
 		},
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,6 +1,8 @@
 package sagemaker_test
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/jsii-runtime-go"
@@ -13,7 +15,7 @@ import (
 // modelServerImage is the model server with the model in ./model, built
 // for linux/amd64 (SageMaker's instances are x86_64).
 func modelServerImage(stack awscdk.Stack) awsecrassets.DockerImageAsset {
-	image, err := service.ModelServerImage("model")
+	image, err := service.ModelServerImage("../../lambda/models/spam")
 	if err != nil {
 		panic(err)
 	}
@@ -39,6 +41,9 @@ func ExampleNewEndpoint_realtimeGPU() {
 		Traffic:      workload.Traffic{RequestsPerMonth: 2e6, AvgDurationMs: 60},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: endpoint.URL()})
+	fmt.Println(endpoint.Err(), endpoint.Workload().Tier, endpoint.Workload().SageMaker.InstanceType)
+	// Output:
+	// <nil> sagemaker-realtime ml.g4dn.xlarge
 }
 
 // The default is a serverless endpoint: 2 GB, five concurrent requests,
@@ -47,5 +52,8 @@ func ExampleNewEndpoint_serverless() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("costguard-sporadic"), nil)
 	image := modelServerImage(stack)
-	sagemaker.NewEndpoint(stack, "Inference", &sagemaker.EndpointProps{Image: image})
+	endpoint := sagemaker.NewEndpoint(stack, "Inference", &sagemaker.EndpointProps{Image: image})
+	fmt.Println(endpoint.Err(), endpoint.Workload().Tier, endpoint.Workload().SageMaker.MemoryMiB, endpoint.KillSwitchTarget() == nil)
+	// Output:
+	// <nil> sagemaker-serverless 2048 true
 }

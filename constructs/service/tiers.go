@@ -1,8 +1,6 @@
 package service
 
 import (
-	"time"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
@@ -18,8 +16,6 @@ import (
 func (s *InferenceService) reasons() []string {
 	return append([]string(nil), s.decision.Reasons...)
 }
-
-func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Option) {
 	lp := p.Lambda
@@ -37,8 +33,8 @@ func (s *InferenceService) buildLambda(p InferenceServiceProps, z placement.Opti
 	}
 	if lp.Timeout == 0 && lp.LatencyProfile == nil {
 		lp.LatencyProfile = &sizing.LatencyProfile{
-			P99:  msDuration(p.Profile.P99LatencyMs),
-			Init: msDuration(p.Traffic.InitDurationMs),
+			P99:  sizing.Milliseconds(p.Profile.P99LatencyMs),
+			Init: sizing.Milliseconds(p.Traffic.InitDurationMs),
 		}
 	}
 	// The default child: the function and API keep the logical ids of a

@@ -43,12 +43,6 @@ func (l Lambda) DurationPerGBSecond(a Arch) float64 { return l.Duration.For(a).F
 // provisioned concurrency for a.
 func (l Lambda) ProvisionedPerGBSecond(a Arch) float64 { return l.ProvisionedConcurrency.For(a) }
 
-// ProvisionedDurationPerGBSecond is the price per GB-second of duration on
-// provisioned environments for a.
-func (l Lambda) ProvisionedDurationPerGBSecond(a Arch) float64 {
-	return l.ProvisionedDuration.For(a)
-}
-
 // APIGateway is Amazon API Gateway's price table for REST and HTTP APIs.
 type APIGateway struct {
 	Source Source `json:"source"`
@@ -230,9 +224,6 @@ type SNS struct {
 	RequestsPerMillion float64 `json:"requestsPerMillion"`
 	FreeRequests       float64 `json:"freeRequests"`
 }
-
-// PerEmail is the price of one email notification beyond the free tier.
-func (s SNS) PerEmail() float64 { return s.EmailPer100k / 1e5 }
 
 // Network is the price table of the VPC pieces an always-on tier brings:
 // an Application Load Balancer in front of Fargate and NAT gateways for

@@ -62,3 +62,7 @@ func RightSizeTimeout(p LatencyProfile, limit time.Duration) (time.Duration, err
 	}
 	return t, nil
 }
+
+// Milliseconds is ms milliseconds as a duration: profiles and traffic
+// records measure latency in fractional milliseconds.
+func Milliseconds(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }

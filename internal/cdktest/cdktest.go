@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/internal/modroot"
@@ -138,8 +139,6 @@ func RemoveSharedDir() {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // Template synthesizes stack and returns its template as plain JSON values.
 func Template(t testing.TB, stack awscdk.Stack) map[string]any {
 	t.Helper()
@@ -157,11 +156,11 @@ func Template(t testing.TB, stack awscdk.Stack) map[string]any {
 func NagFindings(t testing.TB, stack awscdk.Stack, prefix string) []string {
 	t.Helper()
 	a := assertions.Annotations_FromStack(stack)
-	match := assertions.Match_StringLikeRegexp(ptr(regexp.QuoteMeta(prefix) + ".*"))
+	match := assertions.Match_StringLikeRegexp(jsii.String(regexp.QuoteMeta(prefix) + ".*"))
 	var out []string
 	for level, found := range map[string]*[]*cxapi.SynthesisMessage{ //lint:ignore SA1019 the assertions API returns this type
-		"error":   a.FindError(ptr("*"), match),
-		"warning": a.FindWarning(ptr("*"), match),
+		"error":   a.FindError(jsii.String("*"), match),
+		"warning": a.FindWarning(jsii.String("*"), match),
 	} {
 		for _, m := range *found {
 			//lint:ignore SA1019 the assertions API returns this type
@@ -293,7 +292,7 @@ func Diff(want, got string) string {
 // AddNagChecks applies cdk-nag's AWS Solutions rules, verbose, to scope
 // (a stack, usually); call it before the stack is synthesized.
 func AddNagChecks(scope constructs.IConstruct) {
-	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: ptr(true)}), nil)
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 }
 
 // AwsSolutionsFindings is [NagFindings] for the "AwsSolutions-" rules that

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/jsii-runtime-go"
 )
 
 func TestContextCarriesCDKJSON(t *testing.T) {
@@ -62,7 +63,7 @@ func TestDiff(t *testing.T) {
 
 func TestNewAppSkipsBundling(t *testing.T) {
 	app := NewApp(t)
-	v := app.Node().TryGetContext(ptr(BundlingStacksContext))
+	v := app.Node().TryGetContext(jsii.String(BundlingStacksContext))
 	if s, ok := v.([]any); !ok || len(s) != 0 {
 		t.Errorf("context %s = %#v, want an empty list", BundlingStacksContext, v)
 	}
@@ -71,9 +72,9 @@ func TestNewAppSkipsBundling(t *testing.T) {
 // TestAwsSolutionsFindings proves the helper reports an unsuppressed
 // finding, so a clean result in a construct's test means something.
 func TestAwsSolutionsFindings(t *testing.T) {
-	stack := awscdk.NewStack(NewApp(t), ptr("NagHarness"), nil)
+	stack := awscdk.NewStack(NewApp(t), jsii.String("NagHarness"), nil)
 	AddNagChecks(stack)
-	awsec2.NewVpc(stack, ptr("Bare"), &awsec2.VpcProps{MaxAzs: ptr(1.0), NatGateways: ptr(0.0)})
+	awsec2.NewVpc(stack, jsii.String("Bare"), &awsec2.VpcProps{MaxAzs: jsii.Number(1), NatGateways: jsii.Number(0)})
 	f := AwsSolutionsFindings(t, stack)
 	if !slices.ContainsFunc(f, func(s string) bool { return strings.Contains(s, "AwsSolutions-VPC7") }) {
 		t.Errorf("AwsSolutionsFindings = %q, want an AwsSolutions-VPC7 finding for a VPC without flow logs", f)
