@@ -57,30 +57,57 @@ type Stage struct {
 	// Architecture is arm64 or x86_64 (the function's, the kill switch's
 	// and a Fargate task's; SageMaker instances are x86_64).
 	Architecture workload.Architecture
-	MemoryMiB    int
+	// MemoryMiB is the function's memory (128 to 10,240; CPU scales with
+	// it), or the task's or serverless endpoint's on a container tier. A
+	// model's profile.json refuses memory below its peak plus 25 %.
+	MemoryMiB int
 	// Timeout is the function timeout; zero right-sizes it from the
 	// expected p99 and init durations times TimeoutHeadroom.
-	Timeout         time.Duration
+	Timeout time.Duration
+	// TimeoutHeadroom multiplies the expected p99 and init durations when
+	// Timeout is zero. Zero: sizing.DefaultHeadroom (1.5).
 	TimeoutHeadroom float64
-	FrontDoor       workload.FrontDoor
+	// FrontDoor is rest (API keys, usage plan, quota) or http (cheaper per
+	// request, no usage plans). Zero: rest.
+	FrontDoor workload.FrontDoor
 
+	// ReservedConcurrency caps concurrent executions, which caps how fast
+	// the bill can grow; the kill switch sets it to 0.
 	ReservedConcurrency int
 	// AccountConcurrencyLimit is the Lambda concurrency quota of the
 	// stage's account and region: synth warns when the stage's reserved
 	// concurrency (plus the kill switch's 1) would leave less unreserved
 	// than Lambda keeps (see costguard preflight). Default: 1,000, AWS's
 	// default quota; new accounts can start at 10.
-	AccountConcurrencyLimit   int
-	ProvisionedConcurrency    int
+	AccountConcurrencyLimit int
+	// ProvisionedConcurrency keeps this many environments initialized
+	// (no cold starts, billed by the hour). Zero: none.
+	ProvisionedConcurrency int
+	// ProvisionedMaxConcurrency lets target tracking raise provisioned
+	// concurrency up to it. Zero: no autoscaling.
 	ProvisionedMaxConcurrency int
-	ProvisionedSchedule       *inference.Schedule
-	ThrottleRateLimit         float64
-	ThrottleBurstLimit        int
-	MonthlyQuota              int
-	LogRetentionDays          int
-	DestroyLogsOnDelete       bool
-	LogLevel, LogFormat       string
-	Tracing                   bool
+	// ProvisionedSchedule keeps provisioned concurrency only in these
+	// hours. Nil: all day, every day.
+	ProvisionedSchedule *inference.Schedule
+	// ThrottleRateLimit and ThrottleBurstLimit are the API stage's steady
+	// rate (requests a second) and burst.
+	ThrottleRateLimit  float64
+	ThrottleBurstLimit int
+	// MonthlyQuota is the REST usage plan's requests a month for the API
+	// key (HTTP APIs have no usage plans).
+	MonthlyQuota int
+	// LogRetentionDays is how long the function's and the API's logs are
+	// kept, one of CloudWatch Logs' retention periods.
+	LogRetentionDays int
+	// DestroyLogsOnDelete deletes the log groups with the stack instead of
+	// retaining them (for throwaway stages).
+	DestroyLogsOnDelete bool
+	// LogLevel (debug, info, warn, error) and LogFormat (text or json) are
+	// the function's logging configuration.
+	LogLevel, LogFormat string
+	// Tracing turns on X-Ray active tracing for the function (billed per
+	// recorded trace).
+	Tracing bool
 	// APIGatewayCloudWatchRole makes the stack create the account-wide
 	// API Gateway logging role; leave it off where the account already has
 	// one (see docs/cdk.md).

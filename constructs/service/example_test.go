@@ -41,6 +41,10 @@ func ExampleNewInferenceService_ownModel() {
 			KillSwitch:       &guard.KillSwitchOptions{Architecture: workload.ArchX86_64},
 		},
 	})
+	if err := svc.Err(); err != nil {
+		fmt.Println(err) // one line per problem, naming the field
+		return
+	}
 	fmt.Println(svc.Tier(), svc.CostGuard() != nil)
 	// Output: lambda true
 }
