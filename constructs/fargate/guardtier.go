@@ -93,3 +93,18 @@ func (t killSwitchTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.Target
 	name := awscdk.Fn_Join(jsii.String("/"), &[]*string{t.s.cluster.ClusterName(), svc.ServiceName()})
 	return guard.TargetBinding{Kind: KindECSService, Name: name}
 }
+
+// GrantInvoke lets grantee call POST /predict on the HTTP API
+// (execute-api:Invoke on the route). The tasks sit behind an internal load
+// balancer in private subnets, so the API is the only way in; the grant
+// takes effect when the route uses IAM authorization. Nil when the
+// construct reported problems.
+func (s *Service) GrantInvoke(grantee awsiam.IGrantable) awsiam.Grant {
+	if s.err != nil {
+		return nil
+	}
+	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee: grantee, Actions: jsii.Strings("execute-api:Invoke"),
+		ResourceArns: &[]*string{s.api.ArnForExecuteApi(jsii.String("POST"), jsii.String("/predict"), s.stage.StageName())},
+	})
+}

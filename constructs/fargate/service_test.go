@@ -215,7 +215,7 @@ func TestServiceValidation(t *testing.T) {
 		{"container port", ServiceProps{Image: testImage(), ContainerPort: 80}, []string{"ContainerPort: 80 is not a port from 1 to 65535 other than 80"}},
 		{"port in environment", ServiceProps{Image: testImage(), Environment: map[string]string{"PORT": "9"}}, []string{"Environment: PORT is set by the construct"}},
 		{"throttles", ServiceProps{Image: testImage(), ThrottleRateLimit: -1, ThrottleBurstLimit: -2},
-			[]string{"ThrottleRateLimit: -1 is negative", "ThrottleBurstLimit: -2 is negative"}},
+			[]string{"ThrottleRateLimit: -1 is outside the allowed above 0 to 10000 requests per second", "ThrottleBurstLimit: -2 is outside the allowed 1 to 5000 requests"}},
 		{"every problem together", ServiceProps{CPU: 300, MaxTasks: -1, TargetCPUPercent: 101},
 			[]string{"Image: is required", "CPU: 300", "MaxTasks: -1 is below 1", "TargetCPUPercent: 101"}},
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
@@ -140,4 +141,15 @@ func (a *LambdaAPI) guardWidgets(labeled func(stat, label string) *awscloudwatch
 			},
 		}),
 	}
+}
+
+// GrantInvoke lets grantee invoke the model directly, as the API does:
+// lambda:InvokeFunction on the alias "live" (for a batch job or a Step
+// Functions task that skips the front door). Nil when the construct
+// reported problems.
+func (a *LambdaAPI) GrantInvoke(grantee awsiam.IGrantable) awsiam.Grant {
+	if a.err != nil {
+		return nil
+	}
+	return a.alias.GrantInvoke(grantee)
 }

@@ -1,6 +1,7 @@
 package inference
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/sizing"
@@ -416,17 +418,10 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	} else if !validStageName(p.StageName) {
 		add("StageName: %q is not 1 to 128 letters, digits, hyphens or underscores", p.StageName)
 	}
-	switch rate := p.ThrottleRateLimit; {
-	case rate == 0:
-		r.ThrottleRateLimit = DefaultThrottleRateLimit
-	case !(rate > 0) || rate > limits.DefaultAccountRateLimit:
-		add("ThrottleRateLimit: %g is outside the allowed above 0 to %d requests per second", rate, limits.DefaultAccountRateLimit)
-	}
-	switch burst := p.ThrottleBurstLimit; {
-	case burst == 0:
-		r.ThrottleBurstLimit = DefaultThrottleBurstLimit
-	case burst < 0 || burst > limits.DefaultAccountBurstLimit:
-		add("ThrottleBurstLimit: %d is outside the allowed 1 to %d requests", burst, limits.DefaultAccountBurstLimit)
+	r.ThrottleRateLimit = cmp.Or(p.ThrottleRateLimit, DefaultThrottleRateLimit)
+	r.ThrottleBurstLimit = cmp.Or(p.ThrottleBurstLimit, DefaultThrottleBurstLimit)
+	for _, err := range frontdoor.ThrottleProblems(r.ThrottleRateLimit, r.ThrottleBurstLimit) {
+		add("%s", err)
 	}
 	switch q := p.MonthlyQuota; {
 	case q != 0 && r.FrontDoor == workload.FrontDoorHTTP:

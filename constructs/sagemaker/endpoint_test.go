@@ -286,7 +286,7 @@ func TestEndpointValidation(t *testing.T) {
 		{"reserved environment", EndpointProps{Image: img, Environment: map[string]string{"MODEL_DIR": "/x", "SERVER_MODE": "http"}},
 			[]string{"Environment: MODEL_DIR is set by the construct", "Environment: SERVER_MODE is set by the construct"}},
 		{"throttles", EndpointProps{Image: img, ThrottleRateLimit: -1, ThrottleBurstLimit: -1},
-			[]string{"ThrottleRateLimit: -1 is negative", "ThrottleBurstLimit: -1 is negative"}},
+			[]string{"ThrottleRateLimit: -1 is outside the allowed above 0 to 10000 requests per second", "ThrottleBurstLimit: -1 is outside the allowed 1 to 5000 requests"}},
 		{"every problem together", EndpointProps{MemoryMiB: 7000, MaxConcurrency: 201},
 			[]string{"Image: is required", "MemoryMiB: 7000", "MaxConcurrency: 201"}},
 	}

@@ -115,3 +115,17 @@ func (t killSwitchTarget) BindKillSwitch(grantee awsiam.IGrantable) guard.Target
 	guard.GrantScalableTargets(grantee)
 	return guard.TargetBinding{Kind: KindSageMakerEndpoint, Name: jsii.String(t.e.name)}
 }
+
+// GrantInvoke lets grantee invoke the model directly, as the API does:
+// sagemaker:InvokeEndpoint and InvokeEndpointAsync on the endpoint (for a
+// batch job that skips the front door). Nil when the construct reported
+// problems.
+func (e *Endpoint) GrantInvoke(grantee awsiam.IGrantable) awsiam.Grant {
+	if e.err != nil {
+		return nil
+	}
+	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee: grantee, Actions: jsii.Strings("sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync"),
+		ResourceArns: &[]*string{e.EndpointARN()},
+	})
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/costguard-ml/costguard/constructs/guard"
 )
@@ -58,4 +59,19 @@ func (s *InferenceService) GuardProps(base guard.CostGuardProps) *guard.CostGuar
 		gp.KillSwitch = nil
 	}
 	return &gp
+}
+
+// GrantInvoke lets grantee invoke the model through the built tier's own
+// GrantInvoke (Lambda: the alias; SageMaker: the endpoint; Fargate: POST
+// /predict on the HTTP API). Nil when the service reported problems.
+func (s *InferenceService) GrantInvoke(grantee awsiam.IGrantable) awsiam.Grant {
+	switch {
+	case s.Err() != nil:
+		return nil
+	case s.lambda != nil:
+		return s.lambda.GrantInvoke(grantee)
+	case s.fargate != nil:
+		return s.fargate.GrantInvoke(grantee)
+	}
+	return s.endpoint.GrantInvoke(grantee)
 }

@@ -1,8 +1,8 @@
-// Package frontdoor holds what the tiers' API front doors share: the
-// container tiers' (the Fargate tier's HTTP API, the SageMaker tier's REST
-// API) throttle checks, access log group and log line format, and the
-// access log settings of every HTTP API stage, and the metrics every stage
-// offers.
+// Package frontdoor holds what the tiers' API front doors share: the one
+// throttle rule of every tier, the container tiers' (the Fargate tier's
+// HTTP API, the SageMaker tier's REST API) access log group and log line
+// format, the access log settings of every HTTP API stage, and the metrics
+// every stage offers.
 package frontdoor
 
 import (
@@ -15,17 +15,22 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/costguard-ml/costguard/cost/limits"
 )
 
-// ThrottleProblems reports the stage throttles that are negative, naming
-// the props' ThrottleRateLimit and ThrottleBurstLimit fields.
+// ThrottleProblems is every tier's one throttle rule: a stage's steady
+// rate and burst (after defaults) must be positive and within the
+// account's default API Gateway throttle (limits.DefaultAccountRateLimit
+// requests a second, limits.DefaultAccountBurstLimit), which caps every
+// stage of the account and region. It names the props' ThrottleRateLimit
+// and ThrottleBurstLimit fields.
 func ThrottleProblems(rateLimit float64, burstLimit int) []error {
 	var errs []error
-	if rateLimit < 0 {
-		errs = append(errs, fmt.Errorf("ThrottleRateLimit: %g is negative (want a positive rate per second)", rateLimit))
+	if !(rateLimit > 0) || rateLimit > limits.DefaultAccountRateLimit {
+		errs = append(errs, fmt.Errorf("ThrottleRateLimit: %g is outside the allowed above 0 to %d requests per second", rateLimit, limits.DefaultAccountRateLimit))
 	}
-	if burstLimit < 0 {
-		errs = append(errs, fmt.Errorf("ThrottleBurstLimit: %d is negative (want a positive burst)", burstLimit))
+	if burstLimit < 1 || burstLimit > limits.DefaultAccountBurstLimit {
+		errs = append(errs, fmt.Errorf("ThrottleBurstLimit: %d is outside the allowed 1 to %d requests", burstLimit, limits.DefaultAccountBurstLimit))
 	}
 	return errs
 }
