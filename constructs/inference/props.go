@@ -232,12 +232,24 @@ type resolved struct {
 	provisionedHrs float64
 }
 
-// resolve validates p and applies the defaults; p is not modified.
+// resolve validates p and applies the defaults, in named steps that each
+// gather their problems; p is not modified.
 func (p LambdaAPIProps) resolve() (resolved, []error) {
 	r := resolved{LambdaAPIProps: p}
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	for _, step := range []func(LambdaAPIProps) []error{
+		r.resolveBasics, r.resolveMemory, r.resolveTimeout, r.resolveReserved, r.resolveProvisioned,
+		r.resolveSchedule, r.resolveStage, r.resolveRequests, r.resolveLogs, r.resolveTraffic,
+	} {
+		errs = append(errs, step(p)...)
+	}
+	return r, errs
+}
 
+// resolveBasics resolves the code, the architecture and the front door with its integration timeout.
+func (r *resolved) resolveBasics(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if p.Code == nil {
 		add("Code: missing; pass the deployment package (bootstrap plus model/)")
 	}
@@ -274,7 +286,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 			r.frontDoorLimit = it
 		}
 	}
+	return errs
+}
 
+// resolveMemory resolves the memory, given or recommended from a memory profile.
+func (r *resolved) resolveMemory(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	// Memory.
 	if p.MemoryMiB != 0 && p.MemoryProfile != nil {
 		add("MemoryMiB: %d conflicts with MemoryProfile; set one or the other", p.MemoryMiB)
@@ -298,7 +316,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	default:
 		r.MemoryMiB = DefaultMemoryMiB
 	}
+	return errs
+}
 
+// resolveTimeout resolves the timeout, given or right-sized from a latency profile, and the ephemeral storage.
+func (r *resolved) resolveTimeout(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	// Timeout.
 	if p.Timeout != 0 && p.LatencyProfile != nil {
 		add("Timeout: %s conflicts with LatencyProfile; set one or the other", secs(p.Timeout))
@@ -330,7 +354,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	} else if p.EphemeralStorageMiB < limits.LambdaMinEphemeralMiB || p.EphemeralStorageMiB > limits.LambdaMaxEphemeralMiB {
 		add("EphemeralStorageMiB: %d is outside the allowed %d to %d", p.EphemeralStorageMiB, limits.LambdaMinEphemeralMiB, limits.LambdaMaxEphemeralMiB)
 	}
+	return errs
+}
 
+// resolveReserved resolves reserved concurrency and provisioned concurrency's bound by it.
+func (r *resolved) resolveReserved(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	// Concurrency.
 	maxReserved := limits.LambdaDefaultAccountConcurrency - limits.LambdaUnreservedMinimum
 	switch {
@@ -355,6 +385,14 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	if r.reserved > 0 && pc > r.reserved {
 		add("ProvisionedConcurrency: %d exceeds ReservedConcurrency %d; provisioned environments beyond the cap can never serve", pc, r.reserved)
 	}
+	return errs
+}
+
+// resolveProvisioned resolves provisioned concurrency's autoscaling bounds and utilization target.
+func (r *resolved) resolveProvisioned(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	pc := p.ProvisionedConcurrency
 	r.provisionedMax = pc
 	if m := p.ProvisionedMaxConcurrency; m != 0 {
 		switch {
@@ -381,6 +419,14 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	if pc > 0 {
 		r.provisionedHrs = HoursPerMonth
 	}
+	return errs
+}
+
+// resolveSchedule resolves provisioned concurrency's schedule.
+func (r *resolved) resolveSchedule(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	pc := p.ProvisionedConcurrency
 	if s := p.ProvisionedSchedule; s != nil {
 		sc := *s
 		sc.Days = slices.Clone(s.Days)
@@ -411,7 +457,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 			r.provisionedHrs = sc.hoursPerMonth()
 		}
 	}
+	return errs
+}
 
+// resolveStage resolves the API stage: name, throttle and quota.
+func (r *resolved) resolveStage(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	// Front door.
 	if p.StageName == "" {
 		r.StageName = DefaultStageName
@@ -431,6 +483,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	case q == 0 && r.FrontDoor == workload.FrontDoorREST:
 		r.MonthlyQuota = DefaultMonthlyQuota
 	}
+	return errs
+}
+
+// resolveRequests resolves batch and instance limits of a request, and CORS.
+func (r *resolved) resolveRequests(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch n := p.MaxBatchSize; {
 	case n == 0:
 		r.MaxBatchSize = DefaultMaxBatchSize
@@ -456,7 +515,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 			add("Cors: MaxAge %v is negative", c.MaxAge)
 		}
 	}
+	return errs
+}
 
+// resolveLogs resolves logs and the function's environment.
+func (r *resolved) resolveLogs(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	// Logs.
 	if p.LogRetention == "" {
 		r.LogRetention = awslogs.RetentionDays_ONE_MONTH
@@ -481,7 +546,13 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 			add("Environment: %q is reserved or not a valid name (the construct sets %s; Lambda reserves AWS_*)", k, strings.Join(ownedEnv, ", "))
 		}
 	}
+	return errs
+}
 
+// resolveTraffic resolves the expected traffic and the description.
+func (r *resolved) resolveTraffic(p LambdaAPIProps) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	// Traffic.
 	t := p.Traffic
 	for _, f := range []struct {
@@ -507,7 +578,7 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	if r.Description == "" {
 		r.Description = "costguard inference API: model server on AWS Lambda"
 	}
-	return r, errs
+	return errs
 }
 
 // secs formats a duration in seconds ("60s", "0.5s").

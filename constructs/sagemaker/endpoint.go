@@ -218,53 +218,14 @@ func (p EndpointProps) withDefaults() EndpointProps {
 // validate reports every problem with the resolved props, joined.
 func (p EndpointProps) validate() error {
 	var errs []error
-	sm := pricing.Default().SageMaker
 	if p.Image == nil {
 		errs = append(errs, validation.Problem("Image", "is required (the model server's container image in ECR)"))
 	}
 	switch p.Variant {
 	case VariantServerless:
-		if p.MemoryMiB < sm.ServerlessMinMiB || p.MemoryMiB > sm.ServerlessMaxMiB || p.MemoryMiB%sm.ServerlessStepMiB != 0 {
-			errs = append(errs, fmt.Errorf("MemoryMiB: %d is not a serverless memory size (want %d to %d in %d steps)",
-				p.MemoryMiB, sm.ServerlessMinMiB, sm.ServerlessMaxMiB, sm.ServerlessStepMiB))
-		}
-		if p.MaxConcurrency < minServerlessConcurrency || p.MaxConcurrency > maxServerlessConcurrency {
-			errs = append(errs, fmt.Errorf("MaxConcurrency: %d is outside %d to %d", p.MaxConcurrency, minServerlessConcurrency, maxServerlessConcurrency))
-		}
-		if p.InstanceType != "" || p.MinInstances != 0 || p.MaxInstances != 0 {
-			errs = append(errs, errors.New("InstanceType, MinInstances, MaxInstances: apply to the realtime and async variants only"))
-		}
+		errs = append(errs, p.serverlessProblems()...)
 	case VariantRealtime, VariantAsync:
-		if _, ok := sm.Instances[p.InstanceType]; !ok {
-			errs = append(errs, fmt.Errorf("InstanceType: %q is not an instance costguard can price (want one of %s)",
-				p.InstanceType, strings.Join(slices.Sorted(maps.Keys(sm.Instances)), ", ")))
-		}
-		if p.Variant == VariantRealtime && p.MinInstances < 1 {
-			errs = append(errs, fmt.Errorf("MinInstances: %d is below 1 (a real-time endpoint keeps at least one instance; use the async variant to scale to zero)", p.MinInstances))
-		}
-		if p.MinInstances < 0 {
-			errs = append(errs, fmt.Errorf("MinInstances: %d is negative", p.MinInstances))
-		}
-		if p.MaxInstances < 1 {
-			errs = append(errs, fmt.Errorf("MaxInstances: %d is below 1", p.MaxInstances))
-		} else if p.MaxInstances < p.MinInstances {
-			errs = append(errs, fmt.Errorf("MaxInstances: %d is below MinInstances %d", p.MaxInstances, p.MinInstances))
-		}
-		if p.InvocationsPerInstance < 1 {
-			errs = append(errs, fmt.Errorf("InvocationsPerInstance: %d is below 1", p.InvocationsPerInstance))
-		}
-		if p.BacklogPerInstance < 1 {
-			errs = append(errs, fmt.Errorf("BacklogPerInstance: %d is below 1", p.BacklogPerInstance))
-		}
-		if n := p.MaxConcurrentInvocationsPerInstance; n < 1 || n > 1000 {
-			errs = append(errs, fmt.Errorf("MaxConcurrentInvocationsPerInstance: %d is outside 1 to 1000", n))
-		}
-		if p.ResultExpirationDays < 1 {
-			errs = append(errs, fmt.Errorf("ResultExpirationDays: %d is below 1", p.ResultExpirationDays))
-		}
-		if p.MemoryMiB != 0 || p.MaxConcurrency != 0 {
-			errs = append(errs, errors.New("MemoryMiB, MaxConcurrency: apply to the serverless variant only"))
-		}
+		errs = append(errs, p.instanceProblems()...)
 	default:
 		errs = append(errs, fmt.Errorf("Variant: %q is not one of serverless, realtime, async", p.Variant))
 	}
@@ -275,6 +236,63 @@ func (p EndpointProps) validate() error {
 	}
 	errs = append(errs, frontdoor.ThrottleProblems(p.ThrottleRateLimit, p.ThrottleBurstLimit)...)
 	return errors.Join(errs...)
+}
+
+// serverlessProblems checks the serverless variant's memory and
+// concurrency, and that no instance field is set.
+func (p EndpointProps) serverlessProblems() []error {
+	var errs []error
+	sm := pricing.Default().SageMaker
+	if p.MemoryMiB < sm.ServerlessMinMiB || p.MemoryMiB > sm.ServerlessMaxMiB || p.MemoryMiB%sm.ServerlessStepMiB != 0 {
+		errs = append(errs, fmt.Errorf("MemoryMiB: %d is not a serverless memory size (want %d to %d in %d steps)",
+			p.MemoryMiB, sm.ServerlessMinMiB, sm.ServerlessMaxMiB, sm.ServerlessStepMiB))
+	}
+	if p.MaxConcurrency < minServerlessConcurrency || p.MaxConcurrency > maxServerlessConcurrency {
+		errs = append(errs, fmt.Errorf("MaxConcurrency: %d is outside %d to %d", p.MaxConcurrency, minServerlessConcurrency, maxServerlessConcurrency))
+	}
+	if p.InstanceType != "" || p.MinInstances != 0 || p.MaxInstances != 0 {
+		errs = append(errs, errors.New("InstanceType, MinInstances, MaxInstances: apply to the realtime and async variants only"))
+	}
+	return errs
+}
+
+// instanceProblems checks the real-time and asynchronous variants'
+// instance type, counts and scaling targets, and that no serverless field
+// is set.
+func (p EndpointProps) instanceProblems() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	instances := pricing.Default().SageMaker.Instances
+	if _, ok := instances[p.InstanceType]; !ok {
+		bad("InstanceType: %q is not an instance costguard can price (want one of %s)", p.InstanceType, strings.Join(slices.Sorted(maps.Keys(instances)), ", "))
+	}
+	if p.Variant == VariantRealtime && p.MinInstances < 1 {
+		bad("MinInstances: %d is below 1 (a real-time endpoint keeps at least one instance; use the async variant to scale to zero)", p.MinInstances)
+	}
+	if p.MinInstances < 0 {
+		bad("MinInstances: %d is negative", p.MinInstances)
+	}
+	if p.MaxInstances < 1 {
+		bad("MaxInstances: %d is below 1", p.MaxInstances)
+	} else if p.MaxInstances < p.MinInstances {
+		bad("MaxInstances: %d is below MinInstances %d", p.MaxInstances, p.MinInstances)
+	}
+	if p.InvocationsPerInstance < 1 {
+		bad("InvocationsPerInstance: %d is below 1", p.InvocationsPerInstance)
+	}
+	if p.BacklogPerInstance < 1 {
+		bad("BacklogPerInstance: %d is below 1", p.BacklogPerInstance)
+	}
+	if n := p.MaxConcurrentInvocationsPerInstance; n < 1 || n > 1000 {
+		bad("MaxConcurrentInvocationsPerInstance: %d is outside 1 to 1000", n)
+	}
+	if p.ResultExpirationDays < 1 {
+		bad("ResultExpirationDays: %d is below 1", p.ResultExpirationDays)
+	}
+	if p.MemoryMiB != 0 || p.MaxConcurrency != 0 {
+		errs = append(errs, errors.New("MemoryMiB, MaxConcurrency: apply to the serverless variant only"))
+	}
+	return errs
 }
 
 // hasInstanceStore reports whether an instance type has NVMe instance
