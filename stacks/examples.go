@@ -80,17 +80,15 @@ func BuildExamples(scope constructs.Construct, root string) ([]awscdk.Stack, err
 }
 
 // newExampleStack builds one example and returns the problems its
-// constructs reported.
+// constructs reported. Unlike a stage, an example attaches its guard
+// through InferenceService's Guard prop, under the service, where it was
+// first deployed: moving it to the stack's root would change the logical
+// ids of its alarms, whose names are fixed, and CloudFormation would
+// replace them (create the new one under the old name, then delete it).
 func newExampleStack(scope constructs.Construct, e Example, image service.ImageFunc) (awscdk.Stack, error) {
-	stack := awscdk.NewStack(scope, jsii.String(e.StackName()), &awscdk.StackProps{
+	stack := newCostedStack(scope, e.StackName(), &awscdk.StackProps{
 		Description: jsii.String(fmt.Sprintf("costguard example: %s", e.Description)),
-	})
-	for k, v := range map[string]string{"application": Application, "stage": e.stage(), "cost-center": "ml-platform-examples"} {
-		awscdk.Tags_Of(stack).Add(jsii.String(k), jsii.String(v), nil)
-	}
-	stack.TemplateOptions().SetMetadata(&map[string]any{
-		workload.StackMetadataKey: workload.Stack{Version: workload.SchemaVersion, Stage: e.stage(), MonthlyBudgetUSD: e.MonthlyBudgetUSD}.Map(),
-	})
+	}, workload.Stack{Version: workload.SchemaVersion, Stage: e.stage(), MonthlyBudgetUSD: e.MonthlyBudgetUSD}, "ml-platform-examples")
 	svc := service.NewInferenceService(stack, "Inference", &service.InferenceServiceProps{
 		Profile:          e.Profile,
 		Traffic:          e.Traffic,

@@ -70,24 +70,10 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 	if sp.Description == nil {
 		sp.Description = jsii.String("costguard: cost-guarded ML inference API, stage " + stage.Name)
 	}
-	stack := awscdk.NewStack(scope, &id, &sp)
+	stack := newCostedStack(scope, id, &sp, workload.Stack{
+		Version: workload.SchemaVersion, Stage: stage.Name, Region: stage.Region, MonthlyBudgetUSD: stage.MonthlyBudgetUSD,
+	}, stage.CostCenter)
 	s := &CostguardStack{Stack: stack, Stage: stage}
-
-	for k, v := range map[string]string{
-		"application": Application,
-		"stage":       stage.Name,
-		"cost-center": stage.CostCenter,
-	} {
-		awscdk.Tags_Of(stack).Add(jsii.String(k), jsii.String(v), nil)
-	}
-	stack.TemplateOptions().SetMetadata(&map[string]interface{}{
-		workload.StackMetadataKey: workload.Stack{
-			Version:          workload.SchemaVersion,
-			Stage:            stage.Name,
-			Region:           stage.Region,
-			MonthlyBudgetUSD: stage.MonthlyBudgetUSD,
-		}.Map(),
-	})
 
 	// Every tier is built by InferenceService. On Lambda the function and
 	// its API are the service's default child, so their logical ids are
@@ -133,6 +119,19 @@ func (s *CostguardStack) addOutputs() {
 	if key := l.APIKey(); key != nil {
 		out("ApiKeyId", "Id of the API key (aws apigateway get-api-key --include-value --api-key ID)", key.KeyId())
 	}
+}
+
+// newCostedStack creates a stack of the application: tagged with the
+// application, the stage and the cost center on every resource (the tags
+// that scope the stage's budget), and carrying the stage's record that
+// `costguard report` reads.
+func newCostedStack(scope constructs.Construct, id string, props *awscdk.StackProps, record workload.Stack, costCenter string) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, props)
+	for k, v := range map[string]string{"application": Application, "stage": record.Stage, "cost-center": costCenter} {
+		awscdk.Tags_Of(stack).Add(jsii.String(k), jsii.String(v), nil)
+	}
+	stack.TemplateOptions().SetMetadata(&map[string]any{workload.StackMetadataKey: record.Map()})
+	return stack
 }
 
 // Err returns the problems the stack's constructs reported (each also a
