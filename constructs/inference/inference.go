@@ -489,7 +489,7 @@ func (a *LambdaAPI) RequestModel() awsapigateway.IModel {
 	return a.requestModel
 }
 
-// HttpAPI returns the HTTP API, or nil for the REST front door.
+// HTTPAPI returns the HTTP API, or nil for the REST front door.
 func (a *LambdaAPI) HTTPAPI() awsapigatewayv2.IHttpApi {
 	if a.httpAPI == nil {
 		return nil
@@ -497,7 +497,7 @@ func (a *LambdaAPI) HTTPAPI() awsapigatewayv2.IHttpApi {
 	return a.httpAPI
 }
 
-// HttpStage returns the HTTP API's stage, or nil for the REST front door.
+// HTTPStage returns the HTTP API's stage, or nil for the REST front door.
 func (a *LambdaAPI) HTTPStage() awsapigatewayv2.IHttpStage {
 	if a.httpStage == nil {
 		return nil

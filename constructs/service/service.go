@@ -102,10 +102,7 @@ type InferenceServiceProps struct {
 
 	// Guard configures the cost guard attached to whichever tier is built
 	// (stage, subscribers, tags, kill switch, alarms); InferenceService
-	// fills the rest: on Lambda the function, its workload, timeout, alias,
-	// API metrics and log group; on a container tier the guard.Tier
-	// (FargateGuardTier, SageMakerGuardTier: dollar metrics, alarms,
-	// kill-switch target), its workload and API metrics; and
+	// fills in the tier (the built construct's GuardTier) and
 	// MonthlyBudgetUSD where zero. On sagemaker-serverless, which has no
 	// instances to hold, the kill switch is left out with a warning.
 	// Default: no guard.
