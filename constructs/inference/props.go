@@ -232,353 +232,335 @@ type resolved struct {
 	provisionedHrs float64
 }
 
-// resolve validates p and applies the defaults, in named steps that each
-// gather their problems; p is not modified.
+// resolve copies p, applies the defaults, runs every named check and
+// derives what the profiles size (memory, timeout) and the provisioned
+// hours; p is not modified.
 func (p LambdaAPIProps) resolve() (resolved, []error) {
-	r := resolved{LambdaAPIProps: p}
+	r := p.withDefaults()
 	var errs []error
-	for _, step := range []func(LambdaAPIProps) []error{
-		r.resolveBasics, r.resolveMemory, r.resolveTimeout, r.resolveReserved, r.resolveProvisioned,
-		r.resolveSchedule, r.resolveStage, r.resolveRequests, r.resolveLogs, r.resolveTraffic,
+	for _, check := range []func(LambdaAPIProps) []error{
+		r.checkBasics, r.checkMemory, r.checkTimeout, r.checkConcurrency, r.checkProvisioned,
+		r.checkSchedule, r.checkStage, r.checkRequests, r.checkLogs, r.checkTraffic,
 	} {
-		errs = append(errs, step(p)...)
+		errs = append(errs, check(p)...)
 	}
-	return r, errs
+	return r, append(errs, r.derive(p)...)
 }
 
-// resolveBasics resolves the code, the architecture and the front door with its integration timeout.
-func (r *resolved) resolveBasics(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if p.Code == nil {
-		add("Code: missing; pass the deployment package (bootstrap plus model/)")
-	}
+// problems collects formatted problems.
+type problems []error
 
-	switch p.Architecture {
-	case "":
-		r.arch = workload.ArchARM64
-	case workload.ArchARM64, workload.ArchX86_64:
-		r.arch = p.Architecture
-	default:
-		add("Architecture: %q is not supported; use arm64 or x86_64", p.Architecture)
-	}
+func (ps *problems) add(format string, args ...any) { *ps = append(*ps, fmt.Errorf(format, args...)) }
 
-	switch p.FrontDoor {
-	case "", workload.FrontDoorREST:
-		r.FrontDoor = workload.FrontDoorREST
-		r.frontDoorLimit = limits.RESTIntegrationTimeout
-	case workload.FrontDoorHTTP:
+// withDefaults returns p, copied, with every zero optional field resolved
+// to its default (an invalid value stays for the checks to report).
+func (p LambdaAPIProps) withDefaults() resolved {
+	r := resolved{LambdaAPIProps: p, arch: cmp.Or(p.Architecture, workload.ArchARM64)}
+	r.FrontDoor = cmp.Or(p.FrontDoor, workload.FrontDoorREST)
+	r.frontDoorLimit = limits.RESTIntegrationTimeout
+	switch it := p.IntegrationTimeout; {
+	case r.FrontDoor == workload.FrontDoorHTTP:
 		r.frontDoorLimit = limits.HTTPIntegrationTimeout
-	default:
-		add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
-		r.frontDoorLimit = limits.RESTIntegrationTimeout
+	case it >= time.Second && it <= limits.LambdaMaxTimeout && it%time.Millisecond == 0:
+		r.frontDoorLimit = it
 	}
-	if p.CloudWatchRole && r.FrontDoor == workload.FrontDoorHTTP {
-		add("CloudWatchRole: true is set but HTTP APIs log without the account's API Gateway role; leave it false")
-	}
-	if it := p.IntegrationTimeout; it != 0 {
-		switch {
-		case r.FrontDoor == workload.FrontDoorHTTP:
-			add("IntegrationTimeout: %s is set but an HTTP API's integration timeout is fixed at %s at most; use the REST front door or leave it 0", secs(it), secs(limits.HTTPIntegrationTimeout))
-		case it < time.Second || it > limits.LambdaMaxTimeout || it%time.Millisecond != 0:
-			add("IntegrationTimeout: %s is outside the allowed 1s to %s in whole milliseconds", secs(it), secs(limits.LambdaMaxTimeout))
-		default:
-			r.frontDoorLimit = it
-		}
-	}
-	return errs
-}
-
-// resolveMemory resolves the memory, given or recommended from a memory profile.
-func (r *resolved) resolveMemory(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	// Memory.
-	if p.MemoryMiB != 0 && p.MemoryProfile != nil {
-		add("MemoryMiB: %d conflicts with MemoryProfile; set one or the other", p.MemoryMiB)
-	}
-	switch {
-	case p.MemoryMiB != 0:
-		if p.MemoryMiB < limits.LambdaMinMemoryMiB || p.MemoryMiB > limits.LambdaMaxMemoryMiB {
-			add("MemoryMiB: %d is outside the allowed %d to %d", p.MemoryMiB, limits.LambdaMinMemoryMiB, limits.LambdaMaxMemoryMiB)
-		}
-	case p.MemoryProfile != nil:
-		if r.MemoryStrategy == "" {
-			r.MemoryStrategy = sizing.StrategyBalanced
-		}
-		rec, err := sizing.Recommend(*p.MemoryProfile, r.MemoryStrategy, sizing.Options{Arch: pricing.Arch(r.arch)})
-		if err != nil {
-			for _, e := range validation.Split(err) {
-				add("MemoryProfile: %v", e)
-			}
-		}
-		r.MemoryMiB = rec.MemoryMiB
-	default:
+	if p.MemoryMiB == 0 && p.MemoryProfile == nil {
 		r.MemoryMiB = DefaultMemoryMiB
 	}
-	return errs
-}
-
-// resolveTimeout resolves the timeout, given or right-sized from a latency profile, and the ephemeral storage.
-func (r *resolved) resolveTimeout(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	// Timeout.
-	if p.Timeout != 0 && p.LatencyProfile != nil {
-		add("Timeout: %s conflicts with LatencyProfile; set one or the other", secs(p.Timeout))
+	if p.MemoryProfile != nil {
+		r.MemoryStrategy = cmp.Or(p.MemoryStrategy, sizing.StrategyBalanced)
 	}
-	switch {
-	case p.Timeout != 0:
-		switch {
-		case p.Timeout < time.Second || p.Timeout > limits.LambdaMaxTimeout:
-			add("Timeout: %s is outside the allowed 1s to %s", secs(p.Timeout), secs(limits.LambdaMaxTimeout))
-		case p.Timeout%time.Second != 0:
-			add("Timeout: %s is not a whole number of seconds", secs(p.Timeout))
-		case p.Timeout > r.frontDoorLimit:
-			add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s, or raise a REST API's IntegrationTimeout)", secs(p.Timeout), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
-		}
-	case p.LatencyProfile != nil:
-		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)
-		if err != nil {
-			for _, e := range validation.Split(err) {
-				add("LatencyProfile: %v", e)
-			}
-		}
-		r.Timeout = t
-	default:
+	if p.Timeout == 0 && p.LatencyProfile == nil {
 		r.Timeout = min(DefaultTimeout, r.frontDoorLimit)
 	}
-
-	if p.EphemeralStorageMiB == 0 {
-		r.EphemeralStorageMiB = limits.LambdaMinEphemeralMiB
-	} else if p.EphemeralStorageMiB < limits.LambdaMinEphemeralMiB || p.EphemeralStorageMiB > limits.LambdaMaxEphemeralMiB {
-		add("EphemeralStorageMiB: %d is outside the allowed %d to %d", p.EphemeralStorageMiB, limits.LambdaMinEphemeralMiB, limits.LambdaMaxEphemeralMiB)
+	r.EphemeralStorageMiB = cmp.Or(p.EphemeralStorageMiB, limits.LambdaMinEphemeralMiB)
+	if !p.Unreserved {
+		r.ReservedConcurrency = cmp.Or(p.ReservedConcurrency, DefaultReservedConcurrency)
+		r.reserved = max(r.ReservedConcurrency, 0)
 	}
-	return errs
-}
-
-// resolveReserved resolves reserved concurrency and provisioned concurrency's bound by it.
-func (r *resolved) resolveReserved(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	// Concurrency.
-	maxReserved := limits.LambdaDefaultAccountConcurrency - limits.LambdaUnreservedMinimum
-	switch {
-	case p.Unreserved && p.ReservedConcurrency != 0:
-		add("ReservedConcurrency: %d conflicts with Unreserved; set one or the other", p.ReservedConcurrency)
-	case p.Unreserved:
-		r.reserved = 0
-	case p.ReservedConcurrency == 0:
-		r.reserved = DefaultReservedConcurrency
-		r.ReservedConcurrency = DefaultReservedConcurrency
-	case p.ReservedConcurrency < 0 || p.ReservedConcurrency > maxReserved:
-		// Zero would throttle every request; that is the kill switch's
-		// job, not a configuration.
-		add("ReservedConcurrency: %d is outside the allowed 1 to %d (the default account quota %d less the %d Lambda keeps unreserved)", p.ReservedConcurrency, maxReserved, limits.LambdaDefaultAccountConcurrency, limits.LambdaUnreservedMinimum)
-	default:
-		r.reserved = p.ReservedConcurrency
-	}
-	pc := p.ProvisionedConcurrency
-	if pc < 0 {
-		add("ProvisionedConcurrency: %d is negative; use 0 for none", pc)
-	}
-	if r.reserved > 0 && pc > r.reserved {
-		add("ProvisionedConcurrency: %d exceeds ReservedConcurrency %d; provisioned environments beyond the cap can never serve", pc, r.reserved)
-	}
-	return errs
-}
-
-// resolveProvisioned resolves provisioned concurrency's autoscaling bounds and utilization target.
-func (r *resolved) resolveProvisioned(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	pc := p.ProvisionedConcurrency
-	r.provisionedMax = pc
-	if m := p.ProvisionedMaxConcurrency; m != 0 {
-		switch {
-		case pc <= 0:
-			add("ProvisionedMaxConcurrency: %d needs ProvisionedConcurrency above 0", m)
-		case m < pc:
-			add("ProvisionedMaxConcurrency: %d is below ProvisionedConcurrency %d", m, pc)
-		case r.reserved > 0 && m > r.reserved:
-			add("ProvisionedMaxConcurrency: %d exceeds ReservedConcurrency %d", m, r.reserved)
-		default:
-			r.provisionedMax = m
-		}
-	}
-	if t := p.ProvisionedUtilizationTarget; t != 0 {
-		if !(t >= minUtilizationTarget && t <= maxUtilizationTarget) {
-			add("ProvisionedUtilizationTarget: %g is outside the allowed %g to %g", t, minUtilizationTarget, maxUtilizationTarget)
-		}
-		if p.ProvisionedMaxConcurrency == 0 {
-			add("ProvisionedUtilizationTarget: %g needs ProvisionedMaxConcurrency above ProvisionedConcurrency", t)
-		}
-	} else {
-		r.ProvisionedUtilizationTarget = DefaultUtilizationTarget
-	}
-	if pc > 0 {
-		r.provisionedHrs = HoursPerMonth
-	}
-	return errs
-}
-
-// resolveSchedule resolves provisioned concurrency's schedule.
-func (r *resolved) resolveSchedule(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	pc := p.ProvisionedConcurrency
+	r.provisionedMax = max(p.ProvisionedConcurrency, p.ProvisionedMaxConcurrency)
+	r.ProvisionedUtilizationTarget = cmp.Or(p.ProvisionedUtilizationTarget, DefaultUtilizationTarget)
 	if s := p.ProvisionedSchedule; s != nil {
 		sc := *s
 		sc.Days = slices.Clone(s.Days)
 		if len(sc.Days) == 0 {
 			sc.Days = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 		}
-		if sc.TimeZone == "" {
-			sc.TimeZone = DefaultTimeZone
-		}
-		if pc <= 0 {
-			add("ProvisionedSchedule: needs ProvisionedConcurrency above 0")
-		}
-		if sc.StartHour < 0 || sc.StartHour > 23 || sc.EndHour < 0 || sc.EndHour > 23 || sc.StartHour >= sc.EndHour {
-			add("ProvisionedSchedule: hours %d to %d are not a window within 0 to 23 with StartHour before EndHour", sc.StartHour, sc.EndHour)
-		}
-		seen := map[time.Weekday]bool{}
-		for _, d := range sc.Days {
-			if d < time.Sunday || d > time.Saturday || seen[d] {
-				add("ProvisionedSchedule: day %d is not a weekday or is repeated", d)
-			}
-			seen[d] = true
-		}
-		if _, err := time.LoadLocation(sc.TimeZone); err != nil || sc.TimeZone == "Local" {
-			add("ProvisionedSchedule: time zone %q is not an IANA time zone name", sc.TimeZone)
-		}
+		sc.TimeZone = cmp.Or(sc.TimeZone, DefaultTimeZone)
 		r.ProvisionedSchedule = &sc
-		if pc > 0 {
-			r.provisionedHrs = sc.hoursPerMonth()
-		}
 	}
-	return errs
-}
-
-// resolveStage resolves the API stage: name, throttle and quota.
-func (r *resolved) resolveStage(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	// Front door.
-	if p.StageName == "" {
-		r.StageName = DefaultStageName
-	} else if !validStageName(p.StageName) {
-		add("StageName: %q is not 1 to 128 letters, digits, hyphens or underscores", p.StageName)
-	}
+	r.StageName = cmp.Or(p.StageName, DefaultStageName)
 	r.ThrottleRateLimit = cmp.Or(p.ThrottleRateLimit, DefaultThrottleRateLimit)
 	r.ThrottleBurstLimit = cmp.Or(p.ThrottleBurstLimit, DefaultThrottleBurstLimit)
-	for _, err := range frontdoor.ThrottleProblems(r.ThrottleRateLimit, r.ThrottleBurstLimit) {
-		add("%s", err)
-	}
-	switch q := p.MonthlyQuota; {
-	case q != 0 && r.FrontDoor == workload.FrontDoorHTTP:
-		add("MonthlyQuota: %d is set but HTTP APIs have no usage plans; use the REST front door or leave it 0", q)
-	case q < 0:
-		add("MonthlyQuota: %d is negative; use a positive number of requests per month", q)
-	case q == 0 && r.FrontDoor == workload.FrontDoorREST:
+	if p.MonthlyQuota == 0 && r.FrontDoor == workload.FrontDoorREST {
 		r.MonthlyQuota = DefaultMonthlyQuota
 	}
-	return errs
+	r.MaxBatchSize = cmp.Or(p.MaxBatchSize, DefaultMaxBatchSize)
+	r.MaxInstanceLength = cmp.Or(p.MaxInstanceLength, DefaultMaxInstanceLength)
+	r.LogRetention = cmp.Or(p.LogRetention, awslogs.RetentionDays_ONE_MONTH)
+	r.LogRemovalPolicy = cmp.Or(p.LogRemovalPolicy, awscdk.RemovalPolicy_RETAIN)
+	r.LogLevel = cmp.Or(p.LogLevel, DefaultLogLevel)
+	r.LogFormat = cmp.Or(p.LogFormat, DefaultLogFormat)
+	r.Description = cmp.Or(p.Description, "costguard inference API: model server on AWS Lambda")
+	return r
 }
 
-// resolveRequests resolves batch and instance limits of a request, and CORS.
-func (r *resolved) resolveRequests(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	switch n := p.MaxBatchSize; {
-	case n == 0:
-		r.MaxBatchSize = DefaultMaxBatchSize
-	case n < 0:
-		add("MaxBatchSize: %d is negative; use a positive number of instances", n)
+// checkBasics checks the code, the architecture and the front door with
+// its integration timeout.
+func (r resolved) checkBasics(p LambdaAPIProps) []error {
+	var ps problems
+	if p.Code == nil {
+		ps.add("Code: missing; pass the deployment package (bootstrap plus model/)")
 	}
-	switch n := p.MaxInstanceLength; {
-	case n == 0:
-		r.MaxInstanceLength = DefaultMaxInstanceLength
-	case n < 0:
-		add("MaxInstanceLength: %d is negative; use a positive length", n)
+	if r.arch != workload.ArchARM64 && r.arch != workload.ArchX86_64 {
+		ps.add("Architecture: %q is not supported; use arm64 or x86_64", p.Architecture)
+	}
+	if r.FrontDoor != workload.FrontDoorREST && r.FrontDoor != workload.FrontDoorHTTP {
+		ps.add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
+	}
+	if p.CloudWatchRole && r.FrontDoor == workload.FrontDoorHTTP {
+		ps.add("CloudWatchRole: true is set but HTTP APIs log without the account's API Gateway role; leave it false")
+	}
+	switch it := p.IntegrationTimeout; {
+	case it == 0:
+	case r.FrontDoor == workload.FrontDoorHTTP:
+		ps.add("IntegrationTimeout: %s is set but an HTTP API's integration timeout is fixed at %s at most; use the REST front door or leave it 0", secs(it), secs(limits.HTTPIntegrationTimeout))
+	case it < time.Second || it > limits.LambdaMaxTimeout || it%time.Millisecond != 0:
+		ps.add("IntegrationTimeout: %s is outside the allowed 1s to %s in whole milliseconds", secs(it), secs(limits.LambdaMaxTimeout))
+	}
+	return ps
+}
+
+// checkMemory checks the memory, or that a memory profile is not given
+// with it.
+func (r resolved) checkMemory(p LambdaAPIProps) []error {
+	var ps problems
+	if p.MemoryMiB != 0 && p.MemoryProfile != nil {
+		ps.add("MemoryMiB: %d conflicts with MemoryProfile; set one or the other", p.MemoryMiB)
+	}
+	if m := p.MemoryMiB; m != 0 && (m < limits.LambdaMinMemoryMiB || m > limits.LambdaMaxMemoryMiB) {
+		ps.add("MemoryMiB: %d is outside the allowed %d to %d", m, limits.LambdaMinMemoryMiB, limits.LambdaMaxMemoryMiB)
+	}
+	return ps
+}
+
+// checkTimeout checks a given timeout against Lambda's limits and the
+// front door's, and the ephemeral storage.
+func (r resolved) checkTimeout(p LambdaAPIProps) []error {
+	var ps problems
+	if p.Timeout != 0 && p.LatencyProfile != nil {
+		ps.add("Timeout: %s conflicts with LatencyProfile; set one or the other", secs(p.Timeout))
+	}
+	switch t := p.Timeout; {
+	case t == 0:
+	case t < time.Second || t > limits.LambdaMaxTimeout:
+		ps.add("Timeout: %s is outside the allowed 1s to %s", secs(t), secs(limits.LambdaMaxTimeout))
+	case t%time.Second != 0:
+		ps.add("Timeout: %s is not a whole number of seconds", secs(t))
+	case t > r.frontDoorLimit:
+		ps.add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s, or raise a REST API's IntegrationTimeout)", secs(t), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
+	}
+	if e := r.EphemeralStorageMiB; e < limits.LambdaMinEphemeralMiB || e > limits.LambdaMaxEphemeralMiB {
+		ps.add("EphemeralStorageMiB: %d is outside the allowed %d to %d", e, limits.LambdaMinEphemeralMiB, limits.LambdaMaxEphemeralMiB)
+	}
+	return ps
+}
+
+// checkConcurrency checks reserved concurrency and that provisioned
+// concurrency fits under it.
+func (r resolved) checkConcurrency(p LambdaAPIProps) []error {
+	var ps problems
+	maxReserved := limits.LambdaDefaultAccountConcurrency - limits.LambdaUnreservedMinimum
+	switch rc := p.ReservedConcurrency; {
+	case p.Unreserved && rc != 0:
+		ps.add("ReservedConcurrency: %d conflicts with Unreserved; set one or the other", rc)
+	case !p.Unreserved && rc != 0 && (rc < 0 || rc > maxReserved):
+		// Zero would throttle every request; that is the kill switch's
+		// job, not a configuration.
+		ps.add("ReservedConcurrency: %d is outside the allowed 1 to %d (the default account quota %d less the %d Lambda keeps unreserved)", rc, maxReserved, limits.LambdaDefaultAccountConcurrency, limits.LambdaUnreservedMinimum)
+	}
+	pc := p.ProvisionedConcurrency
+	if pc < 0 {
+		ps.add("ProvisionedConcurrency: %d is negative; use 0 for none", pc)
+	}
+	if r.reserved > 0 && r.reserved <= maxReserved && pc > r.reserved {
+		ps.add("ProvisionedConcurrency: %d exceeds ReservedConcurrency %d; provisioned environments beyond the cap can never serve", pc, r.reserved)
+	}
+	return ps
+}
+
+// checkProvisioned checks provisioned concurrency's autoscaling bounds and
+// utilization target.
+func (r resolved) checkProvisioned(p LambdaAPIProps) []error {
+	var ps problems
+	pc := p.ProvisionedConcurrency
+	switch m := p.ProvisionedMaxConcurrency; {
+	case m == 0:
+	case pc <= 0:
+		ps.add("ProvisionedMaxConcurrency: %d needs ProvisionedConcurrency above 0", m)
+	case m < pc:
+		ps.add("ProvisionedMaxConcurrency: %d is below ProvisionedConcurrency %d", m, pc)
+	case r.reserved > 0 && m > r.reserved:
+		ps.add("ProvisionedMaxConcurrency: %d exceeds ReservedConcurrency %d", m, r.reserved)
+	}
+	if t := p.ProvisionedUtilizationTarget; t != 0 {
+		if !(t >= minUtilizationTarget && t <= maxUtilizationTarget) {
+			ps.add("ProvisionedUtilizationTarget: %g is outside the allowed %g to %g", t, minUtilizationTarget, maxUtilizationTarget)
+		}
+		if p.ProvisionedMaxConcurrency == 0 {
+			ps.add("ProvisionedUtilizationTarget: %g needs ProvisionedMaxConcurrency above ProvisionedConcurrency", t)
+		}
+	}
+	return ps
+}
+
+// checkSchedule checks provisioned concurrency's schedule.
+func (r resolved) checkSchedule(p LambdaAPIProps) []error {
+	var ps problems
+	sc := r.ProvisionedSchedule
+	if sc == nil {
+		return nil
+	}
+	if p.ProvisionedConcurrency <= 0 {
+		ps.add("ProvisionedSchedule: needs ProvisionedConcurrency above 0")
+	}
+	if sc.StartHour < 0 || sc.StartHour > 23 || sc.EndHour < 0 || sc.EndHour > 23 || sc.StartHour >= sc.EndHour {
+		ps.add("ProvisionedSchedule: hours %d to %d are not a window within 0 to 23 with StartHour before EndHour", sc.StartHour, sc.EndHour)
+	}
+	seen := map[time.Weekday]bool{}
+	for _, d := range sc.Days {
+		if d < time.Sunday || d > time.Saturday || seen[d] {
+			ps.add("ProvisionedSchedule: day %d is not a weekday or is repeated", d)
+		}
+		seen[d] = true
+	}
+	if _, err := time.LoadLocation(sc.TimeZone); err != nil || sc.TimeZone == "Local" {
+		ps.add("ProvisionedSchedule: time zone %q is not an IANA time zone name", sc.TimeZone)
+	}
+	return ps
+}
+
+// checkStage checks the API stage: name, throttle (the one rule of every
+// tier) and quota.
+func (r resolved) checkStage(p LambdaAPIProps) []error {
+	var ps problems
+	if !validStageName(r.StageName) {
+		ps.add("StageName: %q is not 1 to 128 letters, digits, hyphens or underscores", p.StageName)
+	}
+	ps = append(ps, frontdoor.ThrottleProblems(r.ThrottleRateLimit, r.ThrottleBurstLimit)...)
+	switch q := p.MonthlyQuota; {
+	case q != 0 && r.FrontDoor == workload.FrontDoorHTTP:
+		ps.add("MonthlyQuota: %d is set but HTTP APIs have no usage plans; use the REST front door or leave it 0", q)
+	case q < 0:
+		ps.add("MonthlyQuota: %d is negative; use a positive number of requests per month", q)
+	}
+	return ps
+}
+
+// checkRequests checks a request's batch and instance limits, and CORS.
+func (r resolved) checkRequests(p LambdaAPIProps) []error {
+	var ps problems
+	if n := p.MaxBatchSize; n < 0 {
+		ps.add("MaxBatchSize: %d is negative; use a positive number of instances", n)
+	}
+	if n := p.MaxInstanceLength; n < 0 {
+		ps.add("MaxInstanceLength: %d is negative; use a positive length", n)
 	}
 	if c := p.Cors; c != nil {
 		if len(c.AllowOrigins) == 0 {
-			add("Cors: AllowOrigins is empty; list the origins or leave Cors nil to keep CORS off")
+			ps.add("Cors: AllowOrigins is empty; list the origins or leave Cors nil to keep CORS off")
 		}
 		for _, o := range c.AllowOrigins {
 			if o == "" {
-				add("Cors: AllowOrigins has an empty origin")
+				ps.add("Cors: AllowOrigins has an empty origin")
 			}
 		}
 		if c.MaxAge < 0 {
-			add("Cors: MaxAge %v is negative", c.MaxAge)
+			ps.add("Cors: MaxAge %v is negative", c.MaxAge)
 		}
 	}
-	return errs
+	return ps
 }
 
-// resolveLogs resolves logs and the function's environment.
-func (r *resolved) resolveLogs(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	// Logs.
-	if p.LogRetention == "" {
-		r.LogRetention = awslogs.RetentionDays_ONE_MONTH
-	} else if p.LogRetention == awslogs.RetentionDays_INFINITE {
-		add("LogRetention: %q keeps logs forever; choose a finite retention", p.LogRetention)
+// checkLogs checks the logs' retention, level and format, and the
+// function's environment.
+func (r resolved) checkLogs(p LambdaAPIProps) []error {
+	var ps problems
+	if r.LogRetention == awslogs.RetentionDays_INFINITE {
+		ps.add("LogRetention: %q keeps logs forever; choose a finite retention", p.LogRetention)
 	}
-	if p.LogRemovalPolicy == "" {
-		r.LogRemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	if !slices.Contains(LogLevels, r.LogLevel) {
+		ps.add("LogLevel: %q is not one of %s", p.LogLevel, strings.Join(LogLevels, ", "))
 	}
-	if p.LogLevel == "" {
-		r.LogLevel = DefaultLogLevel
-	} else if !slices.Contains(LogLevels, p.LogLevel) {
-		add("LogLevel: %q is not one of %s", p.LogLevel, strings.Join(LogLevels, ", "))
-	}
-	if p.LogFormat == "" {
-		r.LogFormat = DefaultLogFormat
-	} else if !slices.Contains(LogFormats, p.LogFormat) {
-		add("LogFormat: %q is not one of %s", p.LogFormat, strings.Join(LogFormats, ", "))
+	if !slices.Contains(LogFormats, r.LogFormat) {
+		ps.add("LogFormat: %q is not one of %s", p.LogFormat, strings.Join(LogFormats, ", "))
 	}
 	for _, k := range slices.Sorted(maps.Keys(p.Environment)) {
 		if slices.Contains(ownedEnv, k) || strings.HasPrefix(k, "AWS_") || !validEnvName(k) {
-			add("Environment: %q is reserved or not a valid name (the construct sets %s; Lambda reserves AWS_*)", k, strings.Join(ownedEnv, ", "))
+			ps.add("Environment: %q is reserved or not a valid name (the construct sets %s; Lambda reserves AWS_*)", k, strings.Join(ownedEnv, ", "))
 		}
 	}
-	return errs
+	return ps
 }
 
-// resolveTraffic resolves the expected traffic and the description.
-func (r *resolved) resolveTraffic(p LambdaAPIProps) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	// Traffic.
+// checkTraffic checks the expected traffic.
+func (r resolved) checkTraffic(p LambdaAPIProps) []error {
+	var ps problems
 	t := p.Traffic
 	for _, f := range []struct {
 		name string
 		v    float64
 	}{
-		{"RequestsPerMonth", t.RequestsPerMonth},
-		{"AvgDurationMs", t.AvgDurationMs},
-		{"P99DurationMs", t.P99DurationMs},
-		{"PayloadBytes", t.PayloadBytes},
-		{"InitDurationMs", t.InitDurationMs},
+		{"RequestsPerMonth", t.RequestsPerMonth}, {"AvgDurationMs", t.AvgDurationMs}, {"P99DurationMs", t.P99DurationMs},
+		{"PayloadBytes", t.PayloadBytes}, {"InitDurationMs", t.InitDurationMs},
 	} {
 		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			add("Traffic.%s: %g is not a finite number of at least 0", f.name, f.v)
+			ps.add("Traffic.%s: %g is not a finite number of at least 0", f.name, f.v)
 		}
 	}
 	if !(t.ColdStartRate >= 0 && t.ColdStartRate <= 1) {
-		add("Traffic.ColdStartRate: %g is outside the allowed 0 to 1", t.ColdStartRate)
+		ps.add("Traffic.ColdStartRate: %g is outside the allowed 0 to 1", t.ColdStartRate)
 	}
 	if t.PayloadBytes > limits.LambdaSyncPayloadBytes {
-		add("Traffic.PayloadBytes: %g exceeds Lambda's %d-byte synchronous payload limit", t.PayloadBytes, limits.LambdaSyncPayloadBytes)
+		ps.add("Traffic.PayloadBytes: %g exceeds Lambda's %d-byte synchronous payload limit", t.PayloadBytes, limits.LambdaSyncPayloadBytes)
 	}
-	if r.Description == "" {
-		r.Description = "costguard inference API: model server on AWS Lambda"
+	return ps
+}
+
+// derive sizes what the profiles give (the memory from a MemoryProfile,
+// the timeout from a LatencyProfile, within the front door's) and the
+// provisioned hours a month.
+func (r *resolved) derive(p LambdaAPIProps) []error {
+	var ps problems
+	if p.MemoryProfile != nil && p.MemoryMiB == 0 {
+		rec, err := sizing.Recommend(*p.MemoryProfile, r.MemoryStrategy, sizing.Options{Arch: pricing.Arch(r.arch)})
+		for _, e := range splitErr(err) {
+			ps.add("MemoryProfile: %v", e)
+		}
+		r.MemoryMiB = rec.MemoryMiB
 	}
-	return errs
+	if p.LatencyProfile != nil && p.Timeout == 0 {
+		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)
+		for _, e := range splitErr(err) {
+			ps.add("LatencyProfile: %v", e)
+		}
+		r.Timeout = t
+	}
+	if p.ProvisionedConcurrency > 0 {
+		r.provisionedHrs = HoursPerMonth
+		if r.ProvisionedSchedule != nil {
+			r.provisionedHrs = r.ProvisionedSchedule.hoursPerMonth()
+		}
+	}
+	return ps
+}
+
+// splitErr is the problems inside err (none when nil).
+func splitErr(err error) []error {
+	if err == nil {
+		return nil
+	}
+	return validation.Split(err)
 }
 
 // secs formats a duration in seconds ("60s", "0.5s").
