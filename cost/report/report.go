@@ -13,12 +13,9 @@ import (
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
-// DefaultLogBytesPerRequest is the CloudWatch Logs ingestion of the
-// compute's own log lines assumed per request when a workload does not
-// say: Lambda's own lines and the model server's (an upper bound for
-// Fargate and SageMaker, which write only the server's). The API's
-// access-log line is priced on the API stage, from the stage's own format.
-const DefaultLogBytesPerRequest = LambdaPlatformLogBytes + ServerLogBytesPerRequest
+// DefaultLogBytesPerRequest is the compute's log ingestion assumed per
+// request (estimate.DefaultLogBytesPerRequest).
+const DefaultLogBytesPerRequest = estimate.DefaultLogBytesPerRequest
 
 // DefaultAccessLogBytes is the size of one access-log event of the
 // largest format costguard's stages write (the inference construct's REST
@@ -27,17 +24,12 @@ const DefaultLogBytesPerRequest = LambdaPlatformLogBytes + ServerLogBytesPerRequ
 // against the golden stacks.
 const DefaultAccessLogBytes = 480
 
-// LambdaPlatformLogBytes is what Lambda's own lines of one invocation take
-// in CloudWatch Logs with their event overhead: START (~70 bytes), END
-// (~55), REPORT (~190, more on a cold start) and, with active tracing,
-// XRAY (~110), plus 26 bytes of overhead each.
-const LambdaPlatformLogBytes = 530
-
-// ServerLogBytesPerRequest is what the model server writes for one
-// request with the event overhead: its request line and its EMF line.
-// lambda/server's tests run the server on each face and fail when it
-// writes more than this, or less than half of it.
-const ServerLogBytesPerRequest = 670
+// LambdaPlatformLogBytes and ServerLogBytesPerRequest are the parts of
+// DefaultLogBytesPerRequest (see package estimate).
+const (
+	LambdaPlatformLogBytes   = estimate.LambdaPlatformLogBytes
+	ServerLogBytesPerRequest = estimate.ServerLogBytesPerRequest
+)
 
 // neverExpiresMonths is the storage assumed for a log group without retention.
 const neverExpiresMonths = 12
@@ -397,7 +389,7 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Lines = append(r.Lines, line("WAF requests", ctx.frontDoorRequests, "requests", ctx.frontDoorRequests/1e6*p.Other.WAFPerMillion))
 		r.Notes = append(r.Notes, "inspects every request of the stack's APIs; rule groups priced as one rule each")
 	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage":
-		if b, months, how, ok := accessLog(res, t, p.CloudWatch.LogEventOverheadBytes); ok {
+		if b, months, how, ok := accessLog(res, t, p); ok {
 			e, err := estimate.EstimateExtras(estimate.Extras{Requests: ctx.frontDoorRequests, AccessLogBytesPerRequest: b, AccessLogRetentionMonths: months}, p, free.extras)
 			if err != nil {
 				return r, false, err
