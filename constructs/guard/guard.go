@@ -65,6 +65,7 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 		g.ks = g.newKillSwitch()
 	}
 	g.newBudget()
+	g.addOwnCost()
 	g.newDollarAlarms()
 	g.newOperationalAlarms()
 	if !cfg.DisableDashboard {
@@ -324,6 +325,42 @@ func (g *CostGuard) namePrefix() string {
 	return stack + "-" + g.cfg.Stage
 }
 
+// addOwnCost adds the guard's own monthly cost (its alarms by the metrics
+// they will query, the dashboard and the key: what MonthlyCost itemises
+// once they exist) to the dollar model's fixed costs, so the dollar alarms
+// see the whole stage's bill. The kill switch and the key exist by now;
+// the dollar and operational alarms are counted before they are created.
+func (g *CostGuard) addOwnCost() {
+	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
+	n := g.alarmMetrics + 2*len(g.spendMetrics())
+	for _, s := range g.cfg.alarms {
+		if g.cfg.applies(s) {
+			n += metricCount(g.metric(s))
+		}
+	}
+	own := float64(n) * prices.CloudWatch.AlarmMetricMonth
+	if !g.cfg.DisableDashboard {
+		own += prices.CloudWatch.DashboardMonth
+	}
+	if g.key != nil {
+		own += prices.Other.KMSKeyMonthly(true)
+	}
+	if g.cfg.lambda() {
+		g.cfg.model.Around.FixedMonthlyUSD += own
+	} else {
+		g.cfg.tierModel.Around.FixedMonthlyUSD += own
+	}
+}
+
+// metricCount is how many metrics an alarm on m queries, the unit
+// CloudWatch bills alarms by.
+func metricCount(m awscloudwatch.IMetric) int {
+	if e, ok := m.(awscloudwatch.MathExpression); ok {
+		return len(*e.UsingMetrics())
+	}
+	return 1
+}
+
 func (g *CostGuard) newDollarAlarms() {
 	c := g.cfg
 	topic := awscloudwatchactions.NewSnsAction(g.topic)
@@ -374,11 +411,7 @@ func (g *CostGuard) newOperationalAlarms() {
 			cmp = awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
 		}
 		m := g.metric(s)
-		if e, ok := m.(awscloudwatch.MathExpression); ok {
-			g.alarmMetrics += len(*e.UsingMetrics())
-		} else {
-			g.alarmMetrics++
-		}
+		g.alarmMetrics += metricCount(m)
 		a := awscloudwatch.NewAlarm(g, ptr(s.Name+"Alarm"), &awscloudwatch.AlarmProps{
 			AlarmName:          g.alarmName(s.Name),
 			AlarmDescription:   ptr(s.Description),

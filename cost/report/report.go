@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -440,11 +441,43 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Notes = append(r.Notes, "no workload record: not priced")
 	case "AWS::Logs::LogGroup":
 		r.Notes = append(r.Notes, "ingestion and storage are priced on the resource that writes the logs")
+	case "AWS::Logs::MetricFilter":
+		if first, ok := firstFilterOfMetric(id, res, t); !ok {
+			r.Notes = append(r.Notes, "publishes the same metric as "+first+", priced there")
+			break
+		}
+		billed := 1 - free.extras.Take(func(a *estimate.Allowance) *float64 { return &a.CustomMetrics }, 1)
+		r.Lines = append(r.Lines, line("CloudWatch custom metric (metric filter)", 1, "metrics", billed*cw.CustomMetricMonth))
+		r.Notes = append(r.Notes, "the metric it publishes is a custom metric, billed in the months it receives data")
 	default:
 		return r, false, nil
 	}
 	finish(&r)
 	return r, true, nil
+}
+
+// firstFilterOfMetric says whether the metric filter id is the first (by
+// logical ID) of t's filters that publish its metric (namespace, name and
+// dimensions): several filters can feed one metric, which bills once.
+// When it is not, first is the one that is.
+func firstFilterOfMetric(id string, res assembly.Resource, t assembly.Template) (first string, ok bool) {
+	key := func(r assembly.Resource) string {
+		var keys []string
+		ts, _ := r.Properties["MetricTransformations"].([]any)
+		for _, v := range ts {
+			m, _ := v.(map[string]any)
+			b, _ := json.Marshal(map[string]any{"ns": m["MetricNamespace"], "name": m["MetricName"], "dims": m["Dimensions"]})
+			keys = append(keys, string(b))
+		}
+		return strings.Join(keys, ",")
+	}
+	want := key(res)
+	for _, other := range t.LogicalIDs() {
+		if o := t.Resources[other]; o.Type == "AWS::Logs::MetricFilter" && key(o) == want {
+			return other, other == id
+		}
+	}
+	return id, true
 }
 
 // alarmMetrics counts the metrics an alarm is billed for and whether any

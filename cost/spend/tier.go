@@ -72,6 +72,11 @@ func TierModelFor(p pricing.Prices, w workload.Workload, hasAPI bool) (TierModel
 	if !hasAPI {
 		m.APIPerRequest = 0
 	}
+	if w.SageMaker != nil {
+		// The endpoint bills the data it processes, in and out: the
+		// record's payload is a request plus its response.
+		m.Around.PerRequestUSD = w.Traffic.PayloadBytes / (1 << 30) * p.SageMaker.DataPerGB
+	}
 	switch w.Tier {
 	case workload.TierFargate:
 		f := w.Fargate
