@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -556,7 +557,9 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 }
 
 // Caps are the static caps the budget pays for at the stage's expected
-// duration (see package caps); ok is false when the workload has no
+// duration, INIT share and traffic, with everything the dollar model
+// prices around the function and its fixed costs, the guard's own
+// included (see package caps); ok is false when the workload has no
 // expected duration, the budget cannot pay for the fixed cost, or the
 // guarded tier is not Lambda (the caps are Lambda's and the REST API's).
 func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
@@ -573,7 +576,8 @@ func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
 	}
 	c, err := caps.Compute(caps.Inputs{
 		MonthlyBudgetUSD: g.cfg.MonthlyBudgetUSD, Model: g.cfg.model, AvgDurationMs: tr.AvgDurationMs,
-		P99DurationMs: p99, ExpectedRequestsPerMonth: tr.RequestsPerMonth,
+		P99DurationMs: p99, ColdStartRate: tr.ColdStartRate, InitDurationMs: tr.InitDurationMs,
+		ExpectedRequestsPerMonth: tr.RequestsPerMonth,
 	})
 	return c, err == nil
 }
@@ -596,6 +600,7 @@ func (g *CostGuard) Record() guardmeta.Record {
 	r.OwnMonthlyUSD = pricing.RoundCents(r.OwnMonthlyUSD)
 	if c, ok := g.Caps(); ok {
 		r.Caps = &c
+		r.CapsDerived = slices.Clone(g.cfg.CapsDerived)
 	}
 	return r
 }

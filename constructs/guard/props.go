@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/mail"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
 	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/spend"
@@ -231,6 +233,11 @@ type CostGuardProps struct {
 	KillSwitch *KillSwitchOptions
 	// DisableDashboard leaves the dashboard out. Default: false.
 	DisableDashboard bool
+	// CapsDerived names the caps (guardmeta.CapNames) the tier took from
+	// the budget's caps ([CostGuard.Caps]) because its caller left them at
+	// zero, for the record the report reads. Default: none (every cap was
+	// set by the caller).
+	CapsDerived []string
 }
 
 // resolved is the props with defaults applied, and what is derived.
@@ -289,7 +296,7 @@ func (p CostGuardProps) resolve() (resolved, error) {
 	var errs []error
 	for _, check := range []func() []error{
 		r.checkStage, r.checkTier, r.checkTierAlarms, r.checkSubscribers,
-		r.checkTags, r.checkThresholds, r.checkBurnRates, r.checkKillSwitch,
+		r.checkTags, r.checkThresholds, r.checkBurnRates, r.checkKillSwitch, r.checkCapsDerived,
 	} {
 		errs = append(errs, check()...)
 	}
@@ -439,6 +446,16 @@ func (r resolved) checkThresholds() []error {
 	}
 	if trips > 1 {
 		ps.add("BudgetThresholds: %d thresholds trip the kill switch, at most 1 may", trips)
+	}
+	return ps
+}
+
+func (r resolved) checkCapsDerived() []error {
+	var ps problems
+	for i, n := range r.CapsDerived {
+		if !slices.Contains(guardmeta.CapNames, n) {
+			ps.add("CapsDerived[%d]: %q is not one of %s", i, n, strings.Join(guardmeta.CapNames, ", "))
+		}
 	}
 	return ps
 }
