@@ -75,7 +75,7 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if !cfg.lambda() {
 		if floor := cfg.tierModel.FloorPerHour(cfg.Tier.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
 			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-floor-over-budget"), ptr(fmt.Sprintf(
-				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways), above the $%g budget: "+
+				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways, and the fixed costs around them: the guard's own, custom metrics, public IPv4), above the $%g budget: "+
 					"SpendRate stays in ALARM, and RunawaySpend trips the kill switch (if on) once deployed; raise the budget or scale to zero",
 				cfg.Tier.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
 		}
