@@ -2,11 +2,9 @@ package guard
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
-)
 
-// neverExpiresMonths is how long the cost report stores the logs of a
-// group that never expires.
-const neverExpiresMonths = 12
+	"github.com/costguard-ml/costguard/cost/estimate"
+)
 
 // LogRetentionMonths is how many months a log group of this app keeps its
 // events, as the cost report reads the template (RetentionInDays ÷ 30;
@@ -20,5 +18,5 @@ func LogRetentionMonths(g awslogs.ILogGroup) float64 {
 			return *d / 30
 		}
 	}
-	return neverExpiresMonths
+	return estimate.NeverExpiresLogMonths
 }

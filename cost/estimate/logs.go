@@ -27,6 +27,11 @@ const LambdaPlatformLogBytes = 530
 // writes more than this, or less than half of it.
 const ServerLogBytesPerRequest = 670
 
+// NeverExpiresLogMonths is the storage assumed for the logs of a group
+// without retention: a year of them, an upper bound for most accounts'
+// first year.
+const NeverExpiresLogMonths = 12
+
 // contextVar matches an API Gateway access-log variable.
 var contextVar = regexp.MustCompile(`\$context(\.[A-Za-z0-9_]+)+`)
 

@@ -32,8 +32,9 @@ const (
 	ServerLogBytesPerRequest = estimate.ServerLogBytesPerRequest
 )
 
-// neverExpiresMonths is the storage assumed for a log group without retention.
-const neverExpiresMonths = 12
+// neverExpiresMonths is the storage assumed for a log group without
+// retention (estimate.NeverExpiresLogMonths).
+const neverExpiresMonths = estimate.NeverExpiresLogMonths
 
 // Options tune [Build].
 type Options struct {
