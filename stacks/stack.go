@@ -15,6 +15,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/limits"
 	"github.com/costguard-ml/costguard/cost/workload"
+	"github.com/costguard-ml/costguard/internal/validation"
 )
 
 // CostguardStackProps configures a [CostguardStack].
@@ -45,8 +46,13 @@ type CostguardStack struct {
 	Guard *guard.CostGuard
 	// Service is the stage's tier, whichever it is.
 	Service *service.InferenceService
-	// Stage is the configuration the stack was built from.
+	// Stage is the configuration the stack was built from, with the caps
+	// it left at zero set to those its budget pays for.
 	Stage Stage
+	// CapsDerived names the caps taken from the budget (guardmeta.CapNames).
+	CapsDerived []string
+
+	err *validation.Error
 }
 
 // NewCostguardStack builds a stage's stack: the stage's tier through an
@@ -83,6 +89,13 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 	// logical ids across a tier switch: CloudFormation updates them in
 	// place instead of creating a second budget, parameter or alarm of the
 	// same name (which it cannot) and deleting the first.
+	// Caps the stage leaves at zero come from its budget (on Lambda).
+	withCaps, derived, err := stage.withBudgetCaps()
+	if s.err = validation.Report(stack, err); s.err != nil {
+		return s
+	}
+	stage, s.Stage, s.CapsDerived = withCaps, withCaps, derived
+
 	tier := cmp.Or(stage.Tier, workload.TierLambda)
 	if tier == workload.TierLambda {
 		warnAccountConcurrency(stack, stage)
@@ -94,7 +107,9 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 		return s
 	}
 	s.Inference = s.Service.Lambda()
-	s.Guard = guard.NewCostGuard(stack, "CostGuard", s.Service.GuardProps(*stage.stageGuardProps(p.KillSwitchCode)))
+	gp := stage.stageGuardProps(p.KillSwitchCode)
+	gp.CapsDerived = derived
+	s.Guard = guard.NewCostGuard(stack, "CostGuard", s.Service.GuardProps(*gp))
 	if s.Guard.Err() != nil {
 		return s
 	}
@@ -137,7 +152,7 @@ func newCostedStack(scope constructs.Construct, id string, props *awscdk.StackPr
 // Err returns the problems the stack's constructs reported (each also a
 // CDK error annotation that fails synth), or nil.
 func (s *CostguardStack) Err() error {
-	var errs []error
+	errs := []error{s.err.AsError()}
 	if s.Service != nil {
 		errs = append(errs, s.Service.Err())
 	}

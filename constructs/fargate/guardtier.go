@@ -1,6 +1,8 @@
 package fargate
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -8,7 +10,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
+	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/spend"
+	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -62,14 +67,30 @@ func (s *Service) GuardTier() *guard.Tier {
 		},
 		Targets:     []guard.Target{s.KillSwitchTarget()},
 		NATGateways: s.NATGateways(),
-		Traffic:     []awscloudwatch.IMetric{s.MetricRequestCount(labeled("Sum", "Load balancer requests"))},
-		Errors:      []awscloudwatch.IMetric{tg.HttpCodeTarget(elb.HttpCodeTarget_TARGET_5XX_COUNT, labeled("Sum", "Model server 5XX"))},
-		Latency:     []awscloudwatch.IMetric{s.MetricTargetResponseTime(labeled("p50", "Target p50 (s)")), s.MetricTargetResponseTime(labeled("p99", "Target p99 (s)"))},
+		// Each NAT gateway holds an Elastic IP, billed by the hour.
+		PublicIPv4: s.NATGateways(),
+		Extras: frontdoor.Extras(s.logs, s.accessLogs, s.workloadInfo.Traffic.PayloadBytes,
+			strings.EqualFold(s.props.Environment[workload.ServerMetricsEnv], workload.ServerMetricsOff), guard.LogRetentionMonths),
+		AccessLogFormat: *frontdoor.AccessLogFormat().ToString(),
+		// Container Insights on the construct's cluster: its metrics for
+		// the cluster, the service and the task family, billed as custom
+		// metrics (counts from cost/pricing, as the report counts them).
+		CustomMetrics: s.containerInsightsMetrics(),
+		Traffic:       []awscloudwatch.IMetric{s.MetricRequestCount(labeled("Sum", "Load balancer requests"))},
+		Errors:        []awscloudwatch.IMetric{tg.HttpCodeTarget(elb.HttpCodeTarget_TARGET_5XX_COUNT, labeled("Sum", "Model server 5XX"))},
+		Latency:       []awscloudwatch.IMetric{s.MetricTargetResponseTime(labeled("p50", "Target p50 (s)")), s.MetricTargetResponseTime(labeled("p99", "Target p99 (s)"))},
 		Widgets: []awscloudwatch.IWidget{awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
 			Title: jsii.String("Capacity (fargate)"), Width: jsii.Number(24), Height: jsii.Number(6),
 			Left: &[]awscloudwatch.IMetric{tasks(labeled("Average", "Running tasks")), s.MetricCPUUtilization(labeled("Average", "CPU %"))},
 		})},
 	}
+}
+
+// containerInsightsMetrics counts the custom metrics Container Insights
+// publishes for the construct's cluster (one service, one task family).
+func (s *Service) containerInsightsMetrics() int {
+	ci := pricing.Default().CloudWatch.ContainerInsights
+	return ci.PerCluster + ci.PerService + ci.PerTaskFamily
 }
 
 // KillSwitchTarget is the kill switch's target of the service: scale it to

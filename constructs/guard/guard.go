@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -65,6 +66,7 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 		g.ks = g.newKillSwitch()
 	}
 	g.newBudget()
+	g.addOwnCost()
 	g.newDollarAlarms()
 	g.newOperationalAlarms()
 	if !cfg.DisableDashboard {
@@ -73,7 +75,7 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if !cfg.lambda() {
 		if floor := cfg.tierModel.FloorPerHour(cfg.Tier.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
 			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-floor-over-budget"), ptr(fmt.Sprintf(
-				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways), above the $%g budget: "+
+				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways, and the fixed costs around them: the guard's own, custom metrics, public IPv4), above the $%g budget: "+
 					"SpendRate stays in ALARM, and RunawaySpend trips the kill switch (if on) once deployed; raise the budget or scale to zero",
 				cfg.Tier.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
 		}
@@ -324,6 +326,42 @@ func (g *CostGuard) namePrefix() string {
 	return stack + "-" + g.cfg.Stage
 }
 
+// addOwnCost adds the guard's own monthly cost (its alarms by the metrics
+// they will query, the dashboard and the key: what MonthlyCost itemises
+// once they exist) to the dollar model's fixed costs, so the dollar alarms
+// see the whole stage's bill. The kill switch and the key exist by now;
+// the dollar and operational alarms are counted before they are created.
+func (g *CostGuard) addOwnCost() {
+	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
+	n := g.alarmMetrics + 2*len(g.spendMetrics())
+	for _, s := range g.cfg.alarms {
+		if g.cfg.applies(s) {
+			n += metricCount(g.metric(s))
+		}
+	}
+	own := float64(n) * prices.CloudWatch.AlarmMetricMonth
+	if !g.cfg.DisableDashboard {
+		own += prices.CloudWatch.DashboardMonth
+	}
+	if g.key != nil {
+		own += prices.Other.KMSKeyMonthly(true)
+	}
+	if g.cfg.lambda() {
+		g.cfg.model.Around.FixedMonthlyUSD += own
+	} else {
+		g.cfg.tierModel.Around.FixedMonthlyUSD += own
+	}
+}
+
+// metricCount is how many metrics an alarm on m queries, the unit
+// CloudWatch bills alarms by.
+func metricCount(m awscloudwatch.IMetric) int {
+	if e, ok := m.(awscloudwatch.MathExpression); ok {
+		return len(*e.UsingMetrics())
+	}
+	return 1
+}
+
 func (g *CostGuard) newDollarAlarms() {
 	c := g.cfg
 	topic := awscloudwatchactions.NewSnsAction(g.topic)
@@ -374,11 +412,7 @@ func (g *CostGuard) newOperationalAlarms() {
 			cmp = awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
 		}
 		m := g.metric(s)
-		if e, ok := m.(awscloudwatch.MathExpression); ok {
-			g.alarmMetrics += len(*e.UsingMetrics())
-		} else {
-			g.alarmMetrics++
-		}
+		g.alarmMetrics += metricCount(m)
 		a := awscloudwatch.NewAlarm(g, ptr(s.Name+"Alarm"), &awscloudwatch.AlarmProps{
 			AlarmName:          g.alarmName(s.Name),
 			AlarmDescription:   ptr(s.Description),
@@ -523,7 +557,9 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 }
 
 // Caps are the static caps the budget pays for at the stage's expected
-// duration (see package caps); ok is false when the workload has no
+// duration, INIT share and traffic, with everything the dollar model
+// prices around the function and its fixed costs, the guard's own
+// included (see package caps); ok is false when the workload has no
 // expected duration, the budget cannot pay for the fixed cost, or the
 // guarded tier is not Lambda (the caps are Lambda's and the REST API's).
 func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
@@ -540,7 +576,8 @@ func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
 	}
 	c, err := caps.Compute(caps.Inputs{
 		MonthlyBudgetUSD: g.cfg.MonthlyBudgetUSD, Model: g.cfg.model, AvgDurationMs: tr.AvgDurationMs,
-		P99DurationMs: p99, ExpectedRequestsPerMonth: tr.RequestsPerMonth,
+		P99DurationMs: p99, ColdStartRate: tr.ColdStartRate, InitDurationMs: tr.InitDurationMs,
+		ExpectedRequestsPerMonth: tr.RequestsPerMonth,
 	})
 	return c, err == nil
 }
@@ -563,6 +600,7 @@ func (g *CostGuard) Record() guardmeta.Record {
 	r.OwnMonthlyUSD = pricing.RoundCents(r.OwnMonthlyUSD)
 	if c, ok := g.Caps(); ok {
 		r.Caps = &c
+		r.CapsDerived = slices.Clone(g.cfg.CapsDerived)
 	}
 	return r
 }

@@ -216,25 +216,41 @@ func TestCostGuardFull(t *testing.T) {
 				ms := mm["MetricStat"].(map[string]any)
 				ids[mm["Id"].(string)] = fmt.Sprintf("%s/%s %s %v", ms["Metric"].(map[string]any)["Namespace"], ms["Metric"].(map[string]any)["MetricName"], ms["Stat"], ms["Period"])
 			}
-			wantIDs := map[string]string{"inv": "AWS/Lambda/Invocations Sum 300", "dur": "AWS/Lambda/Duration Sum 300", "req": "AWS/ApiGateway/Count Sum 300"}
+			wantIDs := map[string]string{"inv": "AWS/Lambda/Invocations Sum 300", "dur": "AWS/Lambda/Duration Sum 300", "req": "AWS/ApiGateway/Count Sum 300",
+				"init": "costguard/FullInference125F0976/InitDuration Sum 300",
+				"pce":  "AWS/Lambda/ProvisionedConcurrentExecutions Maximum 300", "pcu": "AWS/Lambda/ProvisionedConcurrencyUtilization Maximum 300"}
 			if toJSON(ids) != toJSON(wantIDs) {
 				t.Errorf("%s metrics %v, want %v", tc.name, ids, wantIDs)
 			}
-			// A month of 30M requests of 120 ms, as five-minute datapoints,
-			// through the expression exactly as synthesized.
-			const requests, avgMs = 30e6, 120.0
+			// A month of 30M requests of 120 ms, 1 % cold starts of 600 ms,
+			// one of the two provisioned environments in use, as
+			// five-minute datapoints, through the expression exactly as
+			// synthesized.
+			const requests, avgMs, coldRate, initMs = 30e6, 120.0, 0.01, 600.0
 			inv := requests / (pricing.HoursPerMonth * 12)
-			got, ok, err := metricmath.Eval(expr, map[string]float64{"inv": inv, "dur": inv * avgMs, "req": inv})
+			got, ok, err := metricmath.Eval(expr, map[string]float64{"inv": inv, "dur": inv * avgMs, "req": inv, "init": inv * coldRate * initMs, "pce": 1, "pcu": 0.5})
 			if err != nil || !ok {
 				t.Fatalf("Eval(%q) = %v %v", expr, ok, err)
 			}
+			p := pricing.Default()
 			e, err := estimate.EstimateLambda(estimate.Lambda{Requests: requests, DurationMs: avgMs, MemoryMiB: 1024, Arch: pricing.ARM64,
-				Provisioned: 2, ProvisionedHours: pricing.HoursPerMonth, FrontDoor: estimate.FrontDoorREST}, pricing.Default())
+				ColdStartRate: coldRate, InitDurationMs: initMs,
+				Provisioned: 2, ProvisionedHours: pricing.HoursPerMonth, FrontDoor: estimate.FrontDoorREST}, p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if math.Abs(got-e.TotalUSD) > 0.05 {
-				t.Errorf("%s projects $%.2f for the month, the cost model says $%.2f", tc.name, got, e.TotalUSD)
+			// What bills around it, as the report prices it: the tier's
+			// extras and access log, its init metric, the guard's own cost.
+			tier := f.api.GuardTier()
+			x := tier.Extras
+			x.Requests, x.AccessLogBytesPerRequest = requests, estimate.AccessLogLineBytes(tier.AccessLogFormat, p)
+			ex, err := estimate.EstimateExtras(x, p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := e.TotalUSD + ex.TotalUSD + float64(tier.CustomMetrics)*p.CloudWatch.CustomMetricMonth + g.Record().OwnMonthlyUSD
+			if math.Abs(got-want) > 0.10 {
+				t.Errorf("%s projects $%.2f for the month, the cost model says $%.2f", tc.name, got, want)
 			}
 		}
 		runaway := toJSON(alarmByName(t, tmpl, guard.AlarmRunawaySpend)["AlarmActions"])
@@ -419,9 +435,10 @@ func TestCostGuardFull(t *testing.T) {
 		for _, l := range g.MonthlyCost() {
 			total += l.USD
 		}
-		// 12 alarms querying 20 metrics at $0.10, a $3 dashboard and a $1
-		// key with its two billed yearly rotations ($1 each).
-		if math.Abs(total-8.0) > 1e-9 {
+		// 12 alarms querying 26 metrics at $0.10 (the dollar alarms 6
+		// each), a $3 dashboard and a $1 key with its two billed yearly
+		// rotations ($1 each).
+		if math.Abs(total-8.6) > 1e-9 {
 			t.Errorf("guard's own cost $%.2f: %+v", total, g.MonthlyCost())
 		}
 	})
@@ -435,12 +452,15 @@ func TestCostGuardFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 20 || r.OwnMonthlyUSD != 8 || r.StateParameter != "/costguard/dev/killswitch" {
+		if r.Stage != "dev" || !r.KillSwitch || r.Alarms != 12 || r.AlarmMetrics != 26 || r.OwnMonthlyUSD != 8.6 || r.StateParameter != "/costguard/dev/killswitch" {
 			t.Errorf("record %+v", r)
 		}
-		// $50 budget, 2 × 1 GB provisioned (arm64) = $17.52 fixed; 120 ms
-		// at 1 GB on arm64 behind REST is $0.0000053 a request.
-		if r.Caps == nil || r.Caps.MonthlyQuota != 6128226 || r.Caps.ReservedConcurrency != 3 || r.Caps.RateLimit != 23.64 {
+		// $50 budget less $27.32 fixed: 2 × 1 GB provisioned (arm64)
+		// $17.52, the guard's own $8.60, the server's custom metrics $0.90
+		// and the init metric $0.30; 120 ms at 1 GB on arm64 behind REST,
+		// with its log lines and access-log line, is $0.00000613
+		// a request.
+		if r.Caps == nil || math.Abs(r.Caps.FixedMonthlyUSD-27.32) > 0.005 || r.Caps.MonthlyQuota != 3700525 || r.Caps.ReservedConcurrency != 2 || r.Caps.RateLimit != 14.27 {
 			t.Errorf("caps %+v", r.Caps)
 		}
 	})

@@ -208,6 +208,7 @@ func TestValidation(t *testing.T) {
 			p.BudgetThresholds = []guard.BudgetThreshold{{Percent: 10}, {Percent: 20}, {Percent: 30}, {Percent: 40}, {Percent: 50}, {Percent: 60}}
 		}, []string{"BudgetThresholds: 6 notifications, AWS Budgets allows at most 5"}},
 		{"burn rates", func(p *guard.CostGuardProps) { p.SpendBurnRate = 3; p.RunawayBurnRate = 2 }, []string{"RunawayBurnRate: 2 is below SpendBurnRate 3"}},
+		{"caps derived", func(p *guard.CostGuardProps) { p.CapsDerived = []string{"rateLimit", "quota"} }, []string{`CapsDerived[1]: "quota" is not one of monthlyQuota, rateLimit, burstLimit, reservedConcurrency`}},
 		{"unknown alarm", func(p *guard.CostGuardProps) { p.Alarms = map[string]guard.AlarmOverride{"Errors": {Threshold: 1}} }, []string{`Alarms: "Errors" is not an alarm (one of LambdaErrorRate, LambdaThrottles`}},
 		{"alarm datapoints", func(p *guard.CostGuardProps) {
 			p.Alarms = map[string]guard.AlarmOverride{inference.AlarmLambdaErrorRate: {DatapointsToAlarm: 5}}

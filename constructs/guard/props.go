@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/mail"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +18,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
+	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
+	"github.com/costguard-ml/costguard/cost/placement"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -144,8 +148,28 @@ type Tier struct {
 	Targets []Target
 	// NATGateways is how many NAT gateways the tier's network runs; they
 	// bill by the hour whatever the traffic, so the dollar expression adds
-	// their hourly price. Default: 0.
+	// their hourly price, and the tasks' log lines through them per
+	// request. Default: 0.
 	NATGateways int
+	// Extras is what the deployment adds around the tier, in the cost
+	// report's terms (estimate.Extras; Requests and
+	// AccessLogBytesPerRequest are not read): the model server's custom
+	// metrics, X-Ray tracing, the log bytes per request and their
+	// retention, the access log's retention, the response sent out. The
+	// dollar expressions price them with the same code as the report.
+	// Default: nothing.
+	Extras estimate.Extras
+	// AccessLogFormat is the API stage's access-log format, sized per
+	// request as the report sizes it (estimate.AccessLogLineBytes).
+	// Default: no access log.
+	AccessLogFormat string
+	// CustomMetrics counts the tier's custom metrics beyond the model
+	// server's (a metric filter's, Container Insights'), billed all month.
+	// Default: 0.
+	CustomMetrics int
+	// PublicIPv4 counts the public IPv4 addresses the tier's network holds
+	// (a NAT gateway's Elastic IP), billed by the hour. Default: 0.
+	PublicIPv4 int
 	// Traffic, Errors and Latency are drawn on the dashboard's health row,
 	// with the API's metrics. Default: none.
 	Traffic, Errors, Latency []awscloudwatch.IMetric
@@ -209,6 +233,11 @@ type CostGuardProps struct {
 	KillSwitch *KillSwitchOptions
 	// DisableDashboard leaves the dashboard out. Default: false.
 	DisableDashboard bool
+	// CapsDerived names the caps (guardmeta.CapNames) the tier took from
+	// the budget's caps ([CostGuard.Caps]) because its caller left them at
+	// zero, for the record the report reads. Default: none (every cap was
+	// set by the caller).
+	CapsDerived []string
 }
 
 // resolved is the props with defaults applied, and what is derived.
@@ -267,7 +296,7 @@ func (p CostGuardProps) resolve() (resolved, error) {
 	var errs []error
 	for _, check := range []func() []error{
 		r.checkStage, r.checkTier, r.checkTierAlarms, r.checkSubscribers,
-		r.checkTags, r.checkThresholds, r.checkBurnRates, r.checkKillSwitch,
+		r.checkTags, r.checkThresholds, r.checkBurnRates, r.checkKillSwitch, r.checkCapsDerived,
 	} {
 		errs = append(errs, check()...)
 	}
@@ -421,6 +450,16 @@ func (r resolved) checkThresholds() []error {
 	return ps
 }
 
+func (r resolved) checkCapsDerived() []error {
+	var ps problems
+	for i, n := range r.CapsDerived {
+		if !slices.Contains(guardmeta.CapNames, n) {
+			ps.add("CapsDerived[%d]: %q is not one of %s", i, n, strings.Join(guardmeta.CapNames, ", "))
+		}
+	}
+	return ps
+}
+
 func (r resolved) checkBurnRates() []error {
 	var ps problems
 	if r.SpendBurnRate < 0 || math.IsNaN(r.SpendBurnRate) {
@@ -476,7 +515,8 @@ func (r *resolved) deriveDollars() []error {
 			rates.APIPerRequest = 0
 		}
 		r.model = spend.Model{Rates: rates, MemoryMiB: l.MemoryMiB, ProvisionedConcurrency: l.ProvisionedConcurrency,
-			ProvisionedHoursPerMonth: l.ProvisionedHoursPerMonth, HasAPI: hasAPI}
+			ProvisionedHoursPerMonth: l.ProvisionedHoursPerMonth, HasAPI: hasAPI, HasInit: t.SpendMetrics[spend.IDInit] != nil,
+			Around: r.around(prices, 0)}
 		if err := r.model.Validate(); err != nil {
 			ps.add("Tier.Workload: %v", err)
 		}
@@ -490,6 +530,7 @@ func (r *resolved) deriveDollars() []error {
 			return append(ps, fmt.Errorf("Tier.Workload: %w", err))
 		}
 		m.FixedPerHour += float64(t.NATGateways) * prices.Network.NATGatewayHour
+		m.Around = r.around(prices, m.Around.PerRequestUSD)
 		r.tierModel, ids = m, m.MetricIDs()
 	}
 	for _, id := range ids {
@@ -502,6 +543,25 @@ func (r *resolved) deriveDollars() []error {
 		r.tierMetric[a.Name] = a.Metric
 	}
 	return ps
+}
+
+// around prices what bills around the tier (Tier.Extras, its access log,
+// its other custom metrics, public IPv4 addresses, the data through its
+// NAT gateways) with p, plus perRequestUSD the tier's model adds; the
+// guard's own monthly cost is added once its alarms are known
+// (CostGuard.addOwnCost).
+func (r resolved) around(p pricing.Prices, perRequestUSD float64) spend.Around {
+	t := r.Tier
+	x := t.Extras
+	x.Requests, x.AccessLogBytesPerRequest = 0, 0
+	if t.AccessLogFormat != "" {
+		x.AccessLogBytesPerRequest = estimate.AccessLogLineBytes(t.AccessLogFormat, p)
+	}
+	fixed := float64(t.CustomMetrics)*p.CloudWatch.CustomMetricMonth + float64(t.PublicIPv4)*p.Network.PublicIPv4Hour*pricing.HoursPerMonth
+	if t.NATGateways > 0 {
+		perRequestUSD += placement.NATBytesPerRequest / (1 << 30) * p.Network.NATGatewayPerGB
+	}
+	return spend.AroundFor(x, p, fixed, perRequestUSD)
 }
 
 // deriveKillSwitchCode builds the kill switch's default code when the

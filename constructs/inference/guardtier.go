@@ -2,6 +2,7 @@ package inference
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -10,7 +11,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/spend"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // The Lambda tier's operational alarm names: construct ids of the guard's
@@ -45,19 +48,35 @@ func (a *LambdaAPI) GuardTier() *guard.Tier {
 		o.Label = jsii.String(label)
 		return o
 	}
-	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: awscdk.Duration_Seconds(jsii.Number(spend.DefaultPeriod.Seconds()))}
+	period := awscdk.Duration_Seconds(jsii.Number(spend.DefaultPeriod.Seconds()))
+	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period}
+	maximum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period}
+	spendMetrics := map[string]awscloudwatch.IMetric{
+		spend.IDInvocations: fn.MetricInvocations(sum),
+		spend.IDDuration:    fn.MetricDuration(sum),
+		spend.IDInit:        a.MetricInitDuration(sum),
+	}
+	w := a.Workload()
+	if w.Lambda.ProvisionedConcurrency > 0 {
+		// What is allocated: the environments in use over the share of
+		// the allocation they are (Lambda publishes no allocation metric).
+		spendMetrics[spend.IDProvisionedInUse] = a.alias.Metric(jsii.String("ProvisionedConcurrentExecutions"), maximum)
+		spendMetrics[spend.IDProvisionedUtilization] = a.alias.Metric(jsii.String("ProvisionedConcurrencyUtilization"), maximum)
+	}
 	return &guard.Tier{
-		Workload: a.Workload(),
-		API:      a,
-		Timeout:  a.cfg.Timeout,
-		SpendMetrics: map[string]awscloudwatch.IMetric{
-			spend.IDInvocations: fn.MetricInvocations(sum),
-			spend.IDDuration:    fn.MetricDuration(sum),
-		},
-		Alarms:  a.guardAlarms(opts),
-		Targets: []guard.Target{guard.LambdaTarget(fn)},
-		Traffic: []awscloudwatch.IMetric{fn.MetricInvocations(labeled("Sum", "Invocations"))},
-		Errors:  []awscloudwatch.IMetric{fn.MetricErrors(labeled("Sum", "Errors")), fn.MetricThrottles(labeled("Sum", "Throttles"))},
+		Workload:     w,
+		API:          a,
+		Timeout:      a.cfg.Timeout,
+		SpendMetrics: spendMetrics,
+		Extras:       a.extras(),
+		// The access log is the API's; the init metric is one custom
+		// metric whichever of its filters matches.
+		AccessLogFormat: a.accessLogLine(),
+		CustomMetrics:   1,
+		Alarms:          a.guardAlarms(opts),
+		Targets:         []guard.Target{guard.LambdaTarget(fn)},
+		Traffic:         []awscloudwatch.IMetric{fn.MetricInvocations(labeled("Sum", "Invocations"))},
+		Errors:          []awscloudwatch.IMetric{fn.MetricErrors(labeled("Sum", "Errors")), fn.MetricThrottles(labeled("Sum", "Throttles"))},
 		Latency: []awscloudwatch.IMetric{
 			fn.MetricDuration(labeled("p50", "Duration p50")),
 			fn.MetricDuration(labeled("p90", "Duration p90")),
@@ -65,6 +84,33 @@ func (a *LambdaAPI) GuardTier() *guard.Tier {
 		},
 		Widgets: a.guardWidgets(labeled),
 	}
+}
+
+// extras is what the deployment adds around the function, as the cost
+// report reads it from the template: the model server's custom metrics
+// (unless its Environment sets METRICS=off), X-Ray traces with active
+// tracing, Lambda's and the server's log lines kept for the log group's
+// retention, the access log's retention, and half the payload sent back.
+func (a *LambdaAPI) extras() estimate.Extras {
+	x := estimate.Extras{
+		Traced:                   a.cfg.Tracing,
+		LogBytesPerRequest:       estimate.DefaultLogBytesPerRequest,
+		LogRetentionMonths:       guard.LogRetentionMonths(a.fnLogs),
+		AccessLogRetentionMonths: guard.LogRetentionMonths(a.accessLogs),
+		ResponseBytes:            a.cfg.Traffic.PayloadBytes / 2,
+	}
+	if !strings.EqualFold(a.cfg.Environment[workload.ServerMetricsEnv], workload.ServerMetricsOff) {
+		x.CustomMetrics = workload.ServerCustomMetrics()
+	}
+	return x
+}
+
+// accessLogLine is the API stage's access-log format.
+func (a *LambdaAPI) accessLogLine() string {
+	if a.cfg.FrontDoor == workload.FrontDoorHTTP {
+		return accessLogLine(httpAccessLogFields)
+	}
+	return accessLogLine(restAccessLogFields)
 }
 
 // guardAlarms are the function's operational alarms as data, in the order

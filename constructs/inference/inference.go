@@ -36,6 +36,7 @@ type LambdaAPI struct {
 	err          *validation.Error
 	role         awsiam.Role
 	fnLogs       awslogs.LogGroup
+	initFilters  []awslogs.MetricFilter
 	accessLogs   awslogs.LogGroup
 	fn           awslambda.Function
 	alias        awslambda.Alias
@@ -68,6 +69,7 @@ func NewLambdaAPI(scope constructs.Construct, id string, props *LambdaAPIProps) 
 	this.cfg = cfg
 
 	this.fnLogs = this.newLogGroup("FunctionLogs")
+	this.newInitDurationFilters()
 	this.newFunction()
 	this.newAlias()
 	this.accessLogs = this.newLogGroup("AccessLogs")
@@ -208,6 +210,11 @@ func (a *LambdaAPI) newAlias() {
 // escape (validation and integration error strings) are left out, so every
 // line stays valid JSON.
 func accessLogFormat(fields map[string]string) awsapigateway.AccessLogFormat {
+	return awsapigateway.AccessLogFormat_Custom(jsii.String(accessLogLine(fields)))
+}
+
+// accessLogLine is the access-log format accessLogFormat renders.
+func accessLogLine(fields map[string]string) string {
 	var b strings.Builder
 	b.WriteByte('{')
 	for i, k := range slices.Sorted(maps.Keys(fields)) {
@@ -222,7 +229,7 @@ func accessLogFormat(fields map[string]string) awsapigateway.AccessLogFormat {
 		}
 	}
 	b.WriteByte('}')
-	return awsapigateway.AccessLogFormat_Custom(jsii.String(b.String()))
+	return b.String()
 }
 
 var restAccessLogFields = map[string]string{

@@ -454,6 +454,38 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestInitDurationMetric checks that the function's REPORT lines' Init
+// Duration is published as one metric by a filter per log format, on the
+// function's log group, and that the guard tier prices it.
+func TestInitDurationMetric(t *testing.T) {
+	a, tmpl := built(t, "defaults")
+	tmpl.ResourceCountIs(jsii.String("AWS::Logs::MetricFilter"), jsii.Number(2))
+	ns := *a.MetricInitDuration(nil).Namespace()
+	if !strings.HasPrefix(ns, InitDurationNamespace) {
+		t.Errorf("namespace %q", ns)
+	}
+	for pattern, value := range map[string]string{initDurationTextPattern: "$initDuration", initDurationJSONPattern: "$.record.metrics.initDurationMs"} {
+		tmpl.HasResourceProperties(jsii.String("AWS::Logs::MetricFilter"), map[string]any{
+			"FilterPattern": pattern,
+			"LogGroupName":  map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("FunctionLogs"))},
+			"MetricTransformations": []any{map[string]any{
+				"MetricName": InitDurationMetricName, "MetricNamespace": ns, "MetricValue": value, "Unit": "Milliseconds",
+			}},
+		})
+	}
+	// The 22nd field of a cold start's REPORT line is its Init Duration.
+	line := "REPORT RequestId: 8f5c3b0e-1111-2222-3333-444455556666 Duration: 38.02 ms Billed Duration: 639 ms Memory Size: 512 MB Max Memory Used: 61 MB Init Duration: 600.12 ms"
+	fields := strings.Fields(strings.Trim(initDurationTextPattern, "[]"))
+	words := strings.Fields(line)
+	if len(words) != len(fields)-1 || !strings.HasPrefix(fields[21], "initDuration,") || words[21] != "600.12" || words[19] != "Init" {
+		t.Errorf("pattern fields %q do not line up with %q", fields, words)
+	}
+	tier := a.GuardTier()
+	if tier.SpendMetrics["init"] == nil || tier.CustomMetrics != 1 {
+		t.Errorf("guard tier: init metric %v, custom metrics %d", tier.SpendMetrics["init"], tier.CustomMetrics)
+	}
+}
+
 func workloadOf(t *testing.T, tmpl assertions.Template) workload.Workload {
 	t.Helper()
 	fn := only(t, tmpl, "AWS::Lambda::Function")

@@ -1,12 +1,16 @@
 package sagemaker
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/spend"
+	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/killswitch"
 )
 
@@ -55,7 +59,10 @@ func (e *Endpoint) GuardTier() *guard.Tier {
 			guard.NewTierAlarm(AlarmModelLatencyP99, "The model's p99 latency passed 50 seconds for 15 minutes: InvokeEndpoint gives up at 60.",
 				50e6, 3, metric(aws, "ModelLatency", stat("p99"), true)),
 		},
-		Traffic: []awscloudwatch.IMetric{metric(aws, "Invocations", labeled("Sum", "Endpoint invocations"), true)},
+		Extras: frontdoor.Extras(e.logs, e.accessLogs, e.workloadInfo.Traffic.PayloadBytes,
+			strings.EqualFold(e.props.Environment[workload.ServerMetricsEnv], workload.ServerMetricsOff), guard.LogRetentionMonths),
+		AccessLogFormat: *frontdoor.AccessLogFormat().ToString(),
+		Traffic:         []awscloudwatch.IMetric{metric(aws, "Invocations", labeled("Sum", "Endpoint invocations"), true)},
 		Errors: []awscloudwatch.IMetric{metric(aws, "Invocation4XXErrors", labeled("Sum", "Endpoint 4XX"), true),
 			metric(aws, "Invocation5XXErrors", labeled("Sum", "Endpoint 5XX"), true)},
 		Latency: []awscloudwatch.IMetric{metric(aws, "ModelLatency", labeled("p50", "Model latency p50 (µs)"), true),

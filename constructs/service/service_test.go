@@ -193,7 +193,11 @@ func TestFargateTier(t *testing.T) {
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ml@example.com"})
 		// The dollar alarms price the tier's own metrics.
-		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0755) * 730" // load balancer 0.0305 + NAT gateway 0.045
+		// Load balancer 0.0305 + NAT gateway 0.045 an hour; per request the
+		// logs, access log, response and NAT data; per hour the guard's
+		// own alarms, dashboard and key, the custom metrics (the server's
+		// and Container Insights') and the NAT gateway's IPv4 address.
+		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0755 + FILL(req, 0) * 0.0000415417179465 + 0.0295205479452) * 730"
 		if got := g.SpendExpression(); got != wantExpr {
 			t.Errorf("spend expression %q, want %q", got, wantExpr)
 		}
@@ -268,7 +272,10 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 			t.Fatal("no cost guard on the sagemaker tier")
 		}
 		tpl.ResourceCountIs(jsii.String("AWS::Budgets::Budget"), jsii.Number(1))
-		wantExpr := "(FILL(instances, 0) / 5 * 0.7364 + FILL(req, 0) * 0.000042) * 730"
+		// Per request also the data the endpoint processes, the logs, the
+		// access log and the response; per hour the guard's own cost and
+		// the server's custom metrics.
+		wantExpr := "(FILL(instances, 0) / 5 * 0.7364 + FILL(req, 0) * 0.000042 + FILL(req, 0) * 0.000187293671072 + 0.011095890411) * 730"
 		if got := g.SpendExpression(); got != wantExpr {
 			t.Errorf("spend expression %q, want %q", got, wantExpr)
 		}

@@ -6,10 +6,15 @@
 // and the stacks can feed it to the inference construct; every figure can be
 // overridden. The rule, in words:
 //
-//   - Cost per request is one invocation, its expected duration at the
-//     function's memory and one API request, at first-tier prices (see
-//     [spend.Model.PerRequest]).
-//   - Fixed cost is the provisioned concurrency allocated all month.
+//   - Cost per request is one invocation, its expected duration and its
+//     share of INIT duration (cold-start rate × init duration) at the
+//     function's memory, one API request, and what it adds around them
+//     (log lines, the access-log line, the response sent out, an X-Ray
+//     trace), at first-tier prices (see [spend.Model.PerRequest]).
+//   - Fixed cost is what bills whatever the traffic: the provisioned
+//     concurrency configured, spread over the month, and the model's fixed
+//     costs (the cost guard's own alarms, dashboard and key, the model
+//     server's custom metrics, the INIT metric: spend.Around).
 //   - MonthlyQuota is how many requests the budget left after the fixed
 //     cost pays for.
 //   - RateLimit is the request rate that would spend the whole monthly budget
@@ -47,6 +52,10 @@ type Inputs struct {
 	AvgDurationMs float64
 	// P99DurationMs is the 99th-percentile duration; 0 means AvgDurationMs.
 	P99DurationMs float64
+	// ColdStartRate is the share of requests that start an environment,
+	// each billing InitDurationMs of INIT; 0 means none.
+	ColdStartRate  float64
+	InitDurationMs float64
 	// ExhaustHours is how long the throttle rate takes to spend the whole
 	// budget; 0 means DefaultExhaustHours.
 	ExhaustHours float64
@@ -92,6 +101,12 @@ func (in Inputs) Validate() error {
 	if in.P99DurationMs < 0 || (in.P99DurationMs > 0 && in.P99DurationMs < in.AvgDurationMs) {
 		errs = append(errs, fmt.Errorf("p99DurationMs: %g is below avgDurationMs %g (want 0 or at least the average)", in.P99DurationMs, in.AvgDurationMs))
 	}
+	if in.ColdStartRate < 0 || in.ColdStartRate > 1 {
+		errs = append(errs, fmt.Errorf("coldStartRate: %g is outside 0 to 1", in.ColdStartRate))
+	}
+	if in.InitDurationMs < 0 {
+		errs = append(errs, fmt.Errorf("initDurationMs: %g is negative", in.InitDurationMs))
+	}
 	if in.ExhaustHours < 0 || in.ExhaustHours > pricing.HoursPerMonth {
 		errs = append(errs, fmt.Errorf("exhaustHours: %g is outside 0 to %d", in.ExhaustHours, pricing.HoursPerMonth))
 	}
@@ -122,12 +137,12 @@ func Compute(in Inputs) (Caps, error) {
 		p99 = in.AvgDurationMs
 	}
 	c := Caps{
-		CostPerRequestUSD: in.Model.PerRequest(in.AvgDurationMs),
-		FixedMonthlyUSD:   in.Model.ProvisionedPerHour() * pricing.HoursPerMonth,
+		CostPerRequestUSD: in.Model.PerRequest(in.AvgDurationMs + in.ColdStartRate*in.InitDurationMs),
+		FixedMonthlyUSD:   in.Model.ProvisionedPerHour()*pricing.HoursPerMonth + in.Model.Around.FixedMonthlyUSD,
 	}
 	left := in.MonthlyBudgetUSD - c.FixedMonthlyUSD
 	if left <= 0 {
-		return Caps{}, fmt.Errorf("monthlyBudgetUSD: %g does not cover the provisioned concurrency's fixed $%.2f a month (raise the budget or lower provisionedConcurrency)", in.MonthlyBudgetUSD, c.FixedMonthlyUSD)
+		return Caps{}, fmt.Errorf("monthlyBudgetUSD: %g does not cover the fixed $%.2f a month (provisioned concurrency, the guard's own resources, custom metrics; raise the budget)", in.MonthlyBudgetUSD, c.FixedMonthlyUSD)
 	}
 	requests := left / c.CostPerRequestUSD
 	c.MonthlyQuota = int64(math.Floor(requests))

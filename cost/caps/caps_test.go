@@ -46,6 +46,20 @@ func TestCompute(t *testing.T) {
 			want: Caps{CostPerRequestUSD: 0.000003200004, FixedMonthlyUSD: 21.9001752, MonthlyQuota: 24406164, RateLimit: 282.47, BurstLimit: 848, ReservedConcurrency: 34},
 		},
 		{
+			// INIT, logs and fixed costs count: 150 ms of duration a
+			// request (100 + 10 % × 500 ms of INIT) at 1 GB is
+			// $0.00000200001, + $0.0000002 + $0.0000035 + $0.000001 of logs
+			// = $0.00000670001; $10 of the $20 is fixed, so $10 buys
+			// 1,492,535 requests: 5.75 req/s over 72 h.
+			name: "init, logs and fixed costs come off",
+			in: func(t *testing.T) Inputs {
+				m := model(t, "arm64", "rest", 1024, 0)
+				m.Around = spend.Around{FixedMonthlyUSD: 10, PerRequestUSD: 0.000001}
+				return Inputs{MonthlyBudgetUSD: 20, Model: m, AvgDurationMs: 100, ColdStartRate: 0.1, InitDurationMs: 500}
+			},
+			want: Caps{CostPerRequestUSD: 0.00000670001, FixedMonthlyUSD: 10, MonthlyQuota: 1492535, RateLimit: 5.75, BurstLimit: 12, ReservedConcurrency: 1},
+		},
+		{
 			name: "tiny budget keeps a floor of one",
 			in: func(t *testing.T) Inputs {
 				return Inputs{MonthlyBudgetUSD: 0.01, Model: model(t, "arm64", "rest", 128, 0), AvgDurationMs: 10}
@@ -117,10 +131,14 @@ func TestComputeErrors(t *testing.T) {
 		{"exhaust hours", func(in *Inputs) { in.ExhaustHours = 1000 }, []string{"exhaustHours: 1000 is outside 0 to 730"}},
 		{"burst factor", func(in *Inputs) { in.BurstFactor = 0.5 }, []string{"burstFactor: 0.5 is below 1"}},
 		{"model", func(in *Inputs) { in.Model.MemoryMiB = 0 }, []string{"model: memoryMiB: 0"}},
+		{"cold-start rate", func(in *Inputs) { in.ColdStartRate = 1.5 }, []string{"coldStartRate: 1.5 is outside 0 to 1"}},
+		{"init duration", func(in *Inputs) { in.InitDurationMs = -1 }, []string{"initDurationMs: -1 is negative"}},
+		{"fixed costs over budget", func(in *Inputs) { in.Model.Around.FixedMonthlyUSD = 12 },
+			[]string{"monthlyBudgetUSD: 10 does not cover the fixed $12.00 a month"}},
 		{"all together", func(in *Inputs) { in.MonthlyBudgetUSD = -1; in.AvgDurationMs = -1; in.BurstFactor = 0.1 },
 			[]string{"monthlyBudgetUSD: -1", "avgDurationMs: -1", "burstFactor: 0.1"}},
 		{"provisioned over budget", func(in *Inputs) { in.MonthlyBudgetUSD = 5; in.Model.ProvisionedConcurrency = 10 },
-			[]string{"monthlyBudgetUSD: 5 does not cover the provisioned concurrency's fixed $"}},
+			[]string{"monthlyBudgetUSD: 5 does not cover the fixed $87.60 a month"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -114,3 +114,27 @@ func TestExtrasValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestExtrasRatesAgreeWithEstimate checks the per-unit prices the cost
+// guard's expressions use against EstimateExtras' month for the same items.
+func TestExtrasRatesAgreeWithEstimate(t *testing.T) {
+	p := pricing.Default()
+	for _, x := range []Extras{
+		{Requests: 5e6, CustomMetrics: 3, Traced: true, LogBytesPerRequest: 1200, LogRetentionMonths: 3, AccessLogBytesPerRequest: 479, AccessLogRetentionMonths: 3, ResponseBytes: 1024},
+		{Requests: 20_000, CustomMetrics: 3, LogBytesPerRequest: 1200, LogRetentionMonths: 7.0 / 30},
+		{Requests: 3e6, Traced: true, TraceReadsPerTrace: 2, ResponseBytes: 32768},
+	} {
+		e, err := EstimateExtras(x, p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := x.Rates(p)
+		got := r.FixedMonthlyUSD + x.Requests*r.PerRequestUSD
+		if x.Traced {
+			got += SampledTraces(x.Requests, p) * r.PerTraceUSD
+		}
+		if math.Abs(got-e.TotalUSD) > 0.005*float64(len(e.Lines)) {
+			t.Errorf("%+v: rates give $%.4f a month, EstimateExtras $%.2f (%+v)", x, got, e.TotalUSD, e.Lines)
+		}
+	}
+}

@@ -40,7 +40,22 @@ type Record struct {
 	// Caps are the static caps the budget pays for at the stage's expected
 	// duration; nil when the stage has no expected duration.
 	Caps *caps.Caps `json:"caps,omitempty"`
+	// CapsDerived names the caps the stack took from Caps because the
+	// stage left them at zero (CapQuota, CapRate, CapBurst, CapReserved);
+	// the others the stage set itself.
+	CapsDerived []string `json:"capsDerived,omitempty"`
 }
+
+// The caps' names in CapsDerived.
+const (
+	CapQuota    = "monthlyQuota"
+	CapRate     = "rateLimit"
+	CapBurst    = "burstLimit"
+	CapReserved = "reservedConcurrency"
+)
+
+// CapNames lists the caps' names in the order the report shows them.
+var CapNames = []string{CapQuota, CapRate, CapBurst, CapReserved}
 
 // Line is one item of the guard's own cost.
 type Line struct {

@@ -2,11 +2,11 @@ package report
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/costguard-ml/costguard/cost/assembly"
 	"github.com/costguard-ml/costguard/cost/estimate"
+	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
@@ -223,39 +223,9 @@ func logRetentionMonths(res assembly.Resource, t assembly.Template) (float64, st
 	return neverExpiresMonths, fmt.Sprintf("%d months (no log group found; one without retention never expires)", neverExpiresMonths)
 }
 
-// contextVar matches an API Gateway access-log variable.
-var contextVar = regexp.MustCompile(`\$context(\.[A-Za-z0-9_]+)+`)
-
-// accessLogValueBytes are typical sizes of the access-log variables
-// costguard's stages log; any other variable counts accessLogDefaultValue.
-var accessLogValueBytes = map[string]int{
-	"$context.requestId": 36, "$context.extendedRequestId": 16, "$context.identity.sourceIp": 14,
-	"$context.identity.userAgent": 40, "$context.identity.apiKeyId": 10, "$context.requestTime": 26,
-	"$context.httpMethod": 4, "$context.resourcePath": 8, "$context.routeKey": 13, "$context.path": 12,
-	"$context.status": 3, "$context.protocol": 8, "$context.responseLength": 3, "$context.responseLatency": 3,
-	"$context.integrationLatency": 3, "$context.integrationStatus": 3, "$context.error.messageString": 3,
-	"$context.error.responseType": 1, "$context.error.message": 1, "$context.integrationErrorMessage": 1,
-}
-
-const accessLogDefaultValue = 16
-
-// accessLogLineBytes is the size of one access-log event of format: the
-// format with each variable replaced by a typical value, plus CloudWatch
-// Logs' per-event overhead.
-func accessLogLineBytes(format string, overhead float64) float64 {
-	n := len(contextVar.ReplaceAllStringFunc(format, func(v string) string {
-		size, ok := accessLogValueBytes[v]
-		if !ok {
-			size = accessLogDefaultValue
-		}
-		return strings.Repeat("x", size)
-	}))
-	return float64(n) + overhead
-}
-
 // accessLog reads an API stage's access-log setting: the bytes of one
 // line and the retention of its log group; ok is false without one.
-func accessLog(res assembly.Resource, t assembly.Template, overhead float64) (bytes, months float64, how string, ok bool) {
+func accessLog(res assembly.Resource, t assembly.Template, p pricing.Prices) (bytes, months float64, how string, ok bool) {
 	key := "AccessLogSetting"
 	if res.Type == "AWS::ApiGatewayV2::Stage" {
 		key = "AccessLogSettings"
@@ -272,7 +242,7 @@ func accessLog(res assembly.Resource, t assembly.Template, overhead float64) (by
 	if g, found := logGroupOf(s["DestinationArn"], t); found {
 		months, how = retention(g)
 	}
-	return accessLogLineBytes(format, overhead), months, how, true
+	return estimate.AccessLogLineBytes(format, p), months, how, true
 }
 
 // containerInsights says whether an ECS cluster has Container Insights on

@@ -120,8 +120,8 @@ func TestAccessLogLineBytes(t *testing.T) {
 		`{"ip":"$context.identity.sourceIp"}`:   float64(len(`{"ip":""}`)) + 14 + 26,
 		`$context.somethingNew $context.status`: 16 + 1 + 3 + 26,
 	} {
-		if got := accessLogLineBytes(format, 26); got != want {
-			t.Errorf("accessLogLineBytes(%q) = %g, want %g", format, got, want)
+		if got := estimate.AccessLogLineBytes(format, pricing.Default()); got != want {
+			t.Errorf("AccessLogLineBytes(%q) = %g, want %g", format, got, want)
 		}
 	}
 }
@@ -137,7 +137,7 @@ func TestDefaultAccessLogBytes(t *testing.T) {
 	largest := 0.0
 	for _, s := range stacks {
 		for _, id := range s.Template.LogicalIDs() {
-			if b, _, _, ok := accessLog(s.Template.Resources[id], s.Template, pricing.Default().CloudWatch.LogEventOverheadBytes); ok {
+			if b, _, _, ok := accessLog(s.Template.Resources[id], s.Template, pricing.Default()); ok {
 				largest = math.Max(largest, b)
 			}
 		}

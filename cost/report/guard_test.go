@@ -2,10 +2,12 @@ package report
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/costguard-ml/costguard/cost/assembly"
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
@@ -103,5 +105,33 @@ func TestParseGuardDecimalStrings(t *testing.T) {
 	if g.Stage != "1.5" || g.SpendBurnRate != 1.5 || g.OwnMonthlyUSD != 5.7 || g.OwnCost[0].Item != "2.5" || g.OwnCost[0].USD != 1.7 ||
 		g.Caps == nil || g.Caps.RateLimit != 9.72 || g.Caps.CostPerRequestUSD != 0.000003966668 || g.Caps.MonthlyQuota != 2521007 {
 		t.Errorf("parsed %+v caps %+v", g, g.Caps)
+	}
+}
+
+// TestCapsSayDerivedOrSet checks that the report says, per cap, whether
+// the template's value came from the budget (the record's CapsDerived) or
+// from the stage, in text and Markdown.
+func TestCapsSayDerivedOrSet(t *testing.T) {
+	g := Guard{
+		Record: guardmeta.Record{Stage: "staging", MonthlyBudgetUSD: 50,
+			Caps:        &Caps{CostPerRequestUSD: 0.00001, MonthlyQuota: 3_756_439, RateLimit: 14.49, BurstLimit: 29, ReservedConcurrency: 3},
+			CapsDerived: []string{guardmeta.CapRate, guardmeta.CapBurst}},
+		Applied: &Caps{MonthlyQuota: 1_000_000, RateLimit: 14.49, BurstLimit: 29, ReservedConcurrency: 10},
+	}
+	var text, md strings.Builder
+	writeGuardText(&text, &g)
+	writeGuardMarkdown(&md, &g)
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`usage plan monthly quota +3,756,439 requests +1,000,000 requests +set\n`),
+		regexp.MustCompile(`stage throttle rate +14.49 requests/s +14.49 requests/s +derived\n`),
+		regexp.MustCompile(`stage throttle burst +29 requests +29 requests +derived\n`),
+		regexp.MustCompile(`reserved concurrency +3 +10 +set\n`),
+	} {
+		if !want.MatchString(text.String()) {
+			t.Errorf("text report does not match %s:\n%s", want, text.String())
+		}
+	}
+	if !strings.Contains(md.String(), "| stage throttle rate | 14.49 requests/s | 14.49 requests/s | derived |") {
+		t.Errorf("markdown report:\n%s", md.String())
 	}
 }

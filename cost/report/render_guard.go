@@ -3,13 +3,17 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
+	"github.com/costguard-ml/costguard/cost/guardmeta"
 	"github.com/costguard-ml/costguard/cost/textfmt"
 )
 
-// capRow is one cap as the table and Markdown forms show it.
-type capRow struct{ name, budget, applied string }
+// capRow is one cap as the table and Markdown forms show it: its value
+// from the budget, in the template, and whether the template's value was
+// derived from the budget or set by the stage.
+type capRow struct{ name, budget, applied, source string }
 
 // capRows lists the caps of g that either side sets, in a fixed order.
 func capRows(g Guard) []capRow {
@@ -27,11 +31,20 @@ func capRows(g Guard) []capRow {
 		return s
 	}
 	rate := func(r float64) string { return strconv.FormatFloat(r, 'f', -1, 64) + " requests/s" }
+	source := func(name string, applied bool) string {
+		switch {
+		case slices.Contains(g.CapsDerived, name):
+			return "derived"
+		case applied:
+			return "set"
+		}
+		return "-"
+	}
 	rows := []capRow{
-		{"usage plan monthly quota", or(b.MonthlyQuota > 0, qty(float64(b.MonthlyQuota))+" requests"), or(a.MonthlyQuota > 0, qty(float64(a.MonthlyQuota))+" requests")},
-		{"stage throttle rate", or(b.RateLimit > 0, rate(b.RateLimit)), or(a.RateLimit > 0, rate(a.RateLimit))},
-		{"stage throttle burst", or(b.BurstLimit > 0, strconv.Itoa(b.BurstLimit)+" requests"), or(a.BurstLimit > 0, strconv.Itoa(a.BurstLimit)+" requests")},
-		{"reserved concurrency", or(b.ReservedConcurrency > 0, strconv.Itoa(b.ReservedConcurrency)), or(a.ReservedConcurrency > 0, strconv.Itoa(a.ReservedConcurrency))},
+		{"usage plan monthly quota", or(b.MonthlyQuota > 0, qty(float64(b.MonthlyQuota))+" requests"), or(a.MonthlyQuota > 0, qty(float64(a.MonthlyQuota))+" requests"), source(guardmeta.CapQuota, a.MonthlyQuota > 0)},
+		{"stage throttle rate", or(b.RateLimit > 0, rate(b.RateLimit)), or(a.RateLimit > 0, rate(a.RateLimit)), source(guardmeta.CapRate, a.RateLimit > 0)},
+		{"stage throttle burst", or(b.BurstLimit > 0, strconv.Itoa(b.BurstLimit)+" requests"), or(a.BurstLimit > 0, strconv.Itoa(a.BurstLimit)+" requests"), source(guardmeta.CapBurst, a.BurstLimit > 0)},
+		{"reserved concurrency", or(b.ReservedConcurrency > 0, strconv.Itoa(b.ReservedConcurrency)), or(a.ReservedConcurrency > 0, strconv.Itoa(a.ReservedConcurrency)), source(guardmeta.CapReserved, a.ReservedConcurrency > 0)},
 	}
 	out := rows[:0]
 	for _, r := range rows {
@@ -61,7 +74,7 @@ func capsNote(g Guard) string {
 	if g.Caps.FixedMonthlyUSD > 0 {
 		s += fmt.Sprintf(" after %s of fixed cost", money(g.Caps.FixedMonthlyUSD))
 	}
-	return s + "; the template holds the values deployed (the stage's own where it sets them)"
+	return s + "; the template holds the values deployed: derived from the budget where the stage left them at zero, else the stage's own (set)"
 }
 
 func ownCostCell(l GuardLine) string {
@@ -96,10 +109,10 @@ func writeGuardText(w io.Writer, g *Guard) {
 	if cr := capRows(*g); len(cr) > 0 {
 		var rows [][]string
 		for _, r := range cr {
-			rows = append(rows, []string{r.name, r.budget, r.applied})
+			rows = append(rows, []string{r.name, r.budget, r.applied, r.source})
 		}
 		fmt.Fprintln(w)
-		textfmt.Table(w, []string{"CAP", "FROM BUDGET", "IN TEMPLATE"}, "lrr", rows)
+		textfmt.Table(w, []string{"CAP", "FROM BUDGET", "IN TEMPLATE", "TEMPLATE'S VALUE"}, "lrrl", rows)
 	}
 	fmt.Fprintf(w, "note: %s\n", capsNote(*g))
 	if g.Caps != nil {
@@ -135,9 +148,9 @@ func writeGuardMarkdown(w io.Writer, g *Guard) {
 		fmt.Fprintln(w)
 		var rows [][]string
 		for _, r := range cr {
-			rows = append(rows, []string{r.name, r.budget, r.applied})
+			rows = append(rows, []string{r.name, r.budget, r.applied, r.source})
 		}
-		textfmt.MarkdownTable(w, []string{"Cap", "From budget", "In template"}, "lrr", rows)
+		textfmt.MarkdownTable(w, []string{"Cap", "From budget", "In template", "Template's value"}, "lrrl", rows)
 	}
 	fmt.Fprintf(w, "\n> %s\n", capsNote(*g))
 	if g.Caps != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -13,12 +14,9 @@ import (
 	"github.com/costguard-ml/costguard/cost/workload"
 )
 
-// DefaultLogBytesPerRequest is the CloudWatch Logs ingestion of the
-// compute's own log lines assumed per request when a workload does not
-// say: Lambda's own lines and the model server's (an upper bound for
-// Fargate and SageMaker, which write only the server's). The API's
-// access-log line is priced on the API stage, from the stage's own format.
-const DefaultLogBytesPerRequest = LambdaPlatformLogBytes + ServerLogBytesPerRequest
+// DefaultLogBytesPerRequest is the compute's log ingestion assumed per
+// request (estimate.DefaultLogBytesPerRequest).
+const DefaultLogBytesPerRequest = estimate.DefaultLogBytesPerRequest
 
 // DefaultAccessLogBytes is the size of one access-log event of the
 // largest format costguard's stages write (the inference construct's REST
@@ -27,20 +25,16 @@ const DefaultLogBytesPerRequest = LambdaPlatformLogBytes + ServerLogBytesPerRequ
 // against the golden stacks.
 const DefaultAccessLogBytes = 480
 
-// LambdaPlatformLogBytes is what Lambda's own lines of one invocation take
-// in CloudWatch Logs with their event overhead: START (~70 bytes), END
-// (~55), REPORT (~190, more on a cold start) and, with active tracing,
-// XRAY (~110), plus 26 bytes of overhead each.
-const LambdaPlatformLogBytes = 530
+// LambdaPlatformLogBytes and ServerLogBytesPerRequest are the parts of
+// DefaultLogBytesPerRequest (see package estimate).
+const (
+	LambdaPlatformLogBytes   = estimate.LambdaPlatformLogBytes
+	ServerLogBytesPerRequest = estimate.ServerLogBytesPerRequest
+)
 
-// ServerLogBytesPerRequest is what the model server writes for one
-// request with the event overhead: its request line and its EMF line.
-// lambda/server's tests run the server on each face and fail when it
-// writes more than this, or less than half of it.
-const ServerLogBytesPerRequest = 670
-
-// neverExpiresMonths is the storage assumed for a log group without retention.
-const neverExpiresMonths = 12
+// neverExpiresMonths is the storage assumed for a log group without
+// retention (estimate.NeverExpiresLogMonths).
+const neverExpiresMonths = estimate.NeverExpiresLogMonths
 
 // Options tune [Build].
 type Options struct {
@@ -397,7 +391,7 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Lines = append(r.Lines, line("WAF requests", ctx.frontDoorRequests, "requests", ctx.frontDoorRequests/1e6*p.Other.WAFPerMillion))
 		r.Notes = append(r.Notes, "inspects every request of the stack's APIs; rule groups priced as one rule each")
 	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage":
-		if b, months, how, ok := accessLog(res, t, p.CloudWatch.LogEventOverheadBytes); ok {
+		if b, months, how, ok := accessLog(res, t, p); ok {
 			e, err := estimate.EstimateExtras(estimate.Extras{Requests: ctx.frontDoorRequests, AccessLogBytesPerRequest: b, AccessLogRetentionMonths: months}, p, free.extras)
 			if err != nil {
 				return r, false, err
@@ -448,11 +442,43 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Notes = append(r.Notes, "no workload record: not priced")
 	case "AWS::Logs::LogGroup":
 		r.Notes = append(r.Notes, "ingestion and storage are priced on the resource that writes the logs")
+	case "AWS::Logs::MetricFilter":
+		if first, ok := firstFilterOfMetric(id, res, t); !ok {
+			r.Notes = append(r.Notes, "publishes the same metric as "+first+", priced there")
+			break
+		}
+		billed := 1 - free.extras.Take(func(a *estimate.Allowance) *float64 { return &a.CustomMetrics }, 1)
+		r.Lines = append(r.Lines, line("CloudWatch custom metric (metric filter)", 1, "metrics", billed*cw.CustomMetricMonth))
+		r.Notes = append(r.Notes, "the metric it publishes is a custom metric, billed in the months it receives data")
 	default:
 		return r, false, nil
 	}
 	finish(&r)
 	return r, true, nil
+}
+
+// firstFilterOfMetric says whether the metric filter id is the first (by
+// logical ID) of t's filters that publish its metric (namespace, name and
+// dimensions): several filters can feed one metric, which bills once.
+// When it is not, first is the one that is.
+func firstFilterOfMetric(id string, res assembly.Resource, t assembly.Template) (first string, ok bool) {
+	key := func(r assembly.Resource) string {
+		var keys []string
+		ts, _ := r.Properties["MetricTransformations"].([]any)
+		for _, v := range ts {
+			m, _ := v.(map[string]any)
+			b, _ := json.Marshal(map[string]any{"ns": m["MetricNamespace"], "name": m["MetricName"], "dims": m["Dimensions"]})
+			keys = append(keys, string(b))
+		}
+		return strings.Join(keys, ",")
+	}
+	want := key(res)
+	for _, other := range t.LogicalIDs() {
+		if o := t.Resources[other]; o.Type == "AWS::Logs::MetricFilter" && key(o) == want {
+			return other, other == id
+		}
+	}
+	return id, true
 }
 
 // alarmMetrics counts the metrics an alarm is billed for and whether any

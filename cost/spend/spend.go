@@ -9,16 +9,25 @@
 // # The rule
 //
 // Each expression evaluates one metric period (five minutes by default) of
-// the function's Invocations and Duration (Sum) and the API's Count (Sum) and
-// returns dollars per hour:
+// the function's Invocations and Duration (Sum), its INIT duration (Sum of
+// the REPORT lines' Init Duration, which Lambda's Duration excludes and
+// bills since August 2025, published by a metric filter on the function's
+// log group), the provisioned concurrency allocated to its alias, and the
+// API's Count (Sum), and returns dollars per hour:
 //
-//	usdPerHour = (inv*perRequest + dur*perMs + req*perAPIRequest) * periodsPerHour + provisionedPerHour
+//	usdPerHour = (inv*perRequest + (dur + init)*perMs + req*perAPIRequest) * periodsPerHour
+//	           + allocated * perEnvironmentHour + around
 //
 // where perMs is the on-demand price of one millisecond at the function's
-// memory and provisionedPerHour is the provisioned concurrency allocated,
-// billed all hour. The projection multiplies by [pricing.HoursPerMonth]: the
-// monthly bill if the last period's rate went on all month. The cost guard
-// alarms when that projection exceeds the monthly budget times a burn rate.
+// memory, allocated is the provisioned concurrency allocated (the alias's
+// ProvisionedConcurrentExecutions, the environments in use, divided by its
+// ProvisionedConcurrencyUtilization, the share of the allocation in use;
+// 0 when nothing ran on it in the period), and around is what bills around
+// the function ([Around]: logs, access logs, traces, responses sent out,
+// and the fixed monthly costs of the guard and the deployment). The
+// projection multiplies by [pricing.HoursPerMonth]: the monthly bill if the
+// last period's rate went on all month. The cost guard alarms when that
+// projection exceeds the monthly budget times a burn rate.
 //
 // The prices are the first tier's (the marginal price of a small account)
 // and the free tier is ignored, and duration on provisioned environments is
@@ -45,6 +54,16 @@ const (
 	IDDuration = "dur"
 	// IDRequests is the API's Count metric, statistic Sum.
 	IDRequests = "req"
+	// IDInit is the function's INIT duration in milliseconds, statistic
+	// Sum: the Init Duration of its REPORT lines, published by a metric
+	// filter on its log group.
+	IDInit = "init"
+	// IDProvisionedInUse is the provisioned alias's
+	// ProvisionedConcurrentExecutions, statistic Maximum.
+	IDProvisionedInUse = "pce"
+	// IDProvisionedUtilization is the provisioned alias's
+	// ProvisionedConcurrencyUtilization, statistic Maximum.
+	IDProvisionedUtilization = "pcu"
 )
 
 // DefaultPeriod is the metric period of the dollar expressions.
@@ -93,15 +112,21 @@ type Model struct {
 	Rates Rates
 	// MemoryMiB is the function's memory size.
 	MemoryMiB int
-	// ProvisionedConcurrency is the number of environments provisioned; 0
-	// means none.
+	// ProvisionedConcurrency is the number of environments provisioned (the
+	// minimum, when it scales); 0 means none. With it the expressions price
+	// the allocation the pce and pcu metrics show, not this figure.
 	ProvisionedConcurrency int
 	// ProvisionedHoursPerMonth is how many hours a month provisioned
-	// concurrency is on; 0 means all month. The expressions spread its
-	// cost evenly over the month, as the budget does.
+	// concurrency is on; 0 means all month. The caps count its configured
+	// cost spread over the month, as the budget does.
 	ProvisionedHoursPerMonth float64
 	// HasAPI says whether the req metric exists (an API fronts the function).
 	HasAPI bool
+	// HasInit says whether the init metric exists (the function's INIT
+	// duration from its REPORT lines).
+	HasInit bool
+	// Around is what bills around the function and its API.
+	Around Around
 	// Period is the metric period; 0 means [DefaultPeriod].
 	Period time.Duration
 }
@@ -125,6 +150,9 @@ func (m Model) Validate() error {
 	if h := m.ProvisionedHoursPerMonth; h < 0 || h > pricing.HoursPerMonth {
 		errs = append(errs, fmt.Errorf("provisionedHoursPerMonth: %g is outside 0 to %d", h, pricing.HoursPerMonth))
 	}
+	if err := m.Around.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if p := m.period(); p < time.Minute || p%time.Minute != 0 || time.Hour%p != 0 {
 		errs = append(errs, fmt.Errorf("period: %s is not a whole number of minutes dividing an hour", p))
 	}
@@ -147,7 +175,13 @@ func (m Model) MemoryGB() float64 { return float64(m.MemoryMiB) / pricing.MiBPer
 // PerMillisecond is the on-demand price of one millisecond of duration.
 func (m Model) PerMillisecond() float64 { return m.MemoryGB() * m.Rates.LambdaPerGBSecond / 1000 }
 
-// ProvisionedPerHour is the price of the provisioned concurrency allocated,
+// PerEnvironmentHour is the price of one provisioned environment for an
+// hour, used or not.
+func (m Model) PerEnvironmentHour() float64 {
+	return m.MemoryGB() * 3600 * m.Rates.ProvisionedPerGBSecond
+}
+
+// ProvisionedPerHour is the price of the provisioned concurrency configured,
 // used or not, averaged over the month's hours.
 func (m Model) ProvisionedPerHour() float64 {
 	share := 1.0
@@ -160,10 +194,13 @@ func (m Model) ProvisionedPerHour() float64 {
 // PeriodsPerHour is how many metric periods make an hour.
 func (m Model) PeriodsPerHour() float64 { return float64(time.Hour / m.period()) }
 
-// PerRequest is the price of one request of avgDurationMs through the
-// function and its API, the unit the caps divide the budget by.
+// PerRequest is the price of one request of avgDurationMs (its share of
+// INIT duration included) through the function and its API, with what it
+// adds around them ([Around.PerRequestUSD]; traces priced as if every
+// request were recorded, the upper bound): the unit the caps divide the
+// budget by.
 func (m Model) PerRequest(avgDurationMs float64) float64 {
-	usd := m.Rates.LambdaPerRequest + avgDurationMs*m.PerMillisecond()
+	usd := m.Rates.LambdaPerRequest + avgDurationMs*m.PerMillisecond() + m.Around.PerRequestUSD + m.Around.PerTraceUSD
 	if m.HasAPI {
 		usd += m.Rates.APIPerRequest
 	}
@@ -173,24 +210,43 @@ func (m Model) PerRequest(avgDurationMs float64) float64 {
 // MetricIDs lists the ids the expressions use, in a stable order.
 func (m Model) MetricIDs() []string {
 	ids := []string{IDInvocations, IDDuration}
+	if m.HasInit {
+		ids = append(ids, IDInit)
+	}
+	if m.ProvisionedConcurrency > 0 {
+		ids = append(ids, IDProvisionedInUse, IDProvisionedUtilization)
+	}
 	if m.HasAPI {
 		ids = append(ids, IDRequests)
 	}
 	return ids
 }
 
+// countID is the metric that counts requests for the per-request items:
+// the API's, else the function's invocations.
+func (m Model) countID() string {
+	if m.HasAPI {
+		return IDRequests
+	}
+	return IDInvocations
+}
+
 // USDPerHourExpression is the metric-math expression of the spend rate in
 // dollars per hour over the last period.
 func (m Model) USDPerHourExpression() string {
-	e := fmt.Sprintf("(FILL(%s, 0) * %s + FILL(%s, 0) * %s", IDInvocations, num(m.Rates.LambdaPerRequest), IDDuration, num(m.PerMillisecond()))
+	dur := fmt.Sprintf("FILL(%s, 0)", IDDuration)
+	if m.HasInit {
+		dur = fmt.Sprintf("(FILL(%s, 0) + FILL(%s, 0))", IDDuration, IDInit)
+	}
+	e := fmt.Sprintf("(FILL(%s, 0) * %s + %s * %s", IDInvocations, num(m.Rates.LambdaPerRequest), dur, num(m.PerMillisecond()))
 	if m.HasAPI {
 		e += fmt.Sprintf(" + FILL(%s, 0) * %s", IDRequests, num(m.Rates.APIPerRequest))
 	}
 	e += ") * " + num(m.PeriodsPerHour())
-	if pc := m.ProvisionedPerHour(); pc > 0 {
-		e += " + " + num(pc)
+	if m.ProvisionedConcurrency > 0 {
+		e += fmt.Sprintf(" + IF(FILL(%s, 0) > 0, FILL(%s, 0) / %s, 0) * %s", IDProvisionedUtilization, IDProvisionedInUse, IDProvisionedUtilization, num(m.PerEnvironmentHour()))
 	}
-	return e
+	return e + m.Around.terms(m.countID(), m.period().Seconds())
 }
 
 // ProjectedMonthlyExpression is the metric-math expression of the monthly

@@ -80,6 +80,32 @@ func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
 				t.Fatalf("Eval(%q) = %v, %v", m.ProjectedMonthlyExpression(), ok, err)
 			}
 			want := monthlyBill(t, p, pricing.Arch(tt.arch), tt.door, tt.memMiB, tt.pc, tt.pcHours, tt.requests, tt.avgMs)
+			if tt.pc > 0 && tt.requests == 0 {
+				// The allocation is read from the environments in use:
+				// with no traffic at all it is not seen (documented).
+				if got != 0 {
+					t.Errorf("idle projection $%.4f, want 0 (no datapoint shows the allocation)", got)
+				}
+				return
+			}
+			if tt.pc > 0 {
+				// Periods inside the provisioned window show one
+				// environment in use of tt.pc allocated; the month's
+				// projection is the time-weighted mean of the periods'.
+				share := 1.0
+				if tt.pcHours > 0 {
+					share = tt.pcHours / pricing.HoursPerMonth
+				}
+				in := map[string]float64{IDProvisionedInUse: 1, IDProvisionedUtilization: 1 / float64(tt.pc)}
+				for k, v := range values {
+					in[k] = v
+				}
+				inside, _, err := metricmath.Eval(m.ProjectedMonthlyExpression(), in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = share*inside + (1-share)*got
+			}
 			if tt.overEstimate {
 				if got <= want {
 					t.Errorf("projection $%.2f is not above the tiered bill $%.2f", got, want)
@@ -91,7 +117,7 @@ func TestProjectedMonthlyMatchesPriceTables(t *testing.T) {
 				t.Errorf("projection $%.4f, cost model says $%.2f", got, want)
 			}
 			perHour, _, _ := metricmath.Eval(m.USDPerHourExpression(), values)
-			if math.Abs(perHour*pricing.HoursPerMonth-got) > 1e-9*math.Max(1, got) {
+			if direct, _, _ := metricmath.Eval(m.ProjectedMonthlyExpression(), values); math.Abs(perHour*pricing.HoursPerMonth-direct) > 1e-9*math.Max(1, direct) {
 				t.Errorf("per hour $%g × 730 = $%g, projection $%g", perHour, perHour*pricing.HoursPerMonth, got)
 			}
 		})
@@ -179,6 +205,58 @@ func TestModelValidate(t *testing.T) {
 			err := m.Validate()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Validate() = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestInitAndAroundMatchTheEstimate prices INIT duration and what bills
+// around the function (logs, access logs, traces, responses, custom
+// metrics and a fixed amount) and compares the projection at steady
+// traffic with cost/estimate's month for the same items.
+func TestInitAndAroundMatchTheEstimate(t *testing.T) {
+	p := pricing.Default()
+	for _, tc := range []struct {
+		name     string
+		requests float64
+		traced   bool
+	}{
+		{"quiet, untraced", 20_000, false},
+		{"busy, traced", 5e6, true},
+		{"very busy, traced", 300e6, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := estimate.Extras{Requests: tc.requests, CustomMetrics: 3, Traced: tc.traced, LogBytesPerRequest: 1200, LogRetentionMonths: 3,
+				AccessLogBytesPerRequest: 479, AccessLogRetentionMonths: 3, ResponseBytes: 1024}
+			rates, err := RatesFor(p, workload.ArchARM64, workload.FrontDoorREST)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const fixed = 7.9 // the guard's own, say
+			m := Model{Rates: rates, MemoryMiB: 1024, HasAPI: true, HasInit: true, Around: AroundFor(x, p, fixed, 0)}
+			if err := m.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			const avgMs, coldRate, initMs = 30, 0.01, 600
+			periods := pricing.HoursPerMonth * m.PeriodsPerHour()
+			inv := tc.requests / periods
+			got, ok, err := metricmath.Eval(m.ProjectedMonthlyExpression(), map[string]float64{
+				IDInvocations: inv, IDDuration: inv * avgMs, IDInit: inv * coldRate * initMs, IDRequests: inv})
+			if err != nil || !ok {
+				t.Fatalf("Eval(%q) = %v, %v", m.ProjectedMonthlyExpression(), ok, err)
+			}
+			l, err := estimate.EstimateLambda(estimate.Lambda{Requests: tc.requests, DurationMs: avgMs, MemoryMiB: 1024, Arch: pricing.ARM64,
+				ColdStartRate: coldRate, InitDurationMs: initMs, FrontDoor: estimate.FrontDoorREST}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex, err := estimate.EstimateExtras(x, p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := l.TotalUSD + ex.TotalUSD + fixed
+			if math.Abs(got-want) > 0.005*float64(len(l.Lines)+len(ex.Lines)) && math.Abs(got-want) > 1e-3*want {
+				t.Errorf("projection $%.4f, estimate $%.2f (%+v %+v)", got, want, l.Lines, ex.Lines)
 			}
 		})
 	}

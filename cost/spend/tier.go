@@ -54,6 +54,9 @@ type TierModel struct {
 	APIPerRequest float64
 	// HasAPI says whether the req metric exists.
 	HasAPI bool
+	// Around is what bills around the tier and its API; its per-request
+	// items are priced on req, so without an API only its fixed ones.
+	Around Around
 }
 
 // TierModelFor prices w, a Fargate or SageMaker workload, from p; hasAPI
@@ -68,6 +71,11 @@ func TierModelFor(p pricing.Prices, w workload.Workload, hasAPI bool) (TierModel
 	}
 	if !hasAPI {
 		m.APIPerRequest = 0
+	}
+	if w.SageMaker != nil {
+		// The endpoint bills the data it processes, in and out: the
+		// record's payload is a request plus its response.
+		m.Around.PerRequestUSD = w.Traffic.PayloadBytes / (1 << 30) * p.SageMaker.DataPerGB
 	}
 	switch w.Tier {
 	case workload.TierFargate:
@@ -143,7 +151,11 @@ func (m TierModel) USDPerHourExpression() string {
 	if m.FixedPerHour > 0 {
 		e += " + " + num(m.FixedPerHour)
 	}
-	return e
+	count := ""
+	if m.HasAPI {
+		count = IDRequests
+	}
+	return e + m.Around.terms(count, DefaultPeriod.Seconds())
 }
 
 // ProjectedMonthlyExpression is the monthly bill if the last period's
@@ -155,7 +167,7 @@ func (m TierModel) ProjectedMonthlyExpression() string {
 // FloorPerHour is what the tier spends an hour with no traffic and
 // minimum running tasks or instances: the spend alarm never goes below it.
 func (m TierModel) FloorPerHour(w workload.Workload) float64 {
-	floor := m.FixedPerHour
+	floor := m.FixedPerHour + m.Around.FixedMonthlyUSD/pricing.HoursPerMonth
 	switch {
 	case w.Fargate != nil:
 		floor += float64(w.Fargate.MinTasks) * m.TaskHour

@@ -3,14 +3,18 @@
 // check an expression string (as built, or as read back from a synthesized
 // template) against the cost model.
 //
-// Supported: decimal numbers, metric ids, unary minus, + - * /, parentheses
-// and FILL(id-or-expression, number). A metric without a datapoint is
-// missing; arithmetic on a missing value is missing, as in CloudWatch, and
-// FILL replaces it.
+// Supported: decimal numbers, metric ids, unary minus, + - * / and ^
+// (exponentiation, right-associative, binding tighter than unary minus),
+// parentheses, FILL(id-or-expression, number) and IF(condition, then, else)
+// with a condition comparing two expressions (> < >= <= == !=, true as 1).
+// A metric without a datapoint is missing; arithmetic on a missing value
+// is missing, as in CloudWatch, and FILL replaces it; IF on a missing
+// condition is missing.
 package metricmath
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -49,7 +53,7 @@ func IDs(expr string) ([]string, error) {
 	return ids, nil
 }
 
-func isFunc(name string) bool { return name == "FILL" }
+func isFunc(name string) bool { return name == "FILL" || name == "IF" }
 
 type kind int
 
@@ -94,7 +98,10 @@ func (p *parser) next() {
 			p.off++
 		}
 		p.tok = token{kind: tIdent, text: p.src[start:p.off], pos: start}
-	case strings.ContainsRune("+-*/(),", c):
+	case strings.ContainsRune("<>=!", c) && p.off+1 < len(p.src) && p.src[p.off+1] == '=':
+		p.off += 2
+		p.tok = token{kind: tOp, text: p.src[start:p.off], pos: start}
+	case strings.ContainsRune("+-*/^(),<>", c):
 		p.off++
 		p.tok = token{kind: tOp, text: string(c), pos: start}
 	default:
@@ -140,12 +147,44 @@ func (n binNode) eval(vals map[string]float64) value {
 		return value{l.v - r.v, true}
 	case '*':
 		return value{l.v * r.v, true}
+	case '^':
+		return value{math.Pow(l.v, r.v), true}
 	default:
 		if r.v == 0 {
 			return value{} // CloudWatch drops a datapoint divided by zero
 		}
 		return value{l.v / r.v, true}
 	}
+}
+
+type cmpNode struct {
+	op   string
+	l, r node
+}
+
+func (n cmpNode) eval(vals map[string]float64) value {
+	l, r := n.l.eval(vals), n.r.eval(vals)
+	if !l.ok || !r.ok {
+		return value{}
+	}
+	t := map[string]bool{">": l.v > r.v, "<": l.v < r.v, ">=": l.v >= r.v, "<=": l.v <= r.v, "==": l.v == r.v, "!=": l.v != r.v}[n.op]
+	if t {
+		return value{1, true}
+	}
+	return value{0, true}
+}
+
+type ifNode struct{ cond, then, els node }
+
+func (n ifNode) eval(vals map[string]float64) value {
+	c := n.cond.eval(vals)
+	if !c.ok {
+		return value{}
+	}
+	if c.v != 0 {
+		return n.then.eval(vals)
+	}
+	return n.els.eval(vals)
 }
 
 type negNode struct{ x node }
@@ -203,7 +242,7 @@ func (p *parser) term() (node, error) {
 	return l, nil
 }
 
-// unary := - unary | primary
+// unary := - unary | power
 func (p *parser) unary() (node, error) {
 	if p.tok.kind == tOp && p.tok.text == "-" {
 		p.next()
@@ -213,13 +252,69 @@ func (p *parser) unary() (node, error) {
 		}
 		return negNode{x}, nil
 	}
-	return p.primary()
+	return p.power()
 }
 
-// primary := number | id | FILL ( expr , number ) | ( expr )
+// power := primary [ ^ unary ]
+func (p *parser) power() (node, error) {
+	l, err := p.primary()
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind == tOp && p.tok.text == "^" {
+		p.next()
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return binNode{'^', l, r}, nil
+	}
+	return l, nil
+}
+
+// comparison := expr [ (> | < | >= | <= | == | !=) expr ]
+func (p *parser) comparison() (node, error) {
+	l, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	switch op := p.tok.text; {
+	case p.tok.kind == tOp && (op == ">" || op == "<" || op == ">=" || op == "<=" || op == "==" || op == "!="):
+		p.next()
+		r, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		return cmpNode{op, l, r}, nil
+	}
+	return l, nil
+}
+
+// primary := number | id | FILL ( expr , number ) | IF ( comparison , expr , expr ) | ( expr )
 func (p *parser) primary() (node, error) {
 	t := p.tok
 	switch {
+	case t.kind == tIdent && t.text == "IF":
+		p.next()
+		var args [3]node
+		for i := range args {
+			if err := p.expect(map[bool]string{true: "(", false: ","}[i == 0]); err != nil {
+				return nil, err
+			}
+			parse := p.expr
+			if i == 0 {
+				parse = p.comparison
+			}
+			x, err := parse()
+			if err != nil {
+				return nil, err
+			}
+			args[i] = x
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+		return ifNode{args[0], args[1], args[2]}, nil
 	case t.kind == tNum:
 		f, err := strconv.ParseFloat(t.text, 64)
 		if err != nil {

@@ -74,3 +74,32 @@ func TestIDs(t *testing.T) {
 		t.Errorf("IDs = %v, want %v", got, want)
 	}
 }
+
+func TestPowerAndIf(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		vals map[string]float64
+		want float64
+		ok   bool
+	}{
+		{"2 ^ 3", nil, 8, true},
+		{"2 ^ 3 ^ 2", nil, 512, true},
+		{"-2 ^ 2", nil, -4, true},
+		{"2.718281828459 ^ (-FILL(req, 0) / 300)", nil, 1, true},
+		{"IF(FILL(u, 0) > 0, FILL(p, 0) / u, 0)", map[string]float64{"u": 0.5, "p": 1}, 2, true},
+		{"IF(FILL(u, 0) > 0, FILL(p, 0) / u, 0)", nil, 0, true},
+		{"IF(a >= 2, 1, 2)", map[string]float64{"a": 2}, 1, true},
+		{"IF(a != 2, 1, 2)", map[string]float64{"a": 2}, 2, true},
+		{"IF(a < 2, 1, 2)", nil, 0, false},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			got, ok, err := Eval(tc.expr, tc.vals)
+			if err != nil || ok != tc.ok || (ok && math.Abs(got-tc.want) > 1e-9) {
+				t.Errorf("Eval(%q) = %g, %t, %v; want %g, %t", tc.expr, got, ok, err, tc.want, tc.ok)
+			}
+		})
+	}
+	if _, _, err := Eval("IF(a > 1, 2)", nil); err == nil {
+		t.Error("IF with two arguments: no error")
+	}
+}

@@ -15,7 +15,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/limits"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // ThrottleProblems is every tier's one throttle rule: a stage's steady
@@ -52,6 +55,24 @@ func AccessLogFormat() awsapigateway.AccessLogFormat {
 		RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
 		Status: jsii.Bool(true), User: jsii.Bool(false),
 	})
+}
+
+// Extras is what a container tier's deployment adds around it, in the
+// cost report's terms, for guard.Tier.Extras: the model server's custom
+// metrics (unless metricsOff), its log lines (the report's default bytes
+// a request) kept for logs' retention, the access log's retention, and
+// half the payload (a request plus its response) sent back out.
+func Extras(logs, accessLogs awslogs.ILogGroup, payloadBytes float64, metricsOff bool, retentionMonths func(awslogs.ILogGroup) float64) estimate.Extras {
+	x := estimate.Extras{
+		LogBytesPerRequest:       estimate.DefaultLogBytesPerRequest,
+		LogRetentionMonths:       retentionMonths(logs),
+		AccessLogRetentionMonths: retentionMonths(accessLogs),
+		ResponseBytes:            payloadBytes / 2,
+	}
+	if !metricsOff {
+		x.CustomMetrics = workload.ServerCustomMetrics()
+	}
+	return x
 }
 
 // HTTPAccessLogs returns an HTTP API stage's access log settings: lines in
