@@ -13,12 +13,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/internal/modroot"
 	"github.com/costguard-ml/costguard/stacks"
 )
@@ -45,8 +47,12 @@ func run() int {
 			opts.Overrides[k] = v
 		}
 	}
-	if _, err := stacks.BuildApp(app, opts); err != nil || keysErr != nil {
-		return fail(errors.Join(keysErr, err))
+	var pricesErr error
+	if v := contextString(app, stacks.PricesFileContextKey); v != "" {
+		opts.PriceList, pricesErr = loadPriceList(root, v)
+	}
+	if _, err := stacks.BuildApp(app, opts); err != nil || keysErr != nil || pricesErr != nil {
+		return fail(errors.Join(keysErr, pricesErr, err))
 	}
 	if opts.Stage == "" {
 		// The sibling tiers (docs/tiers.md): models placed on Fargate and
@@ -92,7 +98,7 @@ func fail(err error) int {
 // would otherwise be ignored silently.
 func checkContextKeys(app awscdk.App) error {
 	all, _ := app.Node().GetAllContext(nil).(map[string]interface{})
-	known := append([]string{stacks.StageContextKey}, stacks.OverrideKeys()...)
+	known := append([]string{stacks.StageContextKey, stacks.PricesFileContextKey}, stacks.OverrideKeys()...)
 	var errs []error
 	for k := range all {
 		if slices.Contains(known, k) || cdkContextKey(k) {
@@ -171,4 +177,25 @@ func moduleRoot() (string, error) {
 		return "", fmt.Errorf("%w; run cdk from the repository root", err)
 	}
 	return root, err
+}
+
+// loadPriceList reads the comma-separated AWS Price List files of
+// -c pricesFile (relative paths from the module root, where cdk runs the
+// app).
+func loadPriceList(root, value string) (*pricing.PriceList, error) {
+	var files []string
+	for _, f := range strings.Split(value, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(root, f)
+		}
+		files = append(files, f)
+	}
+	pl, err := pricing.LoadPriceList(files...)
+	if err != nil {
+		return nil, fmt.Errorf("-c %s=%s: %w", stacks.PricesFileContextKey, value, err)
+	}
+	return pl, nil
 }

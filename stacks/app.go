@@ -14,6 +14,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/constructs/service"
+	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/modelserver"
 	"github.com/costguard-ml/costguard/lambda/model"
@@ -21,6 +22,11 @@ import (
 
 // StageContextKey is the context key that selects one stage (-c stage=NAME).
 const StageContextKey = "stage"
+
+// PricesFileContextKey is the context key that names AWS Price List files
+// (-c pricesFile=FILE[,FILE]: the JSON of `aws pricing get-products` or
+// offer files) that price the stages' regions.
+const PricesFileContextKey = "pricesFile"
 
 // AppOptions says which stacks [BuildApp] adds.
 type AppOptions struct {
@@ -39,6 +45,10 @@ type AppOptions struct {
 	// (guard.KillSwitchCode). Default: Code when Code is set, else the
 	// build by import path.
 	KillSwitchCode func(workload.Architecture) (awslambda.Code, error)
+	// PriceList holds prices imported from AWS Price List files (the
+	// app's -c pricesFile=FILE[,FILE]): a stage whose region they price is
+	// priced with them. Default: none (the built-in tables only).
+	PriceList *pricing.PriceList
 }
 
 // BuildApp adds one stack per selected stage to scope. It reports every
@@ -70,6 +80,10 @@ func BuildApp(scope constructs.Construct, o AppOptions) ([]*CostguardStack, erro
 			continue
 		}
 		if err := stage.Validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if stage, err = stage.withPrices(o.PriceList); err != nil {
 			errs = append(errs, err)
 			continue
 		}

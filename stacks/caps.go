@@ -52,10 +52,7 @@ func (s Stage) withBudgetCaps() (Stage, []string, error) {
 		return s, nil, nil
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]interface{}{"aws:cdk:bundling-stacks": []string{}}})
-	sp := &awscdk.StackProps{}
-	if s.Account != "" {
-		sp.Env = &awscdk.Environment{Account: jsii.String(s.Account), Region: jsii.String(s.Region)}
-	}
+	sp := &awscdk.StackProps{Env: s.env()}
 	stack := awscdk.NewStack(app, jsii.String(s.StackName()), sp)
 	props := s.ServiceProps(workload.TierLambda, nil)
 	props.LambdaCode, props.Guard = awslambda.Code_FromCfnParameters(nil), nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/serverbuild"
@@ -34,7 +35,9 @@ const DefaultModelDir = "lambda/models/spam"
 type Stage struct {
 	// Name is dev, staging or prod; the stack is costguard-<Name>.
 	Name string
-	// Account and Region pin the environment; empty means environment-agnostic.
+	// Account and Region pin the environment; both empty means
+	// environment-agnostic, a Region alone pins the region only. The
+	// region picks the price tables (Prices).
 	Account, Region string
 	// CostCenter is the cost-allocation tag.
 	CostCenter string
@@ -115,6 +118,13 @@ type Stage struct {
 
 	// Traffic is what the stage expects in a month.
 	Traffic workload.Traffic
+
+	// Prices are the price tables of the stage's region when they come
+	// from AWS Price List files (the app's -c pricesFile=FILE[,FILE]); nil
+	// uses the built-in tables of Region (us-east-1 for an
+	// environment-agnostic stage). The guard's dollar metric, its caps and
+	// placement price with them.
+	Prices *pricing.Prices
 
 	// Tier serves the stage on a container tier instead of Lambda: "" (or
 	// lambda) keeps the Lambda tier; fargate or a sagemaker-* tier builds
@@ -255,8 +265,8 @@ func (s Stage) Validate() error {
 	if err := serverbuild.CheckArch(s.Architecture); err != nil {
 		errs = append(errs, fmt.Errorf("stage %s: Architecture: %q is not %s or %s", s.Name, s.Architecture, workload.ArchARM64, workload.ArchX86_64))
 	}
-	if (s.Account == "") != (s.Region == "") {
-		errs = append(errs, fmt.Errorf("stage %s: Account %q and Region %q: set both or neither", s.Name, s.Account, s.Region))
+	if s.Account != "" && s.Region == "" {
+		errs = append(errs, fmt.Errorf("stage %s: Account %q without a Region: set the region too (a Region alone is fine: the stack is then account-agnostic)", s.Name, s.Account))
 	}
 	return errors.Join(errs...)
 }

@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
@@ -22,6 +25,7 @@ func (s Stage) stageGuardProps(killSwitchCode awslambda.Code) *guard.CostGuardPr
 	if _, err := pricing.ForRegion(s.Region); err == nil {
 		p.PriceRegion = s.Region
 	}
+	p.Prices = s.Prices
 	if s.KillSwitch {
 		// The kill switch's logs follow the stage's retention; its history
 		// also stays in the state parameter.
@@ -29,4 +33,24 @@ func (s Stage) stageGuardProps(killSwitchCode awslambda.Code) *guard.CostGuardPr
 		p.KillSwitch = &guard.KillSwitchOptions{Code: killSwitchCode, Architecture: s.Architecture, LogRetention: retentionDays[s.LogRetentionDays]}
 	}
 	return p
+}
+
+// withPrices returns the stage priced from imported AWS Price List files
+// when they price its region; a region with neither imported nor built-in
+// prices is an error that says how to import them. An
+// environment-agnostic stage keeps the built-in us-east-1 tables (the
+// report says so).
+func (s Stage) withPrices(imported *pricing.PriceList) (Stage, error) {
+	if s.Region == "" {
+		return s, nil
+	}
+	if p, ok := imported.ForRegion(s.Region); ok {
+		s.Prices = &p
+		return s, nil
+	}
+	if _, err := pricing.ForRegion(s.Region); err != nil {
+		return s, fmt.Errorf("stage %s: Region: %q has no built-in prices (built in: %s); import its prices from AWS Price List files with -c %s=FILE[,FILE] (see costguard prices import)",
+			s.Name, s.Region, strings.Join(pricing.Regions(), ", "), PricesFileContextKey)
+	}
+	return s, nil
 }

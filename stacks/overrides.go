@@ -100,6 +100,7 @@ var overrides = map[string]override{
 	"throttleBurstLimit":        {"ThrottleBurstLimit", "requests, 1 to 5000", intField(func(s *Stage) *int { return &s.ThrottleBurstLimit })},
 	"monthlyQuota":              {"MonthlyQuota", "requests per month per API key (REST)", intField(func(s *Stage) *int { return &s.MonthlyQuota })},
 	"logRetentionDays":          {"LogRetentionDays", "a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, …)", intField(func(s *Stage) *int { return &s.LogRetentionDays })},
+	"region":                    {"Region", "an AWS region such as eu-west-1", func(s *Stage, v string) error { s.Region = v; return nil }},
 	"logLevel":                  {"LogLevel", "debug, info, warn or error", func(s *Stage, v string) error { s.LogLevel = v; return nil }},
 	"logFormat":                 {"LogFormat", "json or text", func(s *Stage, v string) error { s.LogFormat = v; return nil }},
 	"tracing":                   {"Tracing", "true or false", boolField(func(s *Stage) *bool { return &s.Tracing })},

@@ -70,8 +70,8 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 		stage = *p.Stage
 	}
 	sp := p.StackProps
-	if sp.Env == nil && stage.Account != "" {
-		sp.Env = &awscdk.Environment{Account: jsii.String(stage.Account), Region: jsii.String(stage.Region)}
+	if sp.Env == nil {
+		sp.Env = stage.env()
 	}
 	if sp.Description == nil {
 		sp.Description = jsii.String("costguard: cost-guarded ML inference API, stage " + stage.Name)
@@ -134,6 +134,19 @@ func (s *CostguardStack) addOutputs() {
 	if key := l.APIKey(); key != nil {
 		out("ApiKeyId", "Id of the API key (aws apigateway get-api-key --include-value --api-key ID)", key.KeyId())
 	}
+}
+
+// env is the stage's environment: nil when environment-agnostic, the
+// region alone when no account is pinned.
+func (s Stage) env() *awscdk.Environment {
+	if s.Region == "" {
+		return nil
+	}
+	env := &awscdk.Environment{Region: jsii.String(s.Region)}
+	if s.Account != "" {
+		env.Account = jsii.String(s.Account)
+	}
+	return env
 }
 
 // newCostedStack creates a stack of the application: tagged with the

@@ -55,5 +55,6 @@ func (s Stage) ServiceProps(tier workload.Tier, image service.ImageFunc) *servic
 	if s.Region != "" {
 		p.PriceRegion = s.Region
 	}
+	p.Prices = s.Prices
 	return p
 }

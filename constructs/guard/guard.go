@@ -332,7 +332,7 @@ func (g *CostGuard) namePrefix() string {
 // see the whole stage's bill. The kill switch and the key exist by now;
 // the dollar and operational alarms are counted before they are created.
 func (g *CostGuard) addOwnCost() {
-	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
+	prices, _ := g.cfg.prices()
 	n := g.alarmMetrics + 2*len(g.spendMetrics())
 	for _, s := range g.cfg.alarms {
 		if g.cfg.applies(s) {
@@ -537,7 +537,7 @@ func (g *CostGuard) SpendExpression() string { return g.cfg.dollars().ProjectedM
 // invocations a month, a standard parameter and a scheduled rule, all free
 // or under a cent).
 func (g *CostGuard) MonthlyCost() []guardmeta.Line {
-	prices, _ := pricing.ForRegion(g.cfg.PriceRegion)
+	prices, _ := g.cfg.prices()
 	cw := prices.CloudWatch
 	var lines []guardmeta.Line
 	metrics := g.alarmMetrics

@@ -196,7 +196,13 @@ type CostGuardProps struct {
 	// Tier is the guarded tier, from its construct's GuardTier method.
 	// Required.
 	Tier *Tier
-	// PriceRegion is the region whose prices the dollar metric uses.
+	// Prices are the price tables the dollar metric uses, for example a
+	// region's tables resolved from AWS Price List files
+	// (pricing.LoadPriceList, pricing.Resolve). Default: the built-in
+	// tables of PriceRegion.
+	Prices *pricing.Prices
+	// PriceRegion is the region whose built-in prices the dollar metric
+	// uses when Prices is nil.
 	// Default: pricing.DefaultRegion.
 	PriceRegion string
 	// Topic is an existing topic to notify. It must already let AWS Budgets
@@ -324,7 +330,7 @@ func (r resolved) checkStage() []error {
 	if !(r.MonthlyBudgetUSD > 0) || math.IsInf(r.MonthlyBudgetUSD, 0) {
 		ps.add("MonthlyBudgetUSD: %g is not a positive amount of dollars", r.MonthlyBudgetUSD)
 	}
-	if _, err := pricing.ForRegion(r.PriceRegion); err != nil {
+	if _, err := r.prices(); err != nil {
 		ps.add("PriceRegion: %v", err)
 	}
 	return ps
@@ -503,7 +509,7 @@ func (r resolved) checkKillSwitch() []error {
 // region's prices, and checks the tier gives every metric it prices.
 func (r *resolved) deriveDollars() []error {
 	var ps problems
-	prices, _ := pricing.ForRegion(r.PriceRegion)
+	prices, _ := r.prices()
 	t, hasAPI := r.Tier, r.Tier.API != nil
 	var ids []string
 	if l := t.Workload.Lambda; l != nil {
@@ -622,6 +628,15 @@ func (r resolved) killSwitchArch() workload.Architecture {
 		return r.KillSwitch.Architecture
 	}
 	return workload.ArchARM64
+}
+
+// prices are the price tables the guard prices with: Prices, or the
+// built-in tables of PriceRegion.
+func (r resolved) prices() (pricing.Prices, error) {
+	if r.Prices != nil {
+		return *r.Prices, nil
+	}
+	return pricing.ForRegion(r.PriceRegion)
 }
 
 // stateParameterName is the kill switch's parameter.

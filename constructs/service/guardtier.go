@@ -16,6 +16,9 @@ func (s *InferenceService) attachGuard(p InferenceServiceProps) {
 	if base.MonthlyBudgetUSD == 0 {
 		base.MonthlyBudgetUSD = p.MonthlyBudgetUSD
 	}
+	if base.Prices == nil {
+		base.Prices = p.Prices
+	}
 	s.costs = guard.NewCostGuard(s, "CostGuard", s.GuardProps(base))
 }
 

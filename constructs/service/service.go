@@ -72,7 +72,11 @@ type InferenceServiceProps struct {
 	// Architecture is the Lambda function's and the Fargate task's CPU
 	// architecture. SageMaker instances are x86_64. Default arm64.
 	Architecture workload.Architecture
-	// PriceRegion is the region whose prices placement uses. Default
+	// Prices are the price tables placement uses, and the guard's unless
+	// Guard.Prices is set. Default: the built-in tables of PriceRegion.
+	Prices *pricing.Prices
+	// PriceRegion is the region whose built-in prices placement uses when
+	// Prices is nil. Default
 	// pricing.DefaultRegion.
 	PriceRegion string
 
@@ -179,13 +183,22 @@ func (p InferenceServiceProps) validate() []error {
 	default:
 		bad("Architecture: %q is not one of arm64, x86_64", p.Architecture)
 	}
-	if _, err := pricing.ForRegion(p.PriceRegion); err != nil {
+	if _, err := p.prices(); err != nil {
 		bad("PriceRegion: %v", err)
 	}
 	if p.Guard != nil && p.MonthlyBudgetUSD == 0 {
 		bad("MonthlyBudgetUSD: required with Guard (the budget the guard enforces)")
 	}
 	return errs
+}
+
+// prices are the price tables placement uses: Prices, or the built-in
+// tables of PriceRegion.
+func (p InferenceServiceProps) prices() (pricing.Prices, error) {
+	if p.Prices != nil {
+		return *p.Prices, nil
+	}
+	return pricing.ForRegion(p.PriceRegion)
 }
 
 func joinTiers(ts []workload.Tier) string {
@@ -257,7 +270,7 @@ func Decide(props InferenceServiceProps) (Decision, error) {
 	if errs := props.validate(); len(errs) > 0 {
 		return Decision{}, errors.Join(errs...)
 	}
-	prices, _ := pricing.ForRegion(props.PriceRegion)
+	prices, _ := props.prices()
 	m := props.model()
 	pd, err := placement.Place(m, prices)
 	if err != nil && props.Tier == "" {
