@@ -317,21 +317,16 @@ func (p CostGuardProps) resolve() (resolved, error) {
 	return r, errors.Join(append(errs, aerrs...)...)
 }
 
-// problems collects formatted problems.
-type problems []error
-
-func (ps *problems) add(format string, args ...any) { *ps = append(*ps, fmt.Errorf(format, args...)) }
-
 func (r resolved) checkStage() []error {
-	var ps problems
+	var ps validation.Problems
 	if !stageRe.MatchString(r.Stage) {
-		ps.add("Stage: %q is not a stage name (lower-case letters, digits and dashes, starting with a letter, at most 31)", r.Stage)
+		ps.Add("Stage: %q is not a stage name (lower-case letters, digits and dashes, starting with a letter, at most 31)", r.Stage)
 	}
 	if !(r.MonthlyBudgetUSD > 0) || math.IsInf(r.MonthlyBudgetUSD, 0) {
-		ps.add("MonthlyBudgetUSD: %g is not a positive amount of dollars", r.MonthlyBudgetUSD)
+		ps.Add("MonthlyBudgetUSD: %g is not a positive amount of dollars", r.MonthlyBudgetUSD)
 	}
 	if _, err := r.prices(); err != nil {
-		ps.add("PriceRegion: %v", err)
+		ps.Add("PriceRegion: %v", err)
 	}
 	return ps
 }
@@ -339,32 +334,32 @@ func (r resolved) checkStage() []error {
 // checkTier checks the tier value: its workload record, timeout, dollar
 // metrics, targets and NAT gateways.
 func (r resolved) checkTier() []error {
-	var ps problems
+	var ps validation.Problems
 	t := r.Tier
 	if t == nil {
-		ps.add("Tier: missing (the guarded tier is required: pass the tier construct's GuardTier())")
+		ps.Add("Tier: missing (the guarded tier is required: pass the tier construct's GuardTier())")
 		return ps
 	}
 	if err := t.Workload.Validate(); err != nil {
-		ps.add("Tier.Workload: %v", err)
+		ps.Add("Tier.Workload: %v", err)
 	} else if (t.Workload.Tier == workload.TierLambda) != (t.Workload.Lambda != nil) {
-		ps.add("Tier.Workload: tier %q without its configuration (pass the tier construct's Workload())", t.Workload.Tier)
+		ps.Add("Tier.Workload: tier %q without its configuration (pass the tier construct's Workload())", t.Workload.Tier)
 	}
 	if t.Timeout != 0 && (t.Timeout < time.Second || t.Timeout > 900*time.Second) {
-		ps.add("Tier.Timeout: %s is outside 1s to 15m0s", t.Timeout)
+		ps.Add("Tier.Timeout: %s is outside 1s to 15m0s", t.Timeout)
 	}
 	for id, m := range t.SpendMetrics {
 		if m == nil {
-			ps.add("Tier.SpendMetrics[%q]: nil", id)
+			ps.Add("Tier.SpendMetrics[%q]: nil", id)
 		}
 	}
 	for i, target := range t.Targets {
 		if target == nil {
-			ps.add("Tier.Targets[%d]: nil", i)
+			ps.Add("Tier.Targets[%d]: nil", i)
 		}
 	}
 	if t.NATGateways < 0 {
-		ps.add("Tier.NATGateways: %d is negative", t.NATGateways)
+		ps.Add("Tier.NATGateways: %d is negative", t.NATGateways)
 	}
 	return ps
 }
@@ -372,7 +367,7 @@ func (r resolved) checkTier() []error {
 // checkTierAlarms checks the tier's alarms: names unique (also against the
 // API's), a metric each, sensible evaluation.
 func (r resolved) checkTierAlarms() []error {
-	var ps problems
+	var ps validation.Problems
 	if r.Tier == nil {
 		return nil
 	}
@@ -383,124 +378,124 @@ func (r resolved) checkTierAlarms() []error {
 	for i, a := range r.Tier.Alarms {
 		switch {
 		case a.Name == "" || !alarmNameRe.MatchString(a.Name):
-			ps.add("Tier.Alarms[%d].Name: %q is not an alarm name (letters and digits, starting with a capital)", i, a.Name)
+			ps.Add("Tier.Alarms[%d].Name: %q is not an alarm name (letters and digits, starting with a capital)", i, a.Name)
 		case names[a.Name]:
-			ps.add("Tier.Alarms[%d].Name: %q is given twice (or is a default alarm's name)", i, a.Name)
+			ps.Add("Tier.Alarms[%d].Name: %q is given twice (or is a default alarm's name)", i, a.Name)
 		}
 		names[a.Name] = true
 		if a.Metric == nil {
-			ps.add("Tier.Alarms[%d].Metric: missing for alarm %q", i, a.Name)
+			ps.Add("Tier.Alarms[%d].Metric: missing for alarm %q", i, a.Name)
 		}
 		if a.EvaluationPeriods < 1 || a.DatapointsToAlarm < 1 || a.DatapointsToAlarm > a.EvaluationPeriods {
-			ps.add("Tier.Alarms[%d]: alarm %q needs 1 <= DatapointsToAlarm (%d) <= EvaluationPeriods (%d)", i, a.Name, a.DatapointsToAlarm, a.EvaluationPeriods)
+			ps.Add("Tier.Alarms[%d]: alarm %q needs 1 <= DatapointsToAlarm (%d) <= EvaluationPeriods (%d)", i, a.Name, a.DatapointsToAlarm, a.EvaluationPeriods)
 		}
 	}
 	return ps
 }
 
 func (r resolved) checkSubscribers() []error {
-	var ps problems
+	var ps validation.Problems
 	if r.Topic != nil && len(r.EmailSubscribers) > 0 {
-		ps.add("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(r.EmailSubscribers))
+		ps.Add("EmailSubscribers: %d given with an existing Topic (subscribe them to that topic instead, or let the guard create one)", len(r.EmailSubscribers))
 	}
 	for i, e := range r.EmailSubscribers {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			ps.add("EmailSubscribers[%d]: %q is not a bare e-mail address", i, e)
+			ps.Add("EmailSubscribers[%d]: %q is not a bare e-mail address", i, e)
 		}
 	}
 	if len(r.EmailSubscribers) > 10 {
-		ps.add("EmailSubscribers: %d addresses, AWS Budgets allows at most 10 per notification", len(r.EmailSubscribers))
+		ps.Add("EmailSubscribers: %d addresses, AWS Budgets allows at most 10 per notification", len(r.EmailSubscribers))
 	}
 	return ps
 }
 
 func (r resolved) checkTags() []error {
-	var ps problems
+	var ps validation.Problems
 	for _, t := range r.tags {
 		if t.Key == "" || t.Value == "" || strings.HasPrefix(t.Key, "aws:") {
-			ps.add("CostAllocationTags: %q=%q is not a user tag with a value", t.Key, t.Value)
+			ps.Add("CostAllocationTags: %q=%q is not a user tag with a value", t.Key, t.Value)
 		}
 	}
 	if r.BudgetName != "" && (len(r.BudgetName) > 91 || strings.ContainsAny(r.BudgetName, ":\\")) {
-		ps.add("BudgetName: %q is not a budget name prefix (at most 91 characters, the 100 AWS Budgets allows less the notifications hash; no ':' or '\\')", r.BudgetName)
+		ps.Add("BudgetName: %q is not a budget name prefix (at most 91 characters, the 100 AWS Budgets allows less the notifications hash; no ':' or '\\')", r.BudgetName)
 	}
 	return ps
 }
 
 func (r resolved) checkThresholds() []error {
-	var ps problems
+	var ps validation.Problems
 	if len(r.thresholds) > 5 {
-		ps.add("BudgetThresholds: %d notifications, AWS Budgets allows at most 5 per budget", len(r.thresholds))
+		ps.Add("BudgetThresholds: %d notifications, AWS Budgets allows at most 5 per budget", len(r.thresholds))
 	}
 	seen := map[BudgetThreshold]bool{}
 	trips := 0
 	for i, t := range r.thresholds {
 		if !(t.Percent > 0) || t.Percent > 1000 {
-			ps.add("BudgetThresholds[%d].Percent: %g is outside (0, 1000]", i, t.Percent)
+			ps.Add("BudgetThresholds[%d].Percent: %g is outside (0, 1000]", i, t.Percent)
 		}
 		if t.TripsKillSwitch {
 			trips++
 			if t.Forecasted {
-				ps.add("BudgetThresholds[%d]: a forecasted notification may not trip the kill switch (only actual spend may)", i)
+				ps.Add("BudgetThresholds[%d]: a forecasted notification may not trip the kill switch (only actual spend may)", i)
 			}
 		}
 		key := BudgetThreshold{Percent: t.Percent, Forecasted: t.Forecasted}
 		if seen[key] {
-			ps.add("BudgetThresholds[%d]: %g%% %s is given twice", i, t.Percent, map[bool]string{true: "forecasted", false: "actual"}[t.Forecasted])
+			ps.Add("BudgetThresholds[%d]: %g%% %s is given twice", i, t.Percent, map[bool]string{true: "forecasted", false: "actual"}[t.Forecasted])
 		}
 		seen[key] = true
 	}
 	if trips > 1 {
-		ps.add("BudgetThresholds: %d thresholds trip the kill switch, at most 1 may", trips)
+		ps.Add("BudgetThresholds: %d thresholds trip the kill switch, at most 1 may", trips)
 	}
 	return ps
 }
 
 func (r resolved) checkCapsDerived() []error {
-	var ps problems
+	var ps validation.Problems
 	for i, n := range r.CapsDerived {
 		if !slices.Contains(guardmeta.CapNames, n) {
-			ps.add("CapsDerived[%d]: %q is not one of %s", i, n, strings.Join(guardmeta.CapNames, ", "))
+			ps.Add("CapsDerived[%d]: %q is not one of %s", i, n, strings.Join(guardmeta.CapNames, ", "))
 		}
 	}
 	return ps
 }
 
 func (r resolved) checkBurnRates() []error {
-	var ps problems
+	var ps validation.Problems
 	if r.SpendBurnRate < 0 || math.IsNaN(r.SpendBurnRate) {
-		ps.add("SpendBurnRate: %g is not a positive multiple of the budget", r.SpendBurnRate)
+		ps.Add("SpendBurnRate: %g is not a positive multiple of the budget", r.SpendBurnRate)
 	}
 	if r.RunawayBurnRate < r.SpendBurnRate || math.IsNaN(r.RunawayBurnRate) {
-		ps.add("RunawayBurnRate: %g is below SpendBurnRate %g (the runaway alarm must fire after the spend alarm)", r.RunawayBurnRate, r.SpendBurnRate)
+		ps.Add("RunawayBurnRate: %g is below SpendBurnRate %g (the runaway alarm must fire after the spend alarm)", r.RunawayBurnRate, r.SpendBurnRate)
 	}
 	return ps
 }
 
 func (r resolved) checkKillSwitch() []error {
-	var ps problems
+	var ps validation.Problems
 	ks := r.KillSwitch
 	if ks == nil {
 		return nil
 	}
 	if ks.StateParameterName != "" && !paramRe.MatchString(ks.StateParameterName) {
-		ps.add("KillSwitch.StateParameterName: %q is not a parameter path like /costguard/dev/killswitch", ks.StateParameterName)
+		ps.Add("KillSwitch.StateParameterName: %q is not a parameter path like /costguard/dev/killswitch", ks.StateParameterName)
 	}
 	if ks.DisableScheduledRestore && ks.RestoreSchedule != nil {
-		ps.add("KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true")
+		ps.Add("KillSwitch.RestoreSchedule: set while DisableScheduledRestore is true")
 	}
 	switch ks.Architecture {
 	case "", workload.ArchARM64, workload.ArchX86_64:
 	default:
-		ps.add("KillSwitch.Architecture: %q is not one of arm64, x86_64", ks.Architecture)
+		ps.Add("KillSwitch.Architecture: %q is not one of arm64, x86_64", ks.Architecture)
 	}
 	for i, t := range ks.Targets {
 		if t == nil {
-			ps.add("KillSwitch.Targets[%d]: nil", i)
+			ps.Add("KillSwitch.Targets[%d]: nil", i)
 		}
 	}
 	if r.Tier != nil && len(r.Tier.Targets)+len(ks.Targets) == 0 {
-		ps.add("KillSwitch: tier %s has no target the kill switch can stop (set Tier.Targets, or leave the kill switch off)", r.Tier.Workload.Tier)
+		ps.Add("KillSwitch: tier %s has no target the kill switch can stop (set Tier.Targets, or leave the kill switch off)", r.Tier.Workload.Tier)
 	}
 	return ps
 }
@@ -508,7 +503,7 @@ func (r resolved) checkKillSwitch() []error {
 // deriveDollars builds the tier's dollar model from its workload and the
 // region's prices, and checks the tier gives every metric it prices.
 func (r *resolved) deriveDollars() []error {
-	var ps problems
+	var ps validation.Problems
 	prices, _ := r.prices()
 	t, hasAPI := r.Tier, r.Tier.API != nil
 	var ids []string
@@ -524,10 +519,10 @@ func (r *resolved) deriveDollars() []error {
 			ProvisionedHoursPerMonth: l.ProvisionedHoursPerMonth, HasAPI: hasAPI, HasInit: t.SpendMetrics[spend.IDInit] != nil,
 			Around: r.around(prices, 0)}
 		if err := r.model.Validate(); err != nil {
-			ps.add("Tier.Workload: %v", err)
+			ps.Add("Tier.Workload: %v", err)
 		}
 		if fixed := r.model.ProvisionedPerHour() * pricing.HoursPerMonth; fixed >= r.MonthlyBudgetUSD*r.SpendBurnRate {
-			ps.add("MonthlyBudgetUSD: %g is below the provisioned concurrency's fixed $%.2f a month, so the spend alarm would never be OK", r.MonthlyBudgetUSD, fixed)
+			ps.Add("MonthlyBudgetUSD: %g is below the provisioned concurrency's fixed $%.2f a month, so the spend alarm would never be OK", r.MonthlyBudgetUSD, fixed)
 		}
 		ids = r.model.MetricIDs()
 	} else {
@@ -541,7 +536,7 @@ func (r *resolved) deriveDollars() []error {
 	}
 	for _, id := range ids {
 		if id != spend.IDRequests && t.SpendMetrics[id] == nil {
-			ps.add("Tier.SpendMetrics: no metric %q (the %s tier's dollar model needs %s)", id, t.Workload.Tier, strings.Join(ids, ", "))
+			ps.Add("Tier.SpendMetrics: no metric %q (the %s tier's dollar model needs %s)", id, t.Workload.Tier, strings.Join(ids, ", "))
 		}
 	}
 	r.tierMetric = map[string]awscloudwatch.IMetric{}

@@ -2,7 +2,6 @@ package inference
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -247,11 +246,6 @@ func (p LambdaAPIProps) resolve() (resolved, []error) {
 	return r, append(errs, r.derive(p)...)
 }
 
-// problems collects formatted problems.
-type problems []error
-
-func (ps *problems) add(format string, args ...any) { *ps = append(*ps, fmt.Errorf(format, args...)) }
-
 // withDefaults returns p, copied, with every zero optional field resolved
 // to its default (an invalid value stays for the checks to report).
 func (p LambdaAPIProps) withDefaults() resolved {
@@ -308,25 +302,25 @@ func (p LambdaAPIProps) withDefaults() resolved {
 // checkBasics checks the code, the architecture and the front door with
 // its integration timeout.
 func (r resolved) checkBasics(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if p.Code == nil {
-		ps.add("Code: missing; pass the deployment package (bootstrap plus model/)")
+		ps.Add("Code: missing; pass the deployment package (bootstrap plus model/)")
 	}
 	if r.arch != workload.ArchARM64 && r.arch != workload.ArchX86_64 {
-		ps.add("Architecture: %q is not supported; use arm64 or x86_64", p.Architecture)
+		ps.Add("Architecture: %q is not supported; use arm64 or x86_64", p.Architecture)
 	}
 	if r.FrontDoor != workload.FrontDoorREST && r.FrontDoor != workload.FrontDoorHTTP {
-		ps.add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
+		ps.Add("FrontDoor: %q is not one of %q, %q", p.FrontDoor, workload.FrontDoorREST, workload.FrontDoorHTTP)
 	}
 	if p.CloudWatchRole && r.FrontDoor == workload.FrontDoorHTTP {
-		ps.add("CloudWatchRole: true is set but HTTP APIs log without the account's API Gateway role; leave it false")
+		ps.Add("CloudWatchRole: true is set but HTTP APIs log without the account's API Gateway role; leave it false")
 	}
 	switch it := p.IntegrationTimeout; {
 	case it == 0:
 	case r.FrontDoor == workload.FrontDoorHTTP:
-		ps.add("IntegrationTimeout: %s is set but an HTTP API's integration timeout is fixed at %s at most; use the REST front door or leave it 0", secs(it), secs(limits.HTTPIntegrationTimeout))
+		ps.Add("IntegrationTimeout: %s is set but an HTTP API's integration timeout is fixed at %s at most; use the REST front door or leave it 0", secs(it), secs(limits.HTTPIntegrationTimeout))
 	case it < time.Second || it > limits.LambdaMaxTimeout || it%time.Millisecond != 0:
-		ps.add("IntegrationTimeout: %s is outside the allowed 1s to %s in whole milliseconds", secs(it), secs(limits.LambdaMaxTimeout))
+		ps.Add("IntegrationTimeout: %s is outside the allowed 1s to %s in whole milliseconds", secs(it), secs(limits.LambdaMaxTimeout))
 	}
 	return ps
 }
@@ -334,12 +328,12 @@ func (r resolved) checkBasics(p LambdaAPIProps) []error {
 // checkMemory checks the memory, or that a memory profile is not given
 // with it.
 func (r resolved) checkMemory(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if p.MemoryMiB != 0 && p.MemoryProfile != nil {
-		ps.add("MemoryMiB: %d conflicts with MemoryProfile; set one or the other", p.MemoryMiB)
+		ps.Add("MemoryMiB: %d conflicts with MemoryProfile; set one or the other", p.MemoryMiB)
 	}
 	if m := p.MemoryMiB; m != 0 && (m < limits.LambdaMinMemoryMiB || m > limits.LambdaMaxMemoryMiB) {
-		ps.add("MemoryMiB: %d is outside the allowed %d to %d", m, limits.LambdaMinMemoryMiB, limits.LambdaMaxMemoryMiB)
+		ps.Add("MemoryMiB: %d is outside the allowed %d to %d", m, limits.LambdaMinMemoryMiB, limits.LambdaMaxMemoryMiB)
 	}
 	return ps
 }
@@ -347,21 +341,21 @@ func (r resolved) checkMemory(p LambdaAPIProps) []error {
 // checkTimeout checks a given timeout against Lambda's limits and the
 // front door's, and the ephemeral storage.
 func (r resolved) checkTimeout(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if p.Timeout != 0 && p.LatencyProfile != nil {
-		ps.add("Timeout: %s conflicts with LatencyProfile; set one or the other", secs(p.Timeout))
+		ps.Add("Timeout: %s conflicts with LatencyProfile; set one or the other", secs(p.Timeout))
 	}
 	switch t := p.Timeout; {
 	case t == 0:
 	case t < time.Second || t > limits.LambdaMaxTimeout:
-		ps.add("Timeout: %s is outside the allowed 1s to %s", secs(t), secs(limits.LambdaMaxTimeout))
+		ps.Add("Timeout: %s is outside the allowed 1s to %s", secs(t), secs(limits.LambdaMaxTimeout))
 	case t%time.Second != 0:
-		ps.add("Timeout: %s is not a whole number of seconds", secs(t))
+		ps.Add("Timeout: %s is not a whole number of seconds", secs(t))
 	case t > r.frontDoorLimit:
-		ps.add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s, or raise a REST API's IntegrationTimeout)", secs(t), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
+		ps.Add("Timeout: %s exceeds the %s's %s integration timeout; a function that outlives its caller bills for work nobody receives (use at most %s, or raise a REST API's IntegrationTimeout)", secs(t), frontDoorName(r.FrontDoor), secs(r.frontDoorLimit), secs(r.frontDoorLimit))
 	}
 	if e := r.EphemeralStorageMiB; e < limits.LambdaMinEphemeralMiB || e > limits.LambdaMaxEphemeralMiB {
-		ps.add("EphemeralStorageMiB: %d is outside the allowed %d to %d", e, limits.LambdaMinEphemeralMiB, limits.LambdaMaxEphemeralMiB)
+		ps.Add("EphemeralStorageMiB: %d is outside the allowed %d to %d", e, limits.LambdaMinEphemeralMiB, limits.LambdaMaxEphemeralMiB)
 	}
 	return ps
 }
@@ -369,22 +363,22 @@ func (r resolved) checkTimeout(p LambdaAPIProps) []error {
 // checkConcurrency checks reserved concurrency and that provisioned
 // concurrency fits under it.
 func (r resolved) checkConcurrency(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	maxReserved := limits.LambdaDefaultAccountConcurrency - limits.LambdaUnreservedMinimum
 	switch rc := p.ReservedConcurrency; {
 	case p.Unreserved && rc != 0:
-		ps.add("ReservedConcurrency: %d conflicts with Unreserved; set one or the other", rc)
+		ps.Add("ReservedConcurrency: %d conflicts with Unreserved; set one or the other", rc)
 	case !p.Unreserved && rc != 0 && (rc < 0 || rc > maxReserved):
 		// Zero would throttle every request; that is the kill switch's
 		// job, not a configuration.
-		ps.add("ReservedConcurrency: %d is outside the allowed 1 to %d (the default account quota %d less the %d Lambda keeps unreserved)", rc, maxReserved, limits.LambdaDefaultAccountConcurrency, limits.LambdaUnreservedMinimum)
+		ps.Add("ReservedConcurrency: %d is outside the allowed 1 to %d (the default account quota %d less the %d Lambda keeps unreserved)", rc, maxReserved, limits.LambdaDefaultAccountConcurrency, limits.LambdaUnreservedMinimum)
 	}
 	pc := p.ProvisionedConcurrency
 	if pc < 0 {
-		ps.add("ProvisionedConcurrency: %d is negative; use 0 for none", pc)
+		ps.Add("ProvisionedConcurrency: %d is negative; use 0 for none", pc)
 	}
 	if r.reserved > 0 && r.reserved <= maxReserved && pc > r.reserved {
-		ps.add("ProvisionedConcurrency: %d exceeds ReservedConcurrency %d; provisioned environments beyond the cap can never serve", pc, r.reserved)
+		ps.Add("ProvisionedConcurrency: %d exceeds ReservedConcurrency %d; provisioned environments beyond the cap can never serve", pc, r.reserved)
 	}
 	return ps
 }
@@ -392,23 +386,23 @@ func (r resolved) checkConcurrency(p LambdaAPIProps) []error {
 // checkProvisioned checks provisioned concurrency's autoscaling bounds and
 // utilization target.
 func (r resolved) checkProvisioned(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	pc := p.ProvisionedConcurrency
 	switch m := p.ProvisionedMaxConcurrency; {
 	case m == 0:
 	case pc <= 0:
-		ps.add("ProvisionedMaxConcurrency: %d needs ProvisionedConcurrency above 0", m)
+		ps.Add("ProvisionedMaxConcurrency: %d needs ProvisionedConcurrency above 0", m)
 	case m < pc:
-		ps.add("ProvisionedMaxConcurrency: %d is below ProvisionedConcurrency %d", m, pc)
+		ps.Add("ProvisionedMaxConcurrency: %d is below ProvisionedConcurrency %d", m, pc)
 	case r.reserved > 0 && m > r.reserved:
-		ps.add("ProvisionedMaxConcurrency: %d exceeds ReservedConcurrency %d", m, r.reserved)
+		ps.Add("ProvisionedMaxConcurrency: %d exceeds ReservedConcurrency %d", m, r.reserved)
 	}
 	if t := p.ProvisionedUtilizationTarget; t != 0 {
 		if !(t >= minUtilizationTarget && t <= maxUtilizationTarget) {
-			ps.add("ProvisionedUtilizationTarget: %g is outside the allowed %g to %g", t, minUtilizationTarget, maxUtilizationTarget)
+			ps.Add("ProvisionedUtilizationTarget: %g is outside the allowed %g to %g", t, minUtilizationTarget, maxUtilizationTarget)
 		}
 		if p.ProvisionedMaxConcurrency == 0 {
-			ps.add("ProvisionedUtilizationTarget: %g needs ProvisionedMaxConcurrency above ProvisionedConcurrency", t)
+			ps.Add("ProvisionedUtilizationTarget: %g needs ProvisionedMaxConcurrency above ProvisionedConcurrency", t)
 		}
 	}
 	return ps
@@ -416,26 +410,26 @@ func (r resolved) checkProvisioned(p LambdaAPIProps) []error {
 
 // checkSchedule checks provisioned concurrency's schedule.
 func (r resolved) checkSchedule(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	sc := r.ProvisionedSchedule
 	if sc == nil {
 		return nil
 	}
 	if p.ProvisionedConcurrency <= 0 {
-		ps.add("ProvisionedSchedule: needs ProvisionedConcurrency above 0")
+		ps.Add("ProvisionedSchedule: needs ProvisionedConcurrency above 0")
 	}
 	if sc.StartHour < 0 || sc.StartHour > 23 || sc.EndHour < 0 || sc.EndHour > 23 || sc.StartHour >= sc.EndHour {
-		ps.add("ProvisionedSchedule: hours %d to %d are not a window within 0 to 23 with StartHour before EndHour", sc.StartHour, sc.EndHour)
+		ps.Add("ProvisionedSchedule: hours %d to %d are not a window within 0 to 23 with StartHour before EndHour", sc.StartHour, sc.EndHour)
 	}
 	seen := map[time.Weekday]bool{}
 	for _, d := range sc.Days {
 		if d < time.Sunday || d > time.Saturday || seen[d] {
-			ps.add("ProvisionedSchedule: day %d is not a weekday or is repeated", d)
+			ps.Add("ProvisionedSchedule: day %d is not a weekday or is repeated", d)
 		}
 		seen[d] = true
 	}
 	if _, err := time.LoadLocation(sc.TimeZone); err != nil || sc.TimeZone == "Local" {
-		ps.add("ProvisionedSchedule: time zone %q is not an IANA time zone name", sc.TimeZone)
+		ps.Add("ProvisionedSchedule: time zone %q is not an IANA time zone name", sc.TimeZone)
 	}
 	return ps
 }
@@ -443,40 +437,40 @@ func (r resolved) checkSchedule(p LambdaAPIProps) []error {
 // checkStage checks the API stage: name, throttle (the one rule of every
 // tier) and quota.
 func (r resolved) checkStage(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if !validStageName(r.StageName) {
-		ps.add("StageName: %q is not 1 to 128 letters, digits, hyphens or underscores", p.StageName)
+		ps.Add("StageName: %q is not 1 to 128 letters, digits, hyphens or underscores", p.StageName)
 	}
 	ps = append(ps, frontdoor.ThrottleProblems(r.ThrottleRateLimit, r.ThrottleBurstLimit)...)
 	switch q := p.MonthlyQuota; {
 	case q != 0 && r.FrontDoor == workload.FrontDoorHTTP:
-		ps.add("MonthlyQuota: %d is set but HTTP APIs have no usage plans; use the REST front door or leave it 0", q)
+		ps.Add("MonthlyQuota: %d is set but HTTP APIs have no usage plans; use the REST front door or leave it 0", q)
 	case q < 0:
-		ps.add("MonthlyQuota: %d is negative; use a positive number of requests per month", q)
+		ps.Add("MonthlyQuota: %d is negative; use a positive number of requests per month", q)
 	}
 	return ps
 }
 
 // checkRequests checks a request's batch and instance limits, and CORS.
 func (r resolved) checkRequests(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if n := p.MaxBatchSize; n < 0 {
-		ps.add("MaxBatchSize: %d is negative; use a positive number of instances", n)
+		ps.Add("MaxBatchSize: %d is negative; use a positive number of instances", n)
 	}
 	if n := p.MaxInstanceLength; n < 0 {
-		ps.add("MaxInstanceLength: %d is negative; use a positive length", n)
+		ps.Add("MaxInstanceLength: %d is negative; use a positive length", n)
 	}
 	if c := p.Cors; c != nil {
 		if len(c.AllowOrigins) == 0 {
-			ps.add("Cors: AllowOrigins is empty; list the origins or leave Cors nil to keep CORS off")
+			ps.Add("Cors: AllowOrigins is empty; list the origins or leave Cors nil to keep CORS off")
 		}
 		for _, o := range c.AllowOrigins {
 			if o == "" {
-				ps.add("Cors: AllowOrigins has an empty origin")
+				ps.Add("Cors: AllowOrigins has an empty origin")
 			}
 		}
 		if c.MaxAge < 0 {
-			ps.add("Cors: MaxAge %v is negative", c.MaxAge)
+			ps.Add("Cors: MaxAge %v is negative", c.MaxAge)
 		}
 	}
 	return ps
@@ -485,19 +479,19 @@ func (r resolved) checkRequests(p LambdaAPIProps) []error {
 // checkLogs checks the logs' retention, level and format, and the
 // function's environment.
 func (r resolved) checkLogs(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if r.LogRetention == awslogs.RetentionDays_INFINITE {
-		ps.add("LogRetention: %q keeps logs forever; choose a finite retention", p.LogRetention)
+		ps.Add("LogRetention: %q keeps logs forever; choose a finite retention", p.LogRetention)
 	}
 	if !slices.Contains(LogLevels, r.LogLevel) {
-		ps.add("LogLevel: %q is not one of %s", p.LogLevel, strings.Join(LogLevels, ", "))
+		ps.Add("LogLevel: %q is not one of %s", p.LogLevel, strings.Join(LogLevels, ", "))
 	}
 	if !slices.Contains(LogFormats, r.LogFormat) {
-		ps.add("LogFormat: %q is not one of %s", p.LogFormat, strings.Join(LogFormats, ", "))
+		ps.Add("LogFormat: %q is not one of %s", p.LogFormat, strings.Join(LogFormats, ", "))
 	}
 	for _, k := range slices.Sorted(maps.Keys(p.Environment)) {
 		if slices.Contains(ownedEnv, k) || strings.HasPrefix(k, "AWS_") || !validEnvName(k) {
-			ps.add("Environment: %q is reserved or not a valid name (the construct sets %s; Lambda reserves AWS_*)", k, strings.Join(ownedEnv, ", "))
+			ps.Add("Environment: %q is reserved or not a valid name (the construct sets %s; Lambda reserves AWS_*)", k, strings.Join(ownedEnv, ", "))
 		}
 	}
 	return ps
@@ -505,7 +499,7 @@ func (r resolved) checkLogs(p LambdaAPIProps) []error {
 
 // checkTraffic checks the expected traffic.
 func (r resolved) checkTraffic(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	t := p.Traffic
 	for _, f := range []struct {
 		name string
@@ -515,14 +509,14 @@ func (r resolved) checkTraffic(p LambdaAPIProps) []error {
 		{"PayloadBytes", t.PayloadBytes}, {"InitDurationMs", t.InitDurationMs},
 	} {
 		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			ps.add("Traffic.%s: %g is not a finite number of at least 0", f.name, f.v)
+			ps.Add("Traffic.%s: %g is not a finite number of at least 0", f.name, f.v)
 		}
 	}
 	if !(t.ColdStartRate >= 0 && t.ColdStartRate <= 1) {
-		ps.add("Traffic.ColdStartRate: %g is outside the allowed 0 to 1", t.ColdStartRate)
+		ps.Add("Traffic.ColdStartRate: %g is outside the allowed 0 to 1", t.ColdStartRate)
 	}
 	if t.PayloadBytes > limits.LambdaSyncPayloadBytes {
-		ps.add("Traffic.PayloadBytes: %g exceeds Lambda's %d-byte synchronous payload limit", t.PayloadBytes, limits.LambdaSyncPayloadBytes)
+		ps.Add("Traffic.PayloadBytes: %g exceeds Lambda's %d-byte synchronous payload limit", t.PayloadBytes, limits.LambdaSyncPayloadBytes)
 	}
 	return ps
 }
@@ -531,18 +525,18 @@ func (r resolved) checkTraffic(p LambdaAPIProps) []error {
 // the timeout from a LatencyProfile, within the front door's) and the
 // provisioned hours a month.
 func (r *resolved) derive(p LambdaAPIProps) []error {
-	var ps problems
+	var ps validation.Problems
 	if p.MemoryProfile != nil && p.MemoryMiB == 0 {
 		rec, err := sizing.Recommend(*p.MemoryProfile, r.MemoryStrategy, sizing.Options{Arch: pricing.Arch(r.arch)})
 		for _, e := range splitErr(err) {
-			ps.add("MemoryProfile: %v", e)
+			ps.Add("MemoryProfile: %v", e)
 		}
 		r.MemoryMiB = rec.MemoryMiB
 	}
 	if p.LatencyProfile != nil && p.Timeout == 0 {
 		t, err := sizing.RightSizeTimeout(*p.LatencyProfile, r.frontDoorLimit)
 		for _, e := range splitErr(err) {
-			ps.add("LatencyProfile: %v", e)
+			ps.Add("LatencyProfile: %v", e)
 		}
 		r.Timeout = t
 	}

@@ -6,6 +6,7 @@ package validation
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -49,3 +50,10 @@ func Split(err error) []error {
 
 // Problem is one validation problem: the field, then what is wrong.
 func Problem(field, msg string) error { return errors.New(field + ": " + msg) }
+
+// Problems gathers a constructor's problems, check by check.
+type Problems []error
+
+// Add appends one problem, formatted as fmt.Errorf formats it: the field,
+// the bad value and what is allowed.
+func (ps *Problems) Add(format string, args ...any) { *ps = append(*ps, fmt.Errorf(format, args...)) }
