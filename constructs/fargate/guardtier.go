@@ -71,7 +71,7 @@ func (s *Service) GuardTier() *guard.Tier {
 		PublicIPv4: s.NATGateways(),
 		Extras: frontdoor.Extras(s.logs, s.accessLogs, s.workloadInfo.Traffic.PayloadBytes,
 			strings.EqualFold(s.props.Environment[workload.ServerMetricsEnv], workload.ServerMetricsOff), guard.LogRetentionMonths),
-		AccessLogFormat: *frontdoor.AccessLogFormat().ToString(),
+		AccessLogFormat: frontdoor.AccessLogLine(workload.FrontDoorHTTP),
 		// Container Insights on the construct's cluster: its metrics for
 		// the cluster, the service and the task family, billed as custom
 		// metrics (counts from cost/pricing, as the report counts them).

@@ -436,7 +436,7 @@ func (s *Service) buildAPI() {
 			RateLimit:  jsii.Number(p.ThrottleRateLimit),
 			BurstLimit: jsii.Number(float64(p.ThrottleBurstLimit)),
 		},
-		AccessLogSettings: frontdoor.HTTPAccessLogs(s.accessLogs, frontdoor.AccessLogFormat()),
+		AccessLogSettings: frontdoor.HTTPAccessLogs(s.accessLogs, frontdoor.AccessLogFormat(workload.FrontDoorHTTP)),
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/costguard-ml/costguard/constructs/guard"
+	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/spend"
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -107,10 +108,7 @@ func (a *LambdaAPI) extras() estimate.Extras {
 
 // accessLogLine is the API stage's access-log format.
 func (a *LambdaAPI) accessLogLine() string {
-	if a.cfg.FrontDoor == workload.FrontDoorHTTP {
-		return accessLogLine(httpAccessLogFields)
-	}
-	return accessLogLine(restAccessLogFields)
+	return frontdoor.AccessLogLine(a.cfg.FrontDoor)
 }
 
 // guardAlarms are the function's operational alarms as data, in the order

@@ -1,13 +1,8 @@
 package inference
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"maps"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
@@ -204,70 +199,6 @@ func (a *LambdaAPI) newAlias() {
 	}
 }
 
-// accessLogFormat renders a one-line JSON access log from $context fields.
-// Values are quoted, except the ...String variables, which API Gateway
-// renders quoted and escaped itself; free-text variables that it does not
-// escape (validation and integration error strings) are left out, so every
-// line stays valid JSON.
-func accessLogFormat(fields map[string]string) awsapigateway.AccessLogFormat {
-	return awsapigateway.AccessLogFormat_Custom(jsii.String(accessLogLine(fields)))
-}
-
-// accessLogLine is the access-log format accessLogFormat renders.
-func accessLogLine(fields map[string]string) string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range slices.Sorted(maps.Keys(fields)) {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		key, _ := json.Marshal(k)
-		if v := fields[k]; strings.HasSuffix(v, "String") {
-			fmt.Fprintf(&b, `%s:%s`, key, v)
-		} else {
-			fmt.Fprintf(&b, `%s:"%s"`, key, v)
-		}
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
-var restAccessLogFields = map[string]string{
-	"requestId":          "$context.requestId",
-	"extendedRequestId":  "$context.extendedRequestId",
-	"ip":                 "$context.identity.sourceIp",
-	"requestTime":        "$context.requestTime",
-	"httpMethod":         "$context.httpMethod",
-	"resourcePath":       "$context.resourcePath",
-	"status":             "$context.status",
-	"protocol":           "$context.protocol",
-	"responseLength":     "$context.responseLength",
-	"responseLatency":    "$context.responseLatency",
-	"integrationLatency": "$context.integrationLatency",
-	"integrationStatus":  "$context.integrationStatus",
-	"errorMessage":       "$context.error.messageString",
-	"errorType":          "$context.error.responseType",
-	"apiKeyId":           "$context.identity.apiKeyId",
-	"userAgent":          "$context.identity.userAgent",
-}
-
-var httpAccessLogFields = map[string]string{
-	"requestId":          "$context.requestId",
-	"ip":                 "$context.identity.sourceIp",
-	"requestTime":        "$context.requestTime",
-	"httpMethod":         "$context.httpMethod",
-	"routeKey":           "$context.routeKey",
-	"status":             "$context.status",
-	"protocol":           "$context.protocol",
-	"responseLength":     "$context.responseLength",
-	"responseLatency":    "$context.responseLatency",
-	"integrationLatency": "$context.integrationLatency",
-	"integrationStatus":  "$context.integrationStatus",
-	"errorMessage":       "$context.error.messageString",
-	"errorType":          "$context.error.responseType",
-	"userAgent":          "$context.identity.userAgent",
-}
-
 func (c resolved) corsHeaders() *[]*string {
 	h := []string{"Content-Type", "X-Api-Key"}
 	if c.Cors != nil && len(c.Cors.AllowHeaders) > 0 {
@@ -305,7 +236,7 @@ func (a *LambdaAPI) newRESTAPI() {
 			ThrottlingRateLimit:  jsii.Number(c.ThrottleRateLimit),
 			ThrottlingBurstLimit: jsii.Number(c.ThrottleBurstLimit),
 			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(a.accessLogs),
-			AccessLogFormat:      accessLogFormat(restAccessLogFields),
+			AccessLogFormat:      frontdoor.AccessLogFormat(workload.FrontDoorREST),
 			TracingEnabled:       jsii.Bool(c.Tracing),
 		},
 		DefaultCorsPreflightOptions: cors,
@@ -416,7 +347,7 @@ func (a *LambdaAPI) newHTTPAPI() {
 			RateLimit:  jsii.Number(c.ThrottleRateLimit),
 			BurstLimit: jsii.Number(c.ThrottleBurstLimit),
 		},
-		AccessLogSettings: frontdoor.HTTPAccessLogs(a.accessLogs, accessLogFormat(httpAccessLogFields)),
+		AccessLogSettings: frontdoor.HTTPAccessLogs(a.accessLogs, frontdoor.AccessLogFormat(workload.FrontDoorHTTP)),
 	})
 	for _, route := range []struct {
 		id, path string

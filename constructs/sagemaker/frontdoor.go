@@ -12,6 +12,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/costguard-ml/costguard/constructs/internal/frontdoor"
+	"github.com/costguard-ml/costguard/cost/workload"
 )
 
 // submitSource is the asynchronous variant's submit function. It is inline
@@ -44,7 +45,7 @@ func (e *Endpoint) buildAPI() {
 			ThrottlingRateLimit:  jsii.Number(p.ThrottleRateLimit),
 			ThrottlingBurstLimit: jsii.Number(float64(p.ThrottleBurstLimit)),
 			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(e.accessLogs),
-			AccessLogFormat:      frontdoor.AccessLogFormat(),
+			AccessLogFormat:      frontdoor.AccessLogFormat(workload.FrontDoorREST),
 		},
 	})
 	validator := e.api.AddRequestValidator(jsii.String("BodyValidator"), &awsapigateway.RequestValidatorOptions{

@@ -61,7 +61,7 @@ func (e *Endpoint) GuardTier() *guard.Tier {
 		},
 		Extras: frontdoor.Extras(e.logs, e.accessLogs, e.workloadInfo.Traffic.PayloadBytes,
 			strings.EqualFold(e.props.Environment[workload.ServerMetricsEnv], workload.ServerMetricsOff), guard.LogRetentionMonths),
-		AccessLogFormat: *frontdoor.AccessLogFormat().ToString(),
+		AccessLogFormat: frontdoor.AccessLogLine(workload.FrontDoorREST),
 		Traffic:         []awscloudwatch.IMetric{metric(aws, "Invocations", labeled("Sum", "Endpoint invocations"), true)},
 		Errors: []awscloudwatch.IMetric{metric(aws, "Invocation4XXErrors", labeled("Sum", "Endpoint 4XX"), true),
 			metric(aws, "Invocation5XXErrors", labeled("Sum", "Endpoint 5XX"), true)},

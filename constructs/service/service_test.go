@@ -197,7 +197,7 @@ func TestFargateTier(t *testing.T) {
 		// logs, access log, response and NAT data; per hour the guard's
 		// own alarms, dashboard and key, the custom metrics (the server's
 		// and Container Insights') and the NAT gateway's IPv4 address.
-		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0755 + FILL(req, 0) * 0.0000415417179465 + 0.0295205479452) * 730"
+		wantExpr := "(FILL(tasks, 0) * 0.11816 + FILL(req, 0) * 0.000012 + 0.0755 + FILL(req, 0) * 0.0000425368174911 + 0.0295205479452) * 730"
 		if got := g.SpendExpression(); got != wantExpr {
 			t.Errorf("spend expression %q, want %q", got, wantExpr)
 		}

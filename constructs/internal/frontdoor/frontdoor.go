@@ -1,12 +1,16 @@
 // Package frontdoor holds what the tiers' API front doors share: the one
 // throttle rule of every tier, the container tiers' (the Fargate tier's
-// HTTP API, the SageMaker tier's REST API) access log group and log line
-// format, the access log settings of every HTTP API stage, and the metrics
+// HTTP API, the SageMaker tier's REST API) access log group, every tier's
+// access log format, the access log settings of every HTTP API stage, and the metrics
 // every stage offers.
 package frontdoor
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
@@ -47,14 +51,78 @@ func NewAccessLogGroup(scope constructs.Construct, retention awslogs.RetentionDa
 	})
 }
 
-// AccessLogFormat returns the stage's access log line: JSON with the
-// standard fields, without the caller and user (the API has no IAM callers).
-func AccessLogFormat() awsapigateway.AccessLogFormat {
-	return awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
-		Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
-		RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
-		Status: jsii.Bool(true), User: jsii.Bool(false),
-	})
+// AccessLogFormat is every tier's one access-log format: a one-line JSON
+// object of $context fields, those of a REST API stage or of an HTTP API
+// stage (door), rendered by [AccessLogLine].
+func AccessLogFormat(door workload.FrontDoor) awsapigateway.AccessLogFormat {
+	return awsapigateway.AccessLogFormat_Custom(jsii.String(AccessLogLine(door)))
+}
+
+// AccessLogLine is the access-log format of door's stages: JSON with the
+// request, caller, route, status, sizes, latencies and error of each
+// request. Values are quoted, except the ...String variables, which API
+// Gateway renders quoted and escaped itself; free-text variables that it
+// does not escape (validation and integration error strings) are left
+// out, so every line stays valid JSON. The cost report sizes a line from
+// it.
+func AccessLogLine(door workload.FrontDoor) string {
+	fields := restAccessLogFields
+	if door == workload.FrontDoorHTTP {
+		fields = httpAccessLogFields
+	}
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range slices.Sorted(maps.Keys(fields)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		key, _ := json.Marshal(k)
+		if v := fields[k]; strings.HasSuffix(v, "String") {
+			fmt.Fprintf(&b, `%s:%s`, key, v)
+		} else {
+			fmt.Fprintf(&b, `%s:"%s"`, key, v)
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// restAccessLogFields and httpAccessLogFields are the $context variables
+// of each kind of stage that the access log records.
+var restAccessLogFields = map[string]string{
+	"requestId":          "$context.requestId",
+	"extendedRequestId":  "$context.extendedRequestId",
+	"ip":                 "$context.identity.sourceIp",
+	"requestTime":        "$context.requestTime",
+	"httpMethod":         "$context.httpMethod",
+	"resourcePath":       "$context.resourcePath",
+	"status":             "$context.status",
+	"protocol":           "$context.protocol",
+	"responseLength":     "$context.responseLength",
+	"responseLatency":    "$context.responseLatency",
+	"integrationLatency": "$context.integrationLatency",
+	"integrationStatus":  "$context.integrationStatus",
+	"errorMessage":       "$context.error.messageString",
+	"errorType":          "$context.error.responseType",
+	"apiKeyId":           "$context.identity.apiKeyId",
+	"userAgent":          "$context.identity.userAgent",
+}
+
+var httpAccessLogFields = map[string]string{
+	"requestId":          "$context.requestId",
+	"ip":                 "$context.identity.sourceIp",
+	"requestTime":        "$context.requestTime",
+	"httpMethod":         "$context.httpMethod",
+	"routeKey":           "$context.routeKey",
+	"status":             "$context.status",
+	"protocol":           "$context.protocol",
+	"responseLength":     "$context.responseLength",
+	"responseLatency":    "$context.responseLatency",
+	"integrationLatency": "$context.integrationLatency",
+	"integrationStatus":  "$context.integrationStatus",
+	"errorMessage":       "$context.error.messageString",
+	"errorType":          "$context.error.responseType",
+	"userAgent":          "$context.identity.userAgent",
 }
 
 // Extras is what a container tier's deployment adds around it, in the
