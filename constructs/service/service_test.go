@@ -275,7 +275,7 @@ func TestSageMakerRealtimeTier(t *testing.T) {
 		// Per request also the data the endpoint processes, the logs, the
 		// access log and the response; per hour the guard's own cost and
 		// the server's custom metrics.
-		wantExpr := "(FILL(instances, 0) / 5 * 0.7364 + FILL(req, 0) * 0.000042 + FILL(req, 0) * 0.000187293671072 + 0.011095890411) * 730"
+		wantExpr := "(FILL(instances, 0) / 5 * 0.7364 + FILL(req, 0) * 0.000042 + FILL(req, 0) * 0.000188656009734 + 0.011095890411) * 730"
 		if got := g.SpendExpression(); got != wantExpr {
 			t.Errorf("spend expression %q, want %q", got, wantExpr)
 		}
