@@ -54,13 +54,6 @@ func run() int {
 	if _, err := stacks.BuildApp(app, opts); err != nil || keysErr != nil || pricesErr != nil {
 		return fail(errors.Join(keysErr, pricesErr, err))
 	}
-	if opts.Stage == "" {
-		// The sibling tiers (docs/tiers.md): models placed on Fargate and
-		// SageMaker; -c stage=NAME builds that stage only.
-		if _, err := stacks.BuildExamples(app, root); err != nil {
-			return fail(err)
-		}
-	}
 	stacks.AddChecks(app)
 	if err := synth(app); err != nil {
 		// cdk-nag findings and CDK validation errors were printed above

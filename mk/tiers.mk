@@ -1,5 +1,5 @@
 # Sibling tiers (constructs/fargate, constructs/sagemaker, constructs/service,
-# the example stacks in stacks/examples.go). Included by the top Makefile,
+# the example stages of stacks/config.go). Included by the top Makefile,
 # which exports PATH (the pinned Node first).
 #
 #   make tiers-test                  the tiers' tests: assertions, goldens, cdk-nag, placement and validation tables

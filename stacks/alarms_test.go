@@ -166,13 +166,5 @@ func allTemplates(t *testing.T) map[string]map[string]any {
 	for _, s := range builtStacks(t) {
 		templates[*s.StackName()] = cdktest.Template(t, s.Stack)
 	}
-	app := cdktest.NewApp(t)
-	examples, err := BuildExamples(app, cdktest.ModuleRoot(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range examples {
-		templates[*s.StackName()] = cdktest.Template(t, s)
-	}
 	return templates
 }

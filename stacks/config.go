@@ -13,8 +13,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
+	"github.com/costguard-ml/costguard/constructs/fargate"
 	"github.com/costguard-ml/costguard/constructs/guard"
 	"github.com/costguard-ml/costguard/constructs/inference"
+	"github.com/costguard-ml/costguard/constructs/sagemaker"
+	"github.com/costguard-ml/costguard/constructs/service"
 	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/sizing"
 	"github.com/costguard-ml/costguard/cost/workload"
@@ -129,8 +132,14 @@ type Stage struct {
 	// Tier serves the stage on a container tier instead of Lambda: "" (or
 	// lambda) keeps the Lambda tier; fargate or a sagemaker-* tier builds
 	// service.InferenceService from Stage.ServiceProps, checked against the
-	// tier's limits (docs/tiers.md).
+	// tier's limits (docs/tiers.md). With a Profile, "" lets placement
+	// choose the tier.
 	Tier workload.Tier
+	// Profile is the model's measured profile (artifact size, peak memory,
+	// latencies, GPU), for a stage whose model outgrows the Lambda settings
+	// above: placement sizes (and, with Tier "", chooses) its tier from it.
+	// Nil: the profile the stage's Lambda settings imply (ModelProfile).
+	Profile *service.Profile
 }
 
 // Stages is the table of environments.
@@ -206,6 +215,38 @@ var Stages = []Stage{
 		Tracing:                   true,
 
 		Traffic: workload.Traffic{RequestsPerMonth: 5_000_000, AvgDurationMs: 30, P99DurationMs: 200, PayloadBytes: 2_048, ColdStartRate: 0.01, InitDurationMs: 600},
+	},
+	// The examples: models that outgrow Lambda, placed by their profile
+	// (the sibling tiers, docs/tiers.md), so `make synth` shows them next
+	// to the Lambda stages and `costguard report` prices them. They serve
+	// the default model: their profiles, not the model, drive placement.
+	{
+		// A 12 GB model that no longer fits Lambda's 10,240 MB: Fargate.
+		Name:             "example-large",
+		CostCenter:       "ml-platform-examples",
+		MonthlyBudgetUSD: 400,
+		AlertEmails:      []string{"ml-platform-examples@example.com"},
+		Architecture:     workload.ArchARM64,
+		Profile: &service.Profile{ArtifactMB: 9000, PeakMemoryMB: 12288, P99LatencyMs: 400, AvgLatencyMs: 150,
+			PayloadBytes: 64 << 10},
+		ThrottleRateLimit:  fargate.DefaultThrottleRateLimit,
+		ThrottleBurstLimit: fargate.DefaultThrottleBurstLimit,
+		LogRetentionDays:   30,
+		Traffic:            workload.Traffic{RequestsPerMonth: 3_000_000},
+	},
+	{
+		// A GPU model: SageMaker real-time.
+		Name:             "example-gpu",
+		CostCenter:       "ml-platform-examples",
+		MonthlyBudgetUSD: 1500,
+		AlertEmails:      []string{"ml-platform-examples@example.com"},
+		Architecture:     workload.ArchARM64,
+		Profile: &service.Profile{ArtifactMB: 2000, PeakMemoryMB: 6000, P99LatencyMs: 80, AvgLatencyMs: 40, GPU: true,
+			PayloadBytes: 256 << 10},
+		ThrottleRateLimit:  sagemaker.DefaultThrottleRateLimit,
+		ThrottleBurstLimit: sagemaker.DefaultThrottleBurstLimit,
+		LogRetentionDays:   30,
+		Traffic:            workload.Traffic{RequestsPerMonth: 2_000_000},
 	},
 }
 
@@ -285,7 +326,19 @@ func (s Stage) modelDir(root string) string {
 }
 
 // onLambda reports whether the stage is served by the Lambda tier.
-func (s Stage) onLambda() bool { return s.Tier == "" || s.Tier == workload.TierLambda }
+func (s Stage) onLambda() bool { return s.tier() == workload.TierLambda }
+
+// tier is the stage's tier: Tier; else Lambda, or placement's choice ("")
+// when the stage gives a Profile.
+func (s Stage) tier() workload.Tier {
+	switch {
+	case s.Tier != "":
+		return s.Tier
+	case s.Profile != nil:
+		return ""
+	}
+	return workload.TierLambda
+}
 
 func joinInts(v []int) string {
 	s := make([]string, len(v))

@@ -14,18 +14,19 @@ import (
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
 
-// TestExamples synthesizes the example stacks as the app does (cdk-nag on)
-// and checks that placement put each model where the issue expects.
+// TestExamples synthesizes the example stages as the app does (cdk-nag
+// on) and checks that placement put each model where the issue expects.
 func TestExamples(t *testing.T) {
 	app := cdktest.NewApp(t)
-	built, err := BuildExamples(app, cdktest.ModuleRoot(t))
-	if err != nil {
-		t.Fatal(err)
+	var built []awscdk.Stack
+	for _, name := range []string{"example-large", "example-gpu"} {
+		stacks, err := BuildApp(app, AppOptions{Root: cdktest.ModuleRoot(t), Stage: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		built = append(built, stacks[0].Stack)
 	}
 	AddChecks(app)
-	if len(built) != len(Examples) {
-		t.Fatalf("built %d stacks, want %d", len(built), len(Examples))
-	}
 	want := map[string]struct {
 		tier     workload.Tier
 		resource string
@@ -90,16 +91,13 @@ func TestExamples(t *testing.T) {
 			t.Errorf("%d image assets staged, want 2 (the Fargate and SageMaker examples)", images)
 		}
 	})
-	_ = awscdk.App(app)
 }
 
 // TestExampleInfeasibleOverride proves a bad example fails as a
 // configuration error naming the limit, not as a panic with a stack trace.
 func TestExampleInfeasibleOverride(t *testing.T) {
-	app := cdktest.NewApp(t)
-	bad := Examples[1] // the GPU model
-	bad.Tier = workload.TierLambda
-	_, err := newExampleStack(app, bad, spamImage(t, cdktest.ModuleRoot(t)))
+	_, err := BuildApp(cdktest.NewApp(t), AppOptions{Root: cdktest.ModuleRoot(t), Stage: "example-gpu", Code: stubCode,
+		Overrides: map[string]string{"tier": "lambda"}})
 	want := "costguard-example-gpu/Inference: Tier: lambda cannot serve this model: needs a GPU; Lambda has none"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want %q", err, want)

@@ -96,7 +96,7 @@ func NewCostguardStack(scope constructs.Construct, id string, props *CostguardSt
 	}
 	stage, s.Stage, s.CapsDerived = withCaps, withCaps, derived
 
-	tier := cmp.Or(stage.Tier, workload.TierLambda)
+	tier := stage.tier()
 	if tier == workload.TierLambda {
 		warnAccountConcurrency(stack, stage)
 	}
@@ -126,6 +126,7 @@ func (s *CostguardStack) addOutputs() {
 	l := s.Inference
 	if l == nil {
 		out("ApiUrl", "Invoke URL of the API (POST predict)", s.Service.URL())
+		out("Tier", "Where the model runs (placement's choice, or the stage's Tier)", jsii.String(string(s.Service.Tier())))
 		return
 	}
 	out("ApiUrl", "Invoke URL of the API stage (POST predict, GET health)", l.URL())

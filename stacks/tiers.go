@@ -11,6 +11,9 @@ import (
 // latency and payload the stage expects, and a peak memory that the
 // stage's Lambda memory covers with placement's headroom.
 func (s Stage) ModelProfile() service.Profile {
+	if s.Profile != nil {
+		return *s.Profile
+	}
 	return service.Profile{
 		PeakMemoryMB: float64(s.MemoryMiB) / placement.MemoryHeadroom,
 		P99LatencyMs: s.Traffic.P99DurationMs,
@@ -42,7 +45,7 @@ func (s Stage) ServiceProps(tier workload.Tier, image service.ImageFunc) *servic
 		Guard:            s.stageGuardProps(nil),
 	}
 	p.Lambda.Architecture = s.Architecture
-	if tier == workload.TierLambda {
+	if tier == workload.TierLambda && s.Profile == nil {
 		// On Lambda the stage's memory is configuration, not a measured
 		// peak: the function checks it against Lambda's limits and names
 		// the field; placement only confirms the tier.

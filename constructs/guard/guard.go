@@ -315,13 +315,13 @@ func (g *CostGuard) alarmName(name string) *string {
 }
 
 // namePrefix starts the names of the alarms and the budget: the stack's
-// name, plus the stage's unless the stack's name has it already.
+// name, plus the stage's unless the stack's name has it already (as one
+// of its dash-separated parts, or as its end: costguard-dev,
+// costguard-example-large).
 func (g *CostGuard) namePrefix() string {
 	stack := *g.stack().StackName()
-	for _, part := range strings.Split(stack, "-") {
-		if part == g.cfg.Stage {
-			return stack
-		}
+	if slices.Contains(strings.Split(stack, "-"), g.cfg.Stage) || strings.HasSuffix(stack, "-"+g.cfg.Stage) {
+		return stack
 	}
 	return stack + "-" + g.cfg.Stage
 }

@@ -33,18 +33,13 @@ func TestMain(m *testing.M) {
 // the stages BuildApp selects and, when examples is set, the tier
 // examples. It returns the cloud assembly's directory, which lives until
 // the test binary exits.
-func synth(t *testing.T, o stacks.AppOptions, examples bool) string {
+func synth(t *testing.T, o stacks.AppOptions) string {
 	t.Helper()
 	out := cdktest.SharedDir(t)
 	app := cdktest.NewAppIn(t, out, nil)
 	o.Root = cdktest.ModuleRoot(t)
 	if _, err := stacks.BuildApp(app, o); err != nil {
 		t.Fatalf("BuildApp() error = %v", err)
-	}
-	if examples {
-		if _, err := stacks.BuildExamples(app, o.Root); err != nil {
-			t.Fatalf("BuildExamples() error = %v", err)
-		}
 	}
 	app.Synth(nil)
 	return out
@@ -60,7 +55,7 @@ var (
 func appAssembly(t *testing.T) string {
 	t.Helper()
 	appOnce.Do(func() {
-		appDir = synth(t, stacks.AppOptions{}, true)
+		appDir = synth(t, stacks.AppOptions{})
 	})
 	if appDir == "" {
 		t.Fatal("the shared synth failed (see the first test that ran)")
@@ -149,17 +144,18 @@ func TestReportOfTheApp(t *testing.T) {
 		{"costguard-example-large", workload.TierFargate, 0, []string{"Fargate vCPU (arm64)", "Fargate memory (arm64)", "API Gateway HTTP requests"}},
 		{"costguard-example-gpu", workload.TierSageMakerRealtime, 0, []string{"SageMaker realtime instance (ml.g4dn.xlarge)", "API Gateway REST requests"}},
 	}
-	for _, e := range stacks.Examples {
-		for i := range tiers {
-			if tiers[i].stack == e.StackName() {
-				tiers[i].budget = e.MonthlyBudgetUSD
-			}
-		}
-	}
 	for _, name := range stacks.StageNames() {
 		st, err := stacks.LookupStage(name)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if st.Profile != nil {
+			for i := range tiers {
+				if tiers[i].stack == st.StackName() {
+					tiers[i].budget = st.MonthlyBudgetUSD
+				}
+			}
+			continue
 		}
 		tiers = append(tiers, struct {
 			stack  string
@@ -240,6 +236,13 @@ func TestReportOfTheApp(t *testing.T) {
 			}
 			if st.KillSwitch && !slices.ContainsFunc(own, func(i string) bool { return strings.HasPrefix(i, "kill-switch Lambda") }) {
 				t.Errorf("%s guard's own cost %q lacks the kill switch", s.Name, own)
+			}
+			if st.Profile != nil {
+				// An example stage's container tier has no Lambda caps.
+				if g.Caps != nil {
+					t.Errorf("%s (a container tier) has budget-derived caps %+v", s.Name, g.Caps)
+				}
+				continue
 			}
 			if g.Caps == nil || g.Caps.MonthlyQuota <= 0 || g.Caps.RateLimit <= 0 || g.Caps.BurstLimit <= 0 || g.Caps.ReservedConcurrency <= 0 {
 				t.Errorf("%s budget-derived caps = %+v, want every cap set", s.Name, g.Caps)
@@ -372,7 +375,7 @@ func TestDiffOfAMemoryChange(t *testing.T) {
 		t.Fatalf("dev already has %d MiB; pick another size", newMiB)
 	}
 	oldDir := appAssembly(t)
-	newDir := synth(t, stacks.AppOptions{Stage: "dev", Overrides: map[string]string{"memoryMiB": strconv.Itoa(newMiB)}}, false)
+	newDir := synth(t, stacks.AppOptions{Stage: "dev", Overrides: map[string]string{"memoryMiB": strconv.Itoa(newMiB)}})
 	oldTpl := filepath.Join(oldDir, dev.StackName()+".template.json")
 	newTpl := filepath.Join(newDir, dev.StackName()+".template.json")
 
