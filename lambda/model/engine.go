@@ -159,9 +159,9 @@ func NewEngine(name string, spec EngineSpec) (Engine, error) {
 	return f(spec)
 }
 
-// checkRun validates a Run call against the spec: every input known and
-// well formed, every output known.
-func checkRun(spec EngineSpec, inputs []Tensor, outputs []string) error {
+// CheckRun validates a Run call against the spec: every input known and
+// well formed, every output known. Engines call it first in Run.
+func (spec EngineSpec) CheckRun(inputs []Tensor, outputs []string) error {
 	var errs []error
 	for _, in := range inputs {
 		if !slices.Contains(spec.Inputs, in.Name) {

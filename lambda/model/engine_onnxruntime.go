@@ -79,7 +79,7 @@ func newORTEngine(spec EngineSpec) (Engine, error) {
 // (their shapes may depend on the inputs); their data is copied to Go
 // memory before the values are released.
 func (e *ortEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
-	if err := checkRun(e.spec, inputs, outputs); err != nil {
+	if err := e.spec.CheckRun(inputs, outputs); err != nil {
 		return nil, fmt.Errorf("onnxruntime: %w", err)
 	}
 	in := make([]ort.Value, len(e.spec.Inputs))
