@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 )
 
 // vocabJSON is tokenizer.json's model.vocab, {"token": id, ...}: most of
@@ -12,7 +13,8 @@ import (
 // (most of the 1.6 ms a BERT model's tokenizer took to load on the build
 // machine). UnmarshalJSON reads the object directly: tokens without an
 // escape are substrings of one copy of the object and the map is sized
-// once. An escaped token is unquoted by encoding/json; anything else
+// once. A token with an escape or invalid UTF-8 is unquoted by
+// encoding/json; anything else
 // unusual (a value that is not a plain integer) sends the whole object to
 // encoding/json, so the result and the errors are always what
 // map[string]int64 gives. FuzzVocabJSON checks that.
@@ -45,11 +47,14 @@ func scanVocab(b []byte) (m map[string]int64, ok bool) {
 	}
 	for i < len(all) && all[i] == '"' {
 		// The key ends at the first unescaped quote.
-		j, escaped := i+1, false
+		j, escaped, ascii := i+1, false, true
 		for j < len(all) && all[j] != '"' {
-			if all[j] == '\\' {
+			switch {
+			case all[j] == '\\':
 				escaped = true
 				j++
+			case all[j] >= utf8.RuneSelf:
+				ascii = false
 			}
 			j++
 		}
@@ -57,7 +62,9 @@ func scanVocab(b []byte) (m map[string]int64, ok bool) {
 			return nil, false
 		}
 		key := all[i+1 : j]
-		if escaped {
+		// encoding/json unquotes escapes and turns invalid UTF-8 into
+		// U+FFFD.
+		if escaped || (!ascii && !utf8.ValidString(key)) {
 			if key, ok = unquote(all[i : j+1]); !ok {
 				return nil, false
 			}
