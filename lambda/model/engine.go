@@ -107,35 +107,7 @@ type EngineFactory func(spec EngineSpec) (Engine, error)
 var (
 	enginesMu sync.RWMutex
 	engines   = map[string]EngineFactory{}
-	prepares  = map[string]func() error{}
 )
-
-// RegisterEnginePrepare gives a registered engine a set-up that Load starts
-// in the background as soon as the manifest names the engine, so that it
-// runs while Load reads the tokenizer and the model file and checks the
-// file's sha256; the factory must run it too (once, e.g. with a sync.Once:
-// Load does not wait for the background call) and report its error. ONNX
-// Runtime's library load and environment, ~14 ms on the build machine, is
-// one.
-func RegisterEnginePrepare(name string, prepare func() error) {
-	enginesMu.Lock()
-	defer enginesMu.Unlock()
-	if _, ok := engines[name]; !ok {
-		panic("model: prepare for engine " + name + ", which is not registered")
-	}
-	prepares[name] = prepare
-}
-
-// startPrepare starts the named engine's set-up, if it has one, in the
-// background.
-func startPrepare(name string) {
-	enginesMu.RLock()
-	p := prepares[name]
-	enginesMu.RUnlock()
-	if p != nil {
-		go func() { _ = p() }() // the factory reports the error
-	}
-}
 
 // RegisterEngine makes an engine available under name. It panics when the
 // name is taken, like database/sql.Register.

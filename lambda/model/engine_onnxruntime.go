@@ -17,10 +17,7 @@ import (
 // CGO_ENABLED=0 leaves it out. The shared library is found by
 // internal/ortlib (ONNXRUNTIME_LIB, lib/ next to the executable, /var/task/lib,
 // /opt/lib, the user cache that `make deps` fills, .tools/ort).
-func init() {
-	RegisterEngine("onnxruntime", newORTEngine)
-	RegisterEnginePrepare("onnxruntime", initORT)
-}
+func init() { RegisterEngine("onnxruntime", newORTEngine) }
 
 var (
 	ortOnce sync.Once

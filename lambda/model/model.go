@@ -42,17 +42,6 @@ func Load(dir string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := opts.Engine
-	if name == "" {
-		name = man.Engine
-	}
-	if name == "" {
-		name = DefaultEngine
-	}
-	// On a function with two vCPUs (3,008 MB and up) the engine's own
-	// set-up overlaps with the tokenizer, the file and its sha256 below;
-	// on one vCPU it costs nothing more than running it in the factory.
-	startPrepare(name)
 	pipe, err := newPipeline(dir, man)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
@@ -67,6 +56,13 @@ func Load(dir string, opts Options) (*Model, error) {
 	defer release()
 	if got := SHA256Hex(b); got != man.ONNX.SHA256 {
 		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
+	}
+	name := opts.Engine
+	if name == "" {
+		name = man.Engine
+	}
+	if name == "" {
+		name = DefaultEngine
 	}
 	factory, err := engineFactory(name)
 	if err != nil {
