@@ -17,7 +17,10 @@ import (
 // CGO_ENABLED=0 leaves it out. The shared library is found by
 // internal/ortlib (ONNXRUNTIME_LIB, lib/ next to the executable, /var/task/lib,
 // /opt/lib, the user cache that `make deps` fills, .tools/ort).
-func init() { RegisterEngine("onnxruntime", newORTEngine) }
+func init() {
+	RegisterEngine("onnxruntime", newORTEngine)
+	RegisterEnginePrepare("onnxruntime", initORT)
+}
 
 var (
 	ortOnce sync.Once

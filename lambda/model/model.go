@@ -71,18 +71,24 @@ func Load(dir string, opts Options) (*Model, error) {
 	// Engines copy what they keep (see EngineSpec.ONNX), so the file's
 	// bytes are released as soon as the engine is built.
 	defer release()
-	if got := SHA256Hex(b); got != man.ONNX.SHA256 {
-		if perr := waitPipe(); perr != nil {
-			return nil, perr
-		}
-		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
-	}
 	name := opts.Engine
 	if name == "" {
 		name = man.Engine
 	}
 	if name == "" {
 		name = DefaultEngine
+	}
+	// The sha256 is computed on another thread while this one runs the
+	// engine's set-up that needs no model; no engine sees the bytes
+	// before they are checked.
+	sum := make(chan string, 1)
+	go func() { sum <- SHA256Hex(b) }()
+	prepareEngine(name)
+	if got := <-sum; got != man.ONNX.SHA256 {
+		if perr := waitPipe(); perr != nil {
+			return nil, perr
+		}
+		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
 	}
 	factory, err := engineFactory(name)
 	if err != nil {
