@@ -60,9 +60,10 @@
 // # Memory and time
 //
 // Memory is bounded by MaxPixels: the standard decoder's image (1 to 8
-// bytes per pixel; 1.5 for a 4:2:0 JPEG, 4 for an 8-bit RGBA PNG) plus
-// scratch that follows the model's size and one input row (pooled and
-// reused across calls). A refused bomb header costs a few kilobytes. The
+// bytes per pixel; 1.5 for a 4:2:0 JPEG, 4 for an 8-bit RGBA PNG), or for
+// the PNG fast path 3 bytes per pixel in a pooled buffer (kept between
+// calls up to 16 MiB), plus scratch that follows the model's size and one
+// input row (pooled and reused across calls). A refused bomb header costs a few kilobytes. The
 // caller bounds the request's byte size.
 //
 // go test -bench . -benchmem (Go 1.26, 2-core AMD EPYC shared with other
