@@ -2,6 +2,7 @@ package modelserver
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,5 +75,32 @@ func TestStageImageCache(t *testing.T) {
 	ents, _ := os.ReadDir(filepath.Dir(dir))
 	if len(ents) != 1 {
 		t.Errorf("cache holds %d entries, want the context only (no temporary left)", len(ents))
+	}
+}
+
+// TestNativeBuildLinksNoPureGoEngine: the native build serves with ONNX
+// Runtime alone; gonnx's dependency tree (gorgonia, gonum, arrow, two
+// protobuf runtimes) and aws-lambda-go's RPC mode (net/rpc, encoding/gob)
+// would cost every cold start their package init and a larger executable.
+func TestNativeBuildLinksNoPureGoEngine(t *testing.T) {
+	o, err := Build(filepath.Join("..", "..", "lambda", "models", "mobilenet"), workload.ArchX86_64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.CGO {
+		t.Fatal("the MobileNet model's build is not the native one")
+	}
+	cmd := exec.Command("go", "list", "-deps", "-tags="+strings.Join(o.Tags, ","), Package)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOOS=linux", "GOARCH=amd64")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, bad := range []string{"github.com/advancedclimatesystems/gonnx", "gorgonia.org/", "github.com/gomlx/", "net/rpc", "encoding/gob"} {
+			if strings.HasPrefix(pkg, bad) {
+				t.Errorf("the native model server links %s", pkg)
+			}
+		}
 	}
 }

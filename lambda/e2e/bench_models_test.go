@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,7 +48,7 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 // set-up excluded). The probe runs from the Go function's directory, so it
 // loads the very libraries of the Lambda build (lib/: libonnxruntime and
 // the C++ runtime). It returns total and session + first run, in ms.
-func ortProbe(b *testing.B, probe, model string) (total, session float64) {
+func ortProbe(b *testing.B, probe, model string) (total, session float64, tokens int) {
 	args := []string{"-model", filepath.Join(root, "lambda", "models", model)}
 	if model == "bert" {
 		var text string
@@ -63,11 +65,30 @@ func ortProbe(b *testing.B, probe, model string) (total, session float64) {
 		TotalMS    float64 `json:"total_ms"`
 		SessionMS  float64 `json:"session_ms"`
 		FirstRunMS float64 `json:"first_run_ms"`
+		Tokens     float64 `json:"tokens"`
 	}
 	if err := json.Unmarshal(out, &r); err != nil {
 		b.Fatalf("ortprobe %s: %v\n%s", model, err, out)
 	}
-	return r.TotalMS, r.SessionMS + r.FirstRunMS
+	return r.TotalMS, r.SessionMS + r.FirstRunMS, int(r.Tokens)
+}
+
+// ortLambdaColdStart cold-starts ortprobe as a Lambda function under the
+// emulator, from the Go function's directory (its lib/ and model/): init
+// loads ONNX Runtime, builds the session and runs once (a text model on
+// tokens neutral ids), then the handler answers with a fixed body. It is
+// ORT alone counted as the Go cold start is: invoke → answer, the
+// emulator's and a Go process's share included.
+func ortLambdaColdStart(b *testing.B, probe, dir string, tokens int, event []byte) float64 {
+	url, p := rie(b, probe, "ORTPROBE_MODEL="+filepath.Join(dir, "model"), "ORTPROBE_TOKENS="+strconv.Itoa(tokens))
+	t0 := time.Now()
+	status, body := do(b, http.MethodPost, url, "application/json", event)
+	d := time.Since(t0)
+	if status != http.StatusOK || !strings.Contains(string(body), "ortprobe") {
+		b.Fatalf("ortprobe under the emulator: %d %s\n%s", status, body, p.Out)
+	}
+	p.Stop()
+	return ms(d)
 }
 
 // buildORTProbe builds testdata/ortprobe (cgo, this host) into dir, next
@@ -89,14 +110,16 @@ func buildORTProbe(b *testing.B, dir string) string {
 // a cold start of the Go server's Lambda build and one of the Node peer
 // under the emulator (the invoke that starts the runtime → its answer); the
 // same for hello (a Go handler that loads nothing: the emulator's and the
-// process's own share); and ortprobe, ONNX Runtime alone in a fresh process
-// (library and environment, session, first run). It reports each one's
+// process's own share); ortprobe, ONNX Runtime alone in a fresh process
+// (library and environment, session, first run, timed inside the process);
+// and ortprobe as a Lambda function under the same emulator (the same ORT
+// steps in its init, timed as the Go cold start is). It reports each one's
 // median and the medians of the per-iteration ratios go/node (target ≤ 0.5)
 // and go/ort (target ≤ 1.3, ort being ortprobe's total; x-go/ort-session
 // divides by the session and first run only; x-go-minus-hello/ort takes the
 // same iteration's hello, the emulator's and a process's share, off the Go
-// cold start first). The wall time of an
-// iteration means nothing (ns/op is 0).
+// cold start first; x-go/ort-rie divides by ORT alone under the emulator).
+// The wall time of an iteration means nothing (ns/op is 0).
 func BenchmarkModelColdStart(b *testing.B) {
 	needNodePeer(b)
 	for _, m := range peerModels {
@@ -104,16 +127,18 @@ func BenchmarkModelColdStart(b *testing.B) {
 			event, top := m.event(b)
 			goDir, nodeDir := goFunction(b, m.name), nodeFunction(b, m.name)
 			probe := buildORTProbe(b, goDir)
+			_, _, tokens := ortProbe(b, probe, m.name) // the request's token count, for ORT alone under the emulator
 			var ortTotal, ortSession, hello []float64
 			sides := []func() float64{
 				func() float64 { return coldStart(b, goDir, goEnv, event, top) },
 				func() float64 { return coldStart(b, nodeDir, nodeEnv(), event, top) },
 				func() float64 {
-					t, s := ortProbe(b, probe, m.name)
+					t, s, _ := ortProbe(b, probe, m.name)
 					ortSession = append(ortSession, s)
 					return t
 				},
 				func() float64 { return helloColdStart(b) },
+				func() float64 { return ortLambdaColdStart(b, probe, goDir, tokens, event) },
 			}
 			times := make([][]float64, len(sides))
 			i := 0
@@ -138,6 +163,8 @@ func BenchmarkModelColdStart(b *testing.B) {
 				goOwn[n] = times[0][n] - hello[n]
 			}
 			b.ReportMetric(median(ratios(goOwn, ortTotal)), "x-go-minus-hello/ort")
+			b.ReportMetric(median(times[4]), "ms-ort-rie")
+			b.ReportMetric(median(ratios(times[0], times[4])), "x-go/ort-rie")
 			b.ReportMetric(0, "ns/op")
 		})
 	}

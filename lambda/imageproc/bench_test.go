@@ -1,6 +1,10 @@
 package imageproc
 
-import "testing"
+import (
+	"bytes"
+	"image/png"
+	"testing"
+)
 
 // BenchmarkPreprocess measures decode + convert + resize + normalize for
 // typical requests. Model input 224×224 unless the name says otherwise.
@@ -41,5 +45,48 @@ func BenchmarkResizeOnly(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.run(w, rs, 640, 480, dst)
+	}
+}
+
+// BenchmarkPNGPaths decodes and preprocesses the same PNGs through the fast
+// path and through image/png (the path before it, and still the one for
+// what the fast path leaves), side by side in one run.
+func BenchmarkPNGPaths(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		spec Spec
+		img  []byte
+	}{
+		{"64x64-at-size-64", Spec{Height: 64, Width: 64}, encodePNG(b, photo(64, 64))},
+		{"100x80-resized-64", Spec{Height: 64, Width: 64}, encodePNG(b, photo(100, 80))},
+		{"640x480-resized-224", Spec{Height: 224, Width: 224}, encodePNG(b, photo(640, 480))},
+	} {
+		s := c.spec.WithDefaults()
+		dst := make([]float32, s.Len())
+		cfg, err := png.DecodeConfig(bytes.NewReader(c.img))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name+"/fast", func(b *testing.B) {
+			b.ReportAllocs()
+			w := new(work)
+			for b.Loop() {
+				if _, _, ok := w.png.decodePNG(c.img); !ok {
+					b.Fatal("fast path refused the image")
+				}
+				s.run(w, rgb8{w.png.rgb, 3 * cfg.Width}, cfg.Width, cfg.Height, dst)
+			}
+		})
+		b.Run(c.name+"/image-png", func(b *testing.B) {
+			b.ReportAllocs()
+			w := new(work)
+			for b.Loop() {
+				m, err := png.Decode(bytes.NewReader(c.img))
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.run(w, newRowSource(m), cfg.Width, cfg.Height, dst)
+			}
+		})
 	}
 }

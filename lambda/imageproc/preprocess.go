@@ -80,6 +80,17 @@ func (s Spec) Preprocess(img []byte, dst []float32) error {
 	if cfg.Width > maxImageSide || cfg.Height > maxImageSide {
 		return inputErr(ErrTooLarge, "image is %d×%d: sides longer than %d pixels are not allowed", cfg.Width, cfg.Height, maxImageSide)
 	}
+	w := pool.Get().(*work)
+	defer pool.Put(w)
+	if format == formatPNG {
+		if pw, ph, ok := w.png.decodePNG(img); ok && pw == cfg.Width && ph == cfg.Height {
+			s.run(w, rgb8{w.png.rgb, 3 * pw}, pw, ph, dst)
+			if cap(w.png.rgb) > maxFastRGB {
+				w.png.rgb = nil
+			}
+			return nil
+		}
+	}
 	m, err := decode(format, img)
 	if err != nil {
 		return err
@@ -87,8 +98,6 @@ func (s Spec) Preprocess(img []byte, dst []float32) error {
 	if b := m.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
 		return inputErr(ErrCorrupt, "corrupt %s: header says %d×%d, pixels are %d×%d", format, cfg.Width, cfg.Height, b.Dx(), b.Dy())
 	}
-	w := pool.Get().(*work)
-	defer pool.Put(w)
 	s.run(w, newRowSource(m), cfg.Width, cfg.Height, dst)
 	return nil
 }
@@ -183,6 +192,7 @@ func decodeErr(format string, err error) error {
 
 // work holds the scratch buffers of one Preprocess call.
 type work struct {
+	png      pngFast
 	tx, ty   taps
 	in, out  []uint8
 	acc      []int32

@@ -23,10 +23,13 @@
 //     every ai.onnx (up to opset 25) and ai.onnx.ml (up to 5) operator: torch exports
 //     (MobileNet, BERT-class encoders, CNNs with pooling and BatchNorm) and
 //     scikit-learn's classifiers. The library comes from internal/ortlib.
-//   - "gonnx" (engine_gonnx.go): pure Go, opset 13 only, a short operator
-//     list (Gemm/MatMul, activations, Conv without pooling, GRU/LSTM). It
-//     serves the project's MLPs and is the default of a cgo-free build
-//     (-tags purego or CGO_ENABLED=0).
+//   - "gonnx" (package gonnxengine, registered when imported): pure Go,
+//     opset 13 only, a short operator list (Gemm/MatMul, activations, Conv
+//     without pooling, GRU/LSTM). It serves the project's MLPs and is the
+//     default of a cgo-free build (-tags purego or CGO_ENABLED=0), where
+//     package server links it; the native Lambda build does not (gonnx's
+//     dependency tree is a third of its executable and 1 ms of its start),
+//     -tags gonnx adds it back.
 //   - "gomlx" (engine_gomlx.go): github.com/gomlx/onnx-gomlx on GoMLX's
 //     pure-Go simplego backend, in cgo-free builds (and with -tags gomlx).
 //     It runs what gonnx cannot (Clip, pooling, BatchNormalization,

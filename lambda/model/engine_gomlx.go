@@ -74,7 +74,7 @@ func buildGomlx(spec EngineSpec) (Engine, error) {
 // Run is safe for concurrent use: a compiled GoMLX executable may run from
 // several goroutines.
 func (e *gomlxEngine) Run(inputs []Tensor, outputs []string) (res []Tensor, err error) {
-	if err := checkRun(e.spec, inputs, outputs); err != nil {
+	if err := e.spec.CheckRun(inputs, outputs); err != nil {
 		return nil, fmt.Errorf("gomlx: %w", err)
 	}
 	args := make([]any, len(e.spec.Inputs))

@@ -17,7 +17,10 @@ import (
 // CGO_ENABLED=0 leaves it out. The shared library is found by
 // internal/ortlib (ONNXRUNTIME_LIB, lib/ next to the executable, /var/task/lib,
 // /opt/lib, the user cache that `make deps` fills, .tools/ort).
-func init() { RegisterEngine("onnxruntime", newORTEngine) }
+func init() {
+	RegisterEngine("onnxruntime", newORTEngine)
+	RegisterEnginePrepare("onnxruntime", initORT)
+}
 
 var (
 	ortOnce sync.Once
@@ -79,7 +82,7 @@ func newORTEngine(spec EngineSpec) (Engine, error) {
 // (their shapes may depend on the inputs); their data is copied to Go
 // memory before the values are released.
 func (e *ortEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
-	if err := checkRun(e.spec, inputs, outputs); err != nil {
+	if err := e.spec.CheckRun(inputs, outputs); err != nil {
 		return nil, fmt.Errorf("onnxruntime: %w", err)
 	}
 	in := make([]ort.Value, len(e.spec.Inputs))

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -42,21 +43,34 @@ func Load(dir string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	pipe, err := newPipeline(dir, man)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	// The task's pipeline (for a text model, its tokenizer file: ~1 ms)
+	// is built on another thread while this one checks the model file and
+	// builds the engine, which ONNX Runtime wants on the main thread (see
+	// lambda/cmd/bootstrap). Its error, if any, is the one returned.
+	var pipe pipeline
+	pipeErr := make(chan error, 1)
+	go func() {
+		var err error
+		pipe, err = newPipeline(dir, man)
+		pipeErr <- err
+	}()
+	waitPipe := func() error {
+		if err := <-pipeErr; err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+		}
+		return nil
 	}
 	path := filepath.Join(dir, man.ONNX.File)
 	b, release, err := readModelFile(path)
 	if err != nil {
+		if perr := waitPipe(); perr != nil {
+			return nil, perr
+		}
 		return nil, fmt.Errorf("read model: %w", err)
 	}
 	// Engines copy what they keep (see EngineSpec.ONNX), so the file's
 	// bytes are released as soon as the engine is built.
 	defer release()
-	if got := SHA256Hex(b); got != man.ONNX.SHA256 {
-		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
-	}
 	name := opts.Engine
 	if name == "" {
 		name = man.Engine
@@ -64,14 +78,43 @@ func Load(dir string, opts Options) (*Model, error) {
 	if name == "" {
 		name = DefaultEngine
 	}
+	// The sha256 is computed on another thread while this one runs the
+	// engine's set-up that needs no model; no engine sees the bytes
+	// before they are checked.
+	sum := make(chan string, 1)
+	go func() { sum <- SHA256Hex(b) }()
+	prepareEngine(name)
+	if got := <-sum; got != man.ONNX.SHA256 {
+		if perr := waitPipe(); perr != nil {
+			return nil, perr
+		}
+		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
+	}
 	factory, err := engineFactory(name)
 	if err != nil {
+		if perr := waitPipe(); perr != nil {
+			return nil, perr
+		}
 		return nil, err
 	}
 	outputs := []string{man.Output}
-	eng, err := factory(EngineSpec{ONNX: b, Inputs: pipe.inputNames(), Outputs: outputs, IntraOpThreads: opts.IntraOpThreads})
+	var inputs []string // the pipeline's inputNames, from the manifest alone
+	for _, bd := range man.bindingsOf() {
+		inputs = append(inputs, bd.name)
+	}
+	eng, err := factory(EngineSpec{ONNX: b, Inputs: inputs, Outputs: outputs, IntraOpThreads: opts.IntraOpThreads})
+	if perr := waitPipe(); perr != nil {
+		if err == nil {
+			_ = eng.Close()
+		}
+		return nil, perr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !slices.Equal(pipe.inputNames(), inputs) {
+		_ = eng.Close()
+		return nil, fmt.Errorf("%s: internal error: the pipeline fills %q, the manifest names %q", path, pipe.inputNames(), inputs)
 	}
 	m := &Model{Manifest: *man, EngineName: name, engine: eng, pipe: pipe, outputs: outputs}
 	if err := m.warmUp(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/costguard-ml/costguard/lambda/imageproc"
 	"github.com/costguard-ml/costguard/lambda/tabular"
@@ -86,6 +87,9 @@ func newImagePipeline(s *ImageSpec) (*imagePipeline, error) {
 func (p *imagePipeline) inputNames() []string { return []string{p.input} }
 func (p *imagePipeline) rowWidth() int        { return p.spec.Len() }
 
+// imageBufs holds decoded image files between requests.
+var imageBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 // imageInstance is TF Serving's convention for binary data in JSON.
 type imageInstance struct {
 	B64 *string `json:"b64"`
@@ -102,7 +106,19 @@ func (p *imagePipeline) add(b *Batch, raw []byte) error {
 		}
 		text = []byte(*inst.B64)
 	}
-	img := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	// The decoded bytes are only read during Preprocess: the buffer is
+	// reused by the next request.
+	buf := imageBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) > 1<<20 {
+			*buf = nil // a large image's buffer is not kept
+		}
+		imageBufs.Put(buf)
+	}()
+	if need := base64.StdEncoding.DecodedLen(len(text)); cap(*buf) < need {
+		*buf = make([]byte, need)
+	}
+	img := (*buf)[:base64.StdEncoding.DecodedLen(len(text))]
 	n, err := base64.StdEncoding.Decode(img, text)
 	if err != nil {
 		// Some clients drop the padding.

@@ -59,7 +59,7 @@ type EnvVar struct {
 var EnvVars = []EnvVar{
 	{"MODEL_DIR", "model next to the executable (/var/task/model on Lambda)", "a directory with manifest.json and model.onnx", "model to serve"},
 	{"SERVER_MODE", "lambda when AWS_LAMBDA_RUNTIME_API is set, sagemaker when started with the argument serve, else http", "lambda, http, sagemaker", "which face to run"},
-	{"ENGINE", "the manifest's engine, else " + model.DefaultEngine, "an engine built into the binary (onnxruntime and gonnx in a cgo build; gonnx with -tags purego or CGO_ENABLED=0)", "inference engine"},
+	{"ENGINE", "the manifest's engine, else " + model.DefaultEngine, "an engine built into the binary (onnxruntime in a cgo build, plus gonnx with -tags gonnx; gonnx and gomlx with -tags purego or CGO_ENABLED=0)", "inference engine"},
 	{model.IntraOpThreadsEnv, "the function's vCPUs on Lambda (memory MB / 1769, at least 1), else the machine's CPUs", "1-256", "threads one inference may use (onnxruntime)"},
 	{"LOG_LEVEL", "info", "debug, info, warn, error", "slog level"},
 	{"LOG_FORMAT", "json", "json, text", "slog handler"},

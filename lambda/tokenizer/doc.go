@@ -99,7 +99,12 @@
 // FuzzEncode ran 1,000,000 executions and FuzzLoad 300,000 (-parallel 1)
 // without a failure, after the one bug FuzzEncode found (a word that filled
 // the budget, then punctuation, gave one token too many) was fixed; that
-// input is kept in testdata/fuzz.
+// input is kept in testdata/fuzz. Since tokenizer.json's vocab is read by
+// vocabJSON (no reflection; the cold start's share of a BERT model's
+// tokenizer went from 1.6 to 1.05 ms), FuzzVocabJSON compares it with
+// encoding/json's map[string]int64: it found that invalid UTF-8 in a token
+// becomes U+FFFD there (fixed, kept as a seed), then ran 1,000,000
+// executions without a failure, and FuzzLoad 1,000,000 more.
 //
 // BenchmarkEncode, on a 2-core x86 machine shared with other jobs (load
 // average 10–15, so cpu-ns/op, the process CPU time per operation, is the

@@ -21,11 +21,11 @@ type tokenizerJSON struct {
 		PadID *int64 `json:"pad_id"`
 	} `json:"padding"`
 	Model struct {
-		Type                    string           `json:"type"`
-		UnkToken                *string          `json:"unk_token"`
-		ContinuingSubwordPrefix *string          `json:"continuing_subword_prefix"`
-		MaxInputCharsPerWord    *int             `json:"max_input_chars_per_word"`
-		Vocab                   map[string]int64 `json:"vocab"`
+		Type                    string    `json:"type"`
+		UnkToken                *string   `json:"unk_token"`
+		ContinuingSubwordPrefix *string   `json:"continuing_subword_prefix"`
+		MaxInputCharsPerWord    *int      `json:"max_input_chars_per_word"`
+		Vocab                   vocabJSON `json:"vocab"`
 	} `json:"model"`
 }
 

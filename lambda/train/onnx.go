@@ -3,6 +3,10 @@ package train
 import (
 	"github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
+
+	// The trainer checks the graphs it exports on gonnx, the engine they
+	// are written for, in every build.
+	_ "github.com/costguard-ml/costguard/lambda/model/gonnxengine"
 )
 
 // ONNX graph names.

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/costguard-ml/costguard/lambda/model"
+	// model check runs gonnx too, in every build of the CLI.
+	_ "github.com/costguard-ml/costguard/lambda/model/gonnxengine"
 )
 
 func init() {

@@ -1,4 +1,4 @@
-package model
+package gonnxengine
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/costguard-ml/costguard/lambda/model"
 
 	"github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
@@ -44,7 +46,7 @@ func clearSkipped(m protoreflect.Message) {
 // models both ways: where the fast decoder accepts a model, it must give
 // exactly what proto.Unmarshal gives, less the fields gonnx never reads.
 func TestDecodeONNXMatchesProto(t *testing.T) {
-	files := []string{filepath.Join("..", "models", "spam", ONNXFile)}
+	files := []string{filepath.Join("..", "..", "models", "spam", model.ONNXFile)}
 	if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
 		samples, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)),
 			"github.com", "advancedclimatesystems", "gonnx@v1.1.0", "sample_models", "onnx_models", "*.onnx"))

@@ -1,4 +1,4 @@
-package model
+package gonnxengine
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/advancedclimatesystems/gonnx/onnx"
+	"github.com/costguard-ml/costguard/lambda/model/internal/pbwire"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -33,7 +34,7 @@ type floatAlloc func(n int) []float32
 // memory from alloc.
 func decodeONNXInto(b []byte, alloc floatAlloc) (*onnx.ModelProto, error) {
 	mp := &onnx.ModelProto{}
-	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pbwire.Fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
 			mp.IrVersion = int64(x)
@@ -48,7 +49,7 @@ func decodeONNXInto(b []byte, alloc floatAlloc) (*onnx.ModelProto, error) {
 		case 8:
 			op := &onnx.OperatorSetIdProto{}
 			mp.OpsetImport = append(mp.OpsetImport, op)
-			return fields(v, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
+			return pbwire.Fields(v, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
 				switch num {
 				case 1:
 					op.Domain = string(v)
@@ -71,7 +72,7 @@ func decodeONNXInto(b []byte, alloc floatAlloc) (*onnx.ModelProto, error) {
 
 func decodeGraph(b []byte, alloc floatAlloc) (*onnx.GraphProto, error) {
 	g := &onnx.GraphProto{}
-	err := fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+	err := pbwire.Fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 		switch num {
 		case 1:
 			n, err := decodeNode(v)
@@ -101,7 +102,7 @@ func decodeGraph(b []byte, alloc floatAlloc) (*onnx.GraphProto, error) {
 
 func decodeNode(b []byte) (*onnx.NodeProto, error) {
 	n := &onnx.NodeProto{}
-	err := fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+	err := pbwire.Fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 		switch num {
 		case 1:
 			n.Input = append(n.Input, string(v))
@@ -125,7 +126,7 @@ func decodeNode(b []byte) (*onnx.NodeProto, error) {
 
 func decodeAttribute(b []byte) (*onnx.AttributeProto, error) {
 	a := &onnx.AttributeProto{}
-	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pbwire.Fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
 			a.Name = string(v)
@@ -155,7 +156,7 @@ func decodeAttribute(b []byte) (*onnx.AttributeProto, error) {
 
 func decodeTensor(b []byte, alloc floatAlloc) (*onnx.TensorProto, error) {
 	t := &onnx.TensorProto{}
-	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pbwire.Fields(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
 			return appendInt64s(&t.Dims, typ, v, x)
@@ -187,14 +188,14 @@ func decodeTensor(b []byte, alloc floatAlloc) (*onnx.TensorProto, error) {
 
 func decodeValueInfo(b []byte) (*onnx.ValueInfoProto, error) {
 	vi := &onnx.ValueInfoProto{}
-	err := fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+	err := pbwire.Fields(b, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 		switch num {
 		case 1:
 			vi.Name = string(v)
 		case 2:
 			tt := &onnx.TypeProto_Tensor{}
 			vi.Type = &onnx.TypeProto{Value: &onnx.TypeProto_TensorType{TensorType: tt}}
-			return fields(v, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+			return pbwire.Fields(v, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 				switch num {
 				case 1:
 					return decodeTensorType(tt, v)
@@ -210,19 +211,19 @@ func decodeValueInfo(b []byte) (*onnx.ValueInfoProto, error) {
 }
 
 func decodeTensorType(tt *onnx.TypeProto_Tensor, b []byte) error {
-	return fields(b, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
+	return pbwire.Fields(b, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
 			tt.ElemType = int32(x)
 		case 2:
 			tt.Shape = &onnx.TensorShapeProto{}
-			return fields(v, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+			return pbwire.Fields(v, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 				if num != 1 {
 					return nil
 				}
 				d := &onnx.TensorShapeProto_Dimension{}
 				tt.Shape.Dim = append(tt.Shape.Dim, d)
-				return fields(v, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
+				return pbwire.Fields(v, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
 					switch num {
 					case 1:
 						d.Value = &onnx.TensorShapeProto_Dimension_DimValue{DimValue: int64(x)}
@@ -235,44 +236,6 @@ func decodeTensorType(tt *onnx.TypeProto_Tensor, b []byte) error {
 		}
 		return nil
 	})
-}
-
-// fields walks a message's fields, calling f with the bytes of
-// length-delimited fields or the value of varint and fixed fields.
-func fields(b []byte, f func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error) error {
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return fmt.Errorf("onnx: %w", protowire.ParseError(n))
-		}
-		b = b[n:]
-		var (
-			v []byte
-			x uint64
-		)
-		switch typ {
-		case protowire.VarintType:
-			x, n = protowire.ConsumeVarint(b)
-		case protowire.Fixed32Type:
-			var u uint32
-			u, n = protowire.ConsumeFixed32(b)
-			x = uint64(u)
-		case protowire.Fixed64Type:
-			x, n = protowire.ConsumeFixed64(b)
-		case protowire.BytesType:
-			v, n = protowire.ConsumeBytes(b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			return fmt.Errorf("onnx: %w", protowire.ParseError(n))
-		}
-		b = b[n:]
-		if err := f(num, typ, v, x); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // appendFloats reads a repeated float field, packed or not; packed runs go

@@ -1,4 +1,4 @@
-package model
+package gonnxengine
 
 import (
 	"syscall"

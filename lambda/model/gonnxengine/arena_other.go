@@ -1,6 +1,6 @@
 //go:build !linux
 
-package model
+package gonnxengine
 
 // floatArena is a Linux-only optimisation (see arena_linux.go); elsewhere
 // the weights live on the Go heap.

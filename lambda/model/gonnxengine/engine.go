@@ -1,4 +1,4 @@
-package model
+package gonnxengine
 
 import (
 	"fmt"
@@ -6,24 +6,29 @@ import (
 	"slices"
 
 	"github.com/advancedclimatesystems/gonnx"
+	"github.com/costguard-ml/costguard/lambda/model"
 	"gorgonia.org/tensor"
 )
 
-func init() { RegisterEngine("gonnx", newGonnxEngine) }
+// Name is the engine's name in manifests, ENGINE and model.Options.
+const Name = "gonnx"
 
-// gonnxEngine runs the graph with github.com/advancedclimatesystems/gonnx,
-// pure Go, opset 13 only, a short operator list (see CheckEngine). gonnx builds fresh operators and a fresh tensor map on
-// every Run and clones shared parameters before reshaping them, so one
-// *gonnx.Model serves concurrent requests.
-type gonnxEngine struct {
+func init() { model.RegisterEngine(Name, newEngine) }
+
+// engine runs the graph with github.com/advancedclimatesystems/gonnx, pure
+// Go, opset 13 only, a short operator list (see model.CheckEngine). gonnx
+// builds fresh operators and a fresh tensor map on every Run and clones
+// shared parameters before reshaping them, so one *gonnx.Model serves
+// concurrent requests.
+type engine struct {
 	m    *gonnx.Model
-	spec EngineSpec
+	spec model.EngineSpec
 	// arena holds the initializers' float data (nil: on the heap); gonnx
 	// uses those slices as tensor backings.
 	arena *floatArena
 }
 
-func newGonnxEngine(spec EngineSpec) (Engine, error) {
+func newEngine(spec model.EngineSpec) (model.Engine, error) {
 	arena := newFloatArena(len(spec.ONNX))
 	var alloc floatAlloc
 	if arena != nil {
@@ -49,7 +54,7 @@ func newGonnxEngine(spec EngineSpec) (Engine, error) {
 		return nil, fmt.Errorf("gonnx: load model: %w", err)
 	}
 	spec.ONNX = nil // only valid during this call
-	e := &gonnxEngine{m: m, spec: spec, arena: arena}
+	e := &engine{m: m, spec: spec, arena: arena}
 	if arena != nil {
 		// The weights are needed for as long as e can run.
 		runtime.AddCleanup(e, (*floatArena).release, arena)
@@ -57,8 +62,8 @@ func newGonnxEngine(spec EngineSpec) (Engine, error) {
 	return e, nil
 }
 
-func (e *gonnxEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
-	if err := checkRun(e.spec, inputs, outputs); err != nil {
+func (e *engine) Run(inputs []model.Tensor, outputs []string) ([]model.Tensor, error) {
+	if err := e.spec.CheckRun(inputs, outputs); err != nil {
 		return nil, fmt.Errorf("gonnx: %w", err)
 	}
 	in := make(gonnx.Tensors, len(inputs))
@@ -68,9 +73,9 @@ func (e *gonnxEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
 			shape[i] = int(d)
 		}
 		switch t.DType {
-		case Float32:
+		case model.Float32:
 			in[t.Name] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(t.Float32))
-		case Int64:
+		case model.Int64:
 			in[t.Name] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(t.Int64))
 		}
 	}
@@ -78,13 +83,13 @@ func (e *gonnxEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gonnx: run: %w", err)
 	}
-	res := make([]Tensor, len(outputs))
+	res := make([]model.Tensor, len(outputs))
 	for i, name := range outputs {
 		t, ok := out[name]
 		if !ok || t == nil {
 			return nil, fmt.Errorf("gonnx: output %q missing", name)
 		}
-		r := Tensor{Name: name}
+		r := model.Tensor{Name: name}
 		for _, d := range t.Shape() {
 			r.Shape = append(r.Shape, int64(d))
 		}
@@ -93,13 +98,13 @@ func (e *gonnxEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
 			if e.arena != nil && len(v) > 0 && e.arena.contains(&v[0]) {
 				v = slices.Clone(v) // an initializer as the output: never hand out arena memory
 			}
-			r.DType, r.Float32 = Float32, v
+			r.DType, r.Float32 = model.Float32, v
 		case []int64:
-			r.DType, r.Int64 = Int64, v
+			r.DType, r.Int64 = model.Int64, v
 		case float32:
-			r.DType, r.Float32 = Float32, []float32{v}
+			r.DType, r.Float32 = model.Float32, []float32{v}
 		case int64:
-			r.DType, r.Int64 = Int64, []int64{v}
+			r.DType, r.Int64 = model.Int64, []int64{v}
 		default:
 			return nil, fmt.Errorf("gonnx: output %q is %v, want float32 or int64", name, t.Dtype())
 		}
@@ -112,4 +117,4 @@ func (e *gonnxEngine) Run(inputs []Tensor, outputs []string) ([]Tensor, error) {
 	return res, nil
 }
 
-func (e *gonnxEngine) Close() error { return nil }
+func (e *engine) Close() error { return nil }

@@ -1,0 +1,380 @@
+package imageproc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"github.com/klauspost/compress/flate"
+	"hash"
+	"hash/adler32"
+	"hash/crc32"
+	"io"
+)
+
+// The PNG fast path: the PNGs a client sends to an image model (8-bit
+// grayscale, RGB, paletted, grayscale+alpha or RGBA, 1-, 2- and 4-bit
+// grayscale and paletted; not interlaced, not 16-bit)
+// decoded straight into 8-bit RGB rows, with the inflater, the row buffers
+// and the RGB buffer reused from one request to the next. image/png builds
+// a fresh zlib reader (tens of KB of tables), reads the compressed data
+// through a bufio.Reader and a 4-byte-per-pixel image.Image; the pixels
+// reach the model by the same unfiltering and the same alpha rule either
+// way.
+//
+// The fast path never decides that an image is bad: anything outside its
+// subset or anything it finds wrong (a CRC, a chunk out of order, a bad
+// filter, too much or too little pixel data, the zlib checksum) hands the
+// whole image to image/png, whose answer (pixels or error) is the one
+// served. FuzzPNGFast checks that whatever the fast path accepts, image/png
+// accepts too, with the same RGB values.
+
+// PNG colour types (PNG spec, table 11.1).
+const (
+	pngGray      = 0
+	pngRGB       = 2
+	pngPaletted  = 3
+	pngGrayAlpha = 4
+	pngRGBA      = 6
+)
+
+// The chunk order image/png enforces (its decoder stages).
+const (
+	stStart = iota
+	stIHDR
+	stPLTE
+	stTRNS
+	stIDAT
+)
+
+// pngFast holds the reusable state of the fast path; it lives in a pooled
+// work.
+type pngFast struct {
+	rgb        []uint8    // width×height×3 output
+	rows       [2][]uint8 // the current row (filter byte first) and the one above it
+	sum        hash.Hash32
+	idat       []uint8 // the IDAT chunks' data, when there are several
+	br         bytes.Reader
+	fr         io.ReadCloser
+	palette    [256][3]uint8
+	width, bpp int
+	depth      int // bits per sample: 1, 2, 4 (gray, paletted) or 8
+	ctype      byte
+}
+
+// maxFastRGB is the largest RGB buffer a pooled work keeps between
+// requests (16 MiB, a 2,300×2,300 image); larger ones are dropped after use.
+const maxFastRGB = 16 << 20
+
+// decodePNG decodes b into p.rgb and reports whether it could. It does not
+// allocate once p's buffers have grown to the image's size.
+func (p *pngFast) decodePNG(b []byte) (width, height int, ok bool) {
+	const sigLen = 8
+	stage := stStart
+	var h int
+	for pos := sigLen; ; {
+		if len(b)-pos < 12 {
+			return 0, 0, false // no IEND
+		}
+		n := binary.BigEndian.Uint32(b[pos:])
+		if n > 0x7fffffff || uint64(n) > uint64(len(b)-pos-12) {
+			return 0, 0, false
+		}
+		typ, data := b[pos+4:pos+8], b[pos+8:pos+8+int(n)]
+		if crc32.Update(crc32.ChecksumIEEE(typ), crc32.IEEETable, data) != binary.BigEndian.Uint32(b[pos+8+int(n):]) {
+			return 0, 0, false
+		}
+		next := pos + 12 + int(n)
+		switch string(typ) {
+		case "IHDR":
+			if stage != stStart || !p.header(data) {
+				return 0, 0, false
+			}
+			h = int(binary.BigEndian.Uint32(data[4:8]))
+			stage = stIHDR
+		case "PLTE":
+			if stage != stIHDR || !p.plte(data) {
+				return 0, 0, false
+			}
+			stage = stPLTE
+		case "tRNS":
+			// Alpha is dropped (see rows.go), so tRNS only has to be valid
+			// where image/png wants it.
+			switch p.ctype {
+			case pngPaletted:
+				if stage != stPLTE || len(data) > 256 {
+					return 0, 0, false
+				}
+			case pngRGB:
+				if (stage != stIHDR && stage != stPLTE) || len(data) != 6 {
+					return 0, 0, false
+				}
+			case pngGray:
+				if stage != stIHDR || len(data) != 2 {
+					return 0, 0, false
+				}
+			default:
+				return 0, 0, false
+			}
+			stage = stTRNS
+		case "IDAT":
+			if stage == stIDAT {
+				break // image/png ignores IDAT chunks after the image's own
+			}
+			if stage < stIHDR || (stage == stIHDR && p.ctype == pngPaletted) {
+				return 0, 0, false
+			}
+			// The image's data is this chunk and the IDAT chunks right
+			// after it.
+			z, several := data, false
+			for next+12 <= len(b) && string(b[next+4:next+8]) == "IDAT" {
+				m := binary.BigEndian.Uint32(b[next:])
+				if m > 0x7fffffff || uint64(m) > uint64(len(b)-next-12) {
+					return 0, 0, false
+				}
+				d := b[next+8 : next+8+int(m)]
+				if crc32.Update(crc32.ChecksumIEEE(b[next+4:next+8]), crc32.IEEETable, d) != binary.BigEndian.Uint32(b[next+8+int(m):]) {
+					return 0, 0, false
+				}
+				if !several {
+					p.idat, several = append(p.idat[:0], z...), true
+				}
+				p.idat = append(p.idat, d...)
+				z = p.idat
+				next += 12 + int(m)
+			}
+			if !p.pixels(z, h) {
+				return 0, 0, false
+			}
+			stage = stIDAT
+		case "IEND":
+			if stage != stIDAT || n != 0 {
+				return 0, 0, false
+			}
+			return p.width, h, true
+		}
+		pos = next
+	}
+}
+
+// header reads IHDR and accepts the fast path's subset.
+func (p *pngFast) header(d []byte) bool {
+	if len(d) != 13 {
+		return false
+	}
+	w, h := int32(binary.BigEndian.Uint32(d[0:4])), int32(binary.BigEndian.Uint32(d[4:8]))
+	depth, ctype, comp, filter, interlace := d[8], d[9], d[10], d[11], d[12]
+	if w <= 0 || h <= 0 || w > maxImageSide || h > maxImageSide || comp != 0 || filter != 0 || interlace != 0 {
+		return false
+	}
+	switch depth {
+	case 1, 2, 4:
+		if ctype != pngGray && ctype != pngPaletted {
+			return false
+		}
+	case 8:
+	default:
+		return false // 16-bit: image/png
+	}
+	switch ctype {
+	case pngGray, pngPaletted:
+		p.bpp = 1 // a byte, whatever the depth, for the filters
+	case pngGrayAlpha:
+		p.bpp = 2
+	case pngRGB:
+		p.bpp = 3
+	case pngRGBA:
+		p.bpp = 4
+	default:
+		return false
+	}
+	p.width, p.ctype, p.depth = int(w), ctype, int(depth)
+	p.palette = [256][3]uint8{} // indexes past the palette are opaque black, as in image/png
+	return true
+}
+
+// plte reads a palette (used for paletted images, ignored for truecolour
+// ones as image/png does; refused for grayscale ones).
+func (p *pngFast) plte(d []byte) bool {
+	np := len(d) / 3
+	if len(d)%3 != 0 || np == 0 || np > 1<<p.depth {
+		return false
+	}
+	switch p.ctype {
+	case pngPaletted:
+		for i := range np {
+			p.palette[i] = [3]uint8{d[3*i], d[3*i+1], d[3*i+2]}
+		}
+		return true
+	case pngRGB, pngRGBA:
+		return true
+	}
+	return false
+}
+
+// pixels inflates the zlib stream z and writes h rows of RGB into p.rgb.
+// The stream must hold exactly the image's rows and end, checksum
+// included, exactly at the end of z.
+func (p *pngFast) pixels(z []byte, h int) bool {
+	if len(z) < 2+4 {
+		return false
+	}
+	cmf, flg := z[0], z[1]
+	if cmf&0x0f != 8 || cmf>>4 > 7 || (uint(cmf)<<8|uint(flg))%31 != 0 || flg&0x20 != 0 {
+		return false
+	}
+	p.br.Reset(z[2:])
+	if p.fr == nil {
+		p.fr = flate.NewReader(&p.br)
+	} else if p.fr.(flate.Resetter).Reset(&p.br, nil) != nil {
+		return false
+	}
+	rowLen := (p.width*p.bpp*p.depth + 7) / 8
+	for i := range p.rows {
+		p.rows[i] = grow(p.rows[i], 1+rowLen)
+	}
+	prev := p.rows[1][1:]
+	clear(prev) // the row above the first is zeros
+	stride := 3 * p.width
+	p.rgb = grow(p.rgb, h*stride)
+	if p.sum == nil {
+		p.sum = adler32.New()
+	}
+	p.sum.Reset()
+	for y := range h {
+		cur := p.rows[y%2]
+		if _, err := io.ReadFull(p.fr, cur); err != nil {
+			return false
+		}
+		p.sum.Write(cur)
+		if !unfilter(cur[0], cur[1:], prev, p.bpp) {
+			return false
+		}
+		p.expand(p.rgb[y*stride:(y+1)*stride], cur[1:])
+		prev = cur[1:]
+	}
+	// Nothing may follow the rows but the end of the stream.
+	var one [1]byte
+	n, err := 0, error(nil)
+	for i := 0; n == 0 && err == nil; i++ {
+		if i == 100 {
+			return false
+		}
+		n, err = p.fr.Read(one[:])
+	}
+	if n != 0 || err != io.EOF || p.br.Len() != 4 {
+		return false
+	}
+	var tail [4]byte
+	_, _ = p.br.Read(tail[:])
+	return binary.BigEndian.Uint32(tail[:]) == p.sum.Sum32()
+}
+
+// expand writes one unfiltered row as RGB, dropping alpha.
+func (p *pngFast) expand(dst, src []uint8) {
+	if p.depth < 8 {
+		// Packed samples, leftmost pixel in the high bits; gray scales to
+		// 8 bits by replication (×255, ×85, ×17), as image/png does.
+		d := uint(p.depth)
+		mask := uint8(1)<<d - 1
+		scale := 0xff / mask
+		for x := range p.width {
+			bit := uint(x) * d
+			v := src[bit/8] >> (8 - d - bit%8) & mask
+			c := [3]uint8{v * scale, v * scale, v * scale}
+			if p.ctype == pngPaletted {
+				c = p.palette[v]
+			}
+			copy(dst[3*x:3*x+3], c[:])
+		}
+		return
+	}
+	switch p.ctype {
+	case pngRGB:
+		copy(dst, src)
+	case pngRGBA:
+		for i, j := 0, 0; i+2 < len(dst); i, j = i+3, j+4 {
+			s := src[j : j+3 : j+3]
+			dst[i], dst[i+1], dst[i+2] = s[0], s[1], s[2]
+		}
+	case pngGray:
+		for i, j := 0, 0; i+2 < len(dst); i, j = i+3, j+1 {
+			v := src[j]
+			dst[i], dst[i+1], dst[i+2] = v, v, v
+		}
+	case pngGrayAlpha:
+		for i, j := 0, 0; i+2 < len(dst); i, j = i+3, j+2 {
+			v := src[j]
+			dst[i], dst[i+1], dst[i+2] = v, v, v
+		}
+	case pngPaletted:
+		for i, j := 0, 0; i+2 < len(dst); i, j = i+3, j+1 {
+			c := &p.palette[src[j]]
+			dst[i], dst[i+1], dst[i+2] = c[0], c[1], c[2]
+		}
+	}
+}
+
+// unfilter reverses one row's filter (PNG spec, section 9) in place; prev
+// is the previous unfiltered row (zeros for the first).
+func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
+	prev = prev[:len(cur)]
+	switch filter {
+	case 0:
+	case 1: // Sub
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += cur[i-bpp]
+		}
+	case 2: // Up
+		for i, v := range prev {
+			cur[i] += v
+		}
+	case 3: // Average
+		for i := range min(bpp, len(cur)) {
+			cur[i] += prev[i] / 2
+		}
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += uint8((int(cur[i-bpp]) + int(prev[i])) / 2)
+		}
+	case 4: // Paeth
+		for i := range min(bpp, len(cur)) {
+			cur[i] += prev[i]
+		}
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// paeth is the Paeth predictor of left a, above b and upper-left c.
+func paeth(a, b, c uint8) uint8 {
+	pa := int(b) - int(c)
+	pb := int(a) - int(c)
+	pc := pa + pb
+	pa, pb, pc = abs(pa), abs(pb), abs(pc)
+	switch {
+	case pa <= pb && pa <= pc:
+		return a
+	case pb <= pc:
+		return b
+	}
+	return c
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// rgb8 is the rowSource of the fast path's output.
+type rgb8 struct {
+	pix    []uint8
+	stride int
+}
+
+func (s rgb8) row(y, x0 int, dst []uint8) {
+	copy(dst, s.pix[y*s.stride+3*x0:])
+}
