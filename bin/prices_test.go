@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/costguard-ml/costguard/cmd/costguard/cli"
-	"github.com/costguard-ml/costguard/cost/pricing"
 	"github.com/costguard-ml/costguard/cost/report"
 	"github.com/costguard-ml/costguard/internal/cdktest"
 )
@@ -51,18 +50,22 @@ func TestSynthRegionFromPriceListFiles(t *testing.T) {
 	if len(r.Stacks) != 1 || r.Stacks[0].Region != "ap-northeast-2" || !(r.Stacks[0].TotalUSD > 0) {
 		t.Fatalf("report stacks %+v, want costguard-dev priced in ap-northeast-2", r.Stacks)
 	}
-	// The guard priced the stage with the imported prices too: its record's
-	// caps are paid at the imported request price, not us-east-1's.
-	pl, err := pricing.LoadPriceList(abs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	imported, _ := pl.ForRegion("ap-northeast-2")
+	// The guard priced the stage with the imported prices too: the cost of
+	// a request its caps are paid at is not the one the same stage gets
+	// with us-east-1's built-in prices (its committed golden).
 	g := r.Stacks[0].Guard
 	if g == nil || g.Caps == nil || !(g.Caps.CostPerRequestUSD > 0) {
 		t.Fatalf("report has no guard caps: %+v", g)
 	}
-	if imported.Lambda.RequestsPerMillion/1e6 > g.Caps.CostPerRequestUSD {
-		t.Errorf("the guard's cost per request %g is below the imported Lambda request price %g", g.Caps.CostPerRequestUSD, imported.Lambda.RequestsPerMillion/1e6)
+	stdout.Reset()
+	if code := cli.Main([]string{"report", filepath.Join(root, "stacks", "testdata", "costguard-dev.template.json"), "--json"}, cli.Env{Stdout: &stdout, Stderr: &stderr}); code != 0 {
+		t.Fatalf("costguard report of the golden: exit %d: %s", code, stderr.String())
+	}
+	var golden report.Report
+	if err := json.Unmarshal(stdout.Bytes(), &golden); err != nil {
+		t.Fatal(err)
+	}
+	if gg := golden.Stacks[0].Guard; gg == nil || gg.Caps == nil || gg.Caps.CostPerRequestUSD == g.Caps.CostPerRequestUSD {
+		t.Errorf("the guard's cost per request in ap-northeast-2 (%g) is us-east-1's (%+v): the imported prices did not reach the guard", g.Caps.CostPerRequestUSD, gg)
 	}
 }

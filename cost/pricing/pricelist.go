@@ -435,15 +435,9 @@ func (pl *PriceList) apply(r rate) {
 		case strings.HasSuffix(ut, "Data-Bytes-In") && ok:
 			set("sagemaker.data", &s.DataPerGB, price, &s.Source)
 		}
-	case "AmazonEC2":
-		n := &get().Network
-		switch {
-		case ut == "NatGateway-Hours" && ok:
-			set("network.natGatewayHour", &n.NATGatewayHour, price, &n.Source)
-		case ut == "NatGateway-Bytes" && ok:
-			set("network.natGatewayPerGB", &n.NATGatewayPerGB, price, &n.Source)
-		}
-	case "AmazonVPC":
+	case "AmazonEC2", "AmazonVPC":
+		// NAT gateways are priced under either service code, depending
+		// on the offer file's vintage; public IPv4 and endpoints under VPC.
 		n := &get().Network
 		switch {
 		case ut == "PublicIPv4:InUseAddress" && ok:

@@ -43,13 +43,15 @@ func benchPredict(b *testing.B, n int) {
 func BenchmarkPredict1(b *testing.B)  { benchPredict(b, 1) }
 func BenchmarkPredict16(b *testing.B) { benchPredict(b, 16) }
 
-// benchInfer times the engine alone: the batch is featurized once, outside
-// the loop. This is the "warm model time per instance".
-func benchInfer(b *testing.B, n int) {
-	m, err := model.Load(spamDir, model.Options{})
+// benchInfer times the engine alone on a batch of n spam texts: the batch
+// is featurized once, outside the loop. This is the "warm model time per
+// instance". A model the options cannot load skips the benchmark.
+func benchInfer(b *testing.B, o model.Options, n int) {
+	m, err := model.Load(spamDir, o)
 	if err != nil {
-		b.Fatal(err)
+		b.Skip(err)
 	}
+	defer m.Close()
 	batch := m.NewBatch(n)
 	for range n {
 		_ = m.AddText(batch, "Congratulations! You have won a FREE prize. Click here now to claim your cash reward")
@@ -63,8 +65,8 @@ func benchInfer(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/instance")
 }
 
-func BenchmarkInfer1(b *testing.B)  { benchInfer(b, 1) }
-func BenchmarkInfer16(b *testing.B) { benchInfer(b, 16) }
+func BenchmarkInfer1(b *testing.B)  { benchInfer(b, model.Options{}, 1) }
+func BenchmarkInfer16(b *testing.B) { benchInfer(b, model.Options{}, 16) }
 
 // BenchmarkFeaturize times hashing one short text into a row.
 func BenchmarkFeaturize(b *testing.B) {
@@ -87,22 +89,7 @@ func BenchmarkSpamWarm(b *testing.B) {
 	for _, engine := range model.Engines() {
 		for _, n := range []int{1, 16} {
 			b.Run("engine="+engine+"/batch="+strconv.Itoa(n), func(b *testing.B) {
-				m, err := model.Load(spamDir, model.Options{Engine: engine, IntraOpThreads: 1})
-				if err != nil {
-					b.Skip(err)
-				}
-				defer m.Close()
-				batch := m.NewBatch(n)
-				for range n {
-					_ = m.AddText(batch, "Congratulations! You have won a FREE prize. Click here now to claim your cash reward")
-				}
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := m.Predict(batch); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/instance")
+				benchInfer(b, model.Options{Engine: engine, IntraOpThreads: 1}, n)
 			})
 		}
 	}

@@ -87,42 +87,40 @@ func AccessLogLine(door workload.FrontDoor) string {
 	return b.String()
 }
 
-// restAccessLogFields and httpAccessLogFields are the $context variables
-// of each kind of stage that the access log records.
-var restAccessLogFields = map[string]string{
-	"requestId":          "$context.requestId",
-	"extendedRequestId":  "$context.extendedRequestId",
-	"ip":                 "$context.identity.sourceIp",
-	"requestTime":        "$context.requestTime",
-	"httpMethod":         "$context.httpMethod",
-	"resourcePath":       "$context.resourcePath",
-	"status":             "$context.status",
-	"protocol":           "$context.protocol",
-	"responseLength":     "$context.responseLength",
-	"responseLatency":    "$context.responseLatency",
-	"integrationLatency": "$context.integrationLatency",
-	"integrationStatus":  "$context.integrationStatus",
-	"errorMessage":       "$context.error.messageString",
-	"errorType":          "$context.error.responseType",
-	"apiKeyId":           "$context.identity.apiKeyId",
-	"userAgent":          "$context.identity.userAgent",
-}
+// accessLogFields are the $context variables every stage's access log
+// records; restAccessLogFields and httpAccessLogFields add what only that
+// kind of stage has.
+var (
+	accessLogFields = map[string]string{
+		"requestId":          "$context.requestId",
+		"ip":                 "$context.identity.sourceIp",
+		"requestTime":        "$context.requestTime",
+		"httpMethod":         "$context.httpMethod",
+		"status":             "$context.status",
+		"protocol":           "$context.protocol",
+		"responseLength":     "$context.responseLength",
+		"responseLatency":    "$context.responseLatency",
+		"integrationLatency": "$context.integrationLatency",
+		"integrationStatus":  "$context.integrationStatus",
+		"errorMessage":       "$context.error.messageString",
+		"errorType":          "$context.error.responseType",
+		"userAgent":          "$context.identity.userAgent",
+	}
+	restAccessLogFields = withFields(accessLogFields, map[string]string{
+		"extendedRequestId": "$context.extendedRequestId",
+		"resourcePath":      "$context.resourcePath",
+		"apiKeyId":          "$context.identity.apiKeyId",
+	})
+	httpAccessLogFields = withFields(accessLogFields, map[string]string{
+		"routeKey": "$context.routeKey",
+	})
+)
 
-var httpAccessLogFields = map[string]string{
-	"requestId":          "$context.requestId",
-	"ip":                 "$context.identity.sourceIp",
-	"requestTime":        "$context.requestTime",
-	"httpMethod":         "$context.httpMethod",
-	"routeKey":           "$context.routeKey",
-	"status":             "$context.status",
-	"protocol":           "$context.protocol",
-	"responseLength":     "$context.responseLength",
-	"responseLatency":    "$context.responseLatency",
-	"integrationLatency": "$context.integrationLatency",
-	"integrationStatus":  "$context.integrationStatus",
-	"errorMessage":       "$context.error.messageString",
-	"errorType":          "$context.error.responseType",
-	"userAgent":          "$context.identity.userAgent",
+// withFields returns base with extra added, base unchanged.
+func withFields(base, extra map[string]string) map[string]string {
+	out := maps.Clone(base)
+	maps.Copy(out, extra)
+	return out
 }
 
 // Extras is what a container tier's deployment adds around it, in the
