@@ -75,8 +75,9 @@ func TestExamples(t *testing.T) {
 				}
 				return err
 			})
-			// The native build: ONNX Runtime and the C++ runtime in lib/.
-			if want := "Dockerfile bootstrap lib/libgcc_s.so.1 lib/libonnxruntime.so.1 lib/libstdc++.so.6 model/manifest.json model/model.onnx"; strings.Join(got, " ") != want {
+			// The native build: ONNX Runtime and the C++ runtime in lib/,
+			// the model's offline-optimized graph and its record in model/.
+			if want := "Dockerfile bootstrap lib/libgcc_s.so.1 lib/libonnxruntime.so.1 lib/libstdc++.so.6 model/manifest.json model/model.onnx model/model.ort-extended.onnx model/onnxruntime-optimized.json"; strings.Join(got, " ") != want {
 				t.Errorf("%s holds %v, want %s", filepath.Base(d), got, want)
 			}
 			for _, f := range []string{"manifest.json", "model.onnx"} {

@@ -13,6 +13,7 @@ import (
 	"github.com/costguard-ml/costguard/constructs/inference"
 	"github.com/costguard-ml/costguard/cost/workload"
 	"github.com/costguard-ml/costguard/internal/cdktest"
+	"github.com/costguard-ml/costguard/internal/modelserver"
 	"github.com/costguard-ml/costguard/internal/serverbuild"
 )
 
@@ -150,15 +151,18 @@ func TestModelServerCodeErrors(t *testing.T) {
 }
 
 // A module that requires costguard for this package can build the model
-// server: this package imports every package the server does.
+// server and the optimizer its packaging runs: this package imports every
+// package they do.
 func TestModelServerDepsImported(t *testing.T) {
-	for _, arch := range []workload.Architecture{workload.ArchARM64, workload.ArchX86_64} {
-		missing, err := serverbuild.MissingDeps("", arch, inference.ModelServerPackage, "github.com/costguard-ml/costguard/constructs/inference")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(missing) > 0 {
-			t.Errorf("%s: the model server imports %v, which constructs/inference does not; add a blank import to deps.go", arch, missing)
+	for _, pkg := range []string{inference.ModelServerPackage, modelserver.OptimizerPackage} {
+		for _, arch := range []workload.Architecture{workload.ArchARM64, workload.ArchX86_64} {
+			missing, err := serverbuild.MissingDeps("", arch, pkg, "github.com/costguard-ml/costguard/constructs/inference")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(missing) > 0 {
+				t.Errorf("%s for %s imports %v, which constructs/inference does not; add a blank import to deps.go", pkg, arch, missing)
+			}
 		}
 	}
 }

@@ -1,12 +1,8 @@
 package modelserver
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -75,17 +71,8 @@ func arch(o serverbuild.Options) string {
 }
 
 // CacheDir is where StageImage keeps build contexts, one directory per
-// fingerprint: $COSTGUARD_CACHE_DIR, else the user's cache directory's
-// costguard/images, else the temporary directory's.
-func CacheDir() string {
-	if d := os.Getenv("COSTGUARD_CACHE_DIR"); d != "" {
-		return filepath.Join(d, "images")
-	}
-	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "costguard", "images")
-	}
-	return filepath.Join(os.TempDir(), "costguard", "images")
-}
+// fingerprint: the images directory of [cacheRoot].
+func CacheDir() string { return filepath.Join(cacheRoot(), "images") }
 
 // StageImage builds o into a Docker build context with a generated
 // Dockerfile (see [Dockerfile]) and returns the context's directory and the
@@ -97,58 +84,30 @@ func StageImage(o serverbuild.Options) (dir, fingerprint string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	root := CacheDir()
-	dir = filepath.Join(root, fp)
-	if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil {
-		return dir, fp, nil // the Dockerfile is written last
-	}
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return "", "", err
-	}
-	tmp := filepath.Join(root, fp+".tmp-"+randomSuffix())
-	defer os.RemoveAll(tmp)
-	if err := o.Build(tmp); err != nil {
-		return "", "", err
-	}
-	ents, err := os.ReadDir(tmp)
+	dir = filepath.Join(CacheDir(), fp)
+	err = stage(dir, "Dockerfile", func(tmp string) error {
+		if err := o.Build(tmp); err != nil {
+			return err
+		}
+		ents, err := os.ReadDir(tmp)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		slices.Sort(names)
+		df := filepath.Join(tmp, "Dockerfile")
+		if err := os.WriteFile(df, []byte(Dockerfile(o, names)), 0o644); err != nil {
+			return err
+		}
+		return os.Chtimes(df, serverbuild.ModTime, serverbuild.ModTime)
+	})
 	if err != nil {
 		return "", "", err
 	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	slices.Sort(names)
-	df := filepath.Join(tmp, "Dockerfile")
-	if err := os.WriteFile(df, []byte(Dockerfile(o, names)), 0o644); err != nil {
-		return "", "", err
-	}
-	if err := os.Chtimes(df, serverbuild.ModTime, serverbuild.ModTime); err != nil {
-		return "", "", err
-	}
-	if err := os.Chtimes(tmp, serverbuild.ModTime, serverbuild.ModTime); err != nil {
-		return "", "", err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		// Another process staged the same fingerprint first: same bytes.
-		if _, statErr := os.Stat(filepath.Join(dir, "Dockerfile")); statErr == nil {
-			return dir, fp, nil
-		}
-		if errors.Is(err, fs.ErrExist) {
-			_ = os.RemoveAll(dir) // a context without its Dockerfile: incomplete
-			if err = os.Rename(tmp, dir); err == nil {
-				return dir, fp, nil
-			}
-		}
-		return "", "", err
-	}
 	return dir, fp, nil
-}
-
-func randomSuffix() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // ImageHash is the extra hash the image asset carries: the build's

@@ -82,7 +82,9 @@ func oneLine(err error) string {
 // with the target's C compiler, RPATH $ORIGIN/lib, and lib/ holding
 // libonnxruntime.so.1 and the C++ runtime built for glibc 2.34
 // (serverbuild.NativeEnv, serverbuild.SharedLibs), so the zip needs nothing
-// from provided.al2023 but glibc. A manifest that names a pure-Go engine
+// from provided.al2023 but glibc; and model/ gets the model's
+// offline-optimized graph for ONNX Runtime (model.ORTOptimizedFile, made
+// here), from which the server builds its session. A manifest that names a pure-Go engine
 // (gonnx, gomlx) gets one static, cgo-free executable and no lib/.
 func Build(modelDir string, arch workload.Architecture) (serverbuild.Options, error) {
 	var errs []error
@@ -116,6 +118,22 @@ func Build(modelDir string, arch workload.Architecture) (serverbuild.Options, er
 	if err != nil {
 		return serverbuild.Options{}, err
 	}
-	o.CGO, o.Env, o.ExtraFiles = true, env, append(libs, files...)
+	opt, err := ortOptimizedFiles(abs, man)
+	if err != nil {
+		return serverbuild.Options{}, fmt.Errorf("modelDir: %q: %v", modelDir, err)
+	}
+	o.CGO, o.Env, o.ExtraFiles = true, env, append(append(libs, withoutNames(files, opt)...), opt...)
 	return o, nil
+}
+
+// withoutNames returns files without those named like one of drop (a
+// model directory's own copy of a file the build writes).
+func withoutNames(files, drop []serverbuild.File) []serverbuild.File {
+	var keep []serverbuild.File
+	for _, f := range files {
+		if !slices.ContainsFunc(drop, func(d serverbuild.File) bool { return d.Name == f.Name }) {
+			keep = append(keep, f)
+		}
+	}
+	return keep
 }

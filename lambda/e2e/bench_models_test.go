@@ -49,7 +49,18 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 // loads the very libraries of the Lambda build (lib/: libonnxruntime and
 // the C++ runtime). It returns total and session + first run, in ms.
 func ortProbe(b *testing.B, probe, model string) (total, session float64, tokens int) {
-	args := []string{"-model", filepath.Join(root, "lambda", "models", model)}
+	return ortProbeArgs(b, probe, model, "-model", filepath.Join(root, "lambda", "models", model))
+}
+
+// ortOptimizedProbe is ortProbe on the offline-optimized graph the Go
+// function ships in dir/model (model.ORTOptimizedFile), the graph the
+// server builds its session from.
+func ortOptimizedProbe(b *testing.B, probe, model, dir string) (total float64) {
+	total, _, _ = ortProbeArgs(b, probe, model, "-model", filepath.Join(dir, "model"), "-optimized")
+	return total
+}
+
+func ortProbeArgs(b *testing.B, probe, model string, args ...string) (total, session float64, tokens int) {
 	if model == "bert" {
 		var text string
 		if err := json.Unmarshal(peerModel{model}.reference(b).Cases[0].Instance, &text); err != nil {
@@ -119,6 +130,10 @@ func buildORTProbe(b *testing.B, dir string) string {
 // divides by the session and first run only; x-go-minus-hello/ort takes the
 // same iteration's hello, the emulator's and a process's share, off the Go
 // cold start first; x-go/ort-rie divides by ORT alone under the emulator).
+// The Go server builds its session from the offline-optimized graph its
+// packaging ships (model.ORTOptimizedFile); ORT alone loads the export, the
+// file the user brought, and, in a sixth side, x-go/ort-optimized, that
+// optimized graph.
 // The wall time of an iteration means nothing (ns/op is 0).
 func BenchmarkModelColdStart(b *testing.B) {
 	needNodePeer(b)
@@ -139,6 +154,7 @@ func BenchmarkModelColdStart(b *testing.B) {
 				},
 				func() float64 { return helloColdStart(b) },
 				func() float64 { return ortLambdaColdStart(b, probe, goDir, tokens, event) },
+				func() float64 { return ortOptimizedProbe(b, probe, m.name, goDir) },
 			}
 			times := make([][]float64, len(sides))
 			i := 0
@@ -165,6 +181,8 @@ func BenchmarkModelColdStart(b *testing.B) {
 			b.ReportMetric(median(ratios(goOwn, ortTotal)), "x-go-minus-hello/ort")
 			b.ReportMetric(median(times[4]), "ms-ort-rie")
 			b.ReportMetric(median(ratios(times[0], times[4])), "x-go/ort-rie")
+			b.ReportMetric(median(times[5]), "ms-ort-optimized")
+			b.ReportMetric(median(ratios(times[0], times[5])), "x-go/ort-optimized")
 			b.ReportMetric(0, "ns/op")
 		})
 	}

@@ -93,6 +93,11 @@ type EngineSpec struct {
 	// IntraOpThreads is how many threads one run may use. Default (0): 1.
 	// Engines without a thread pool ignore it.
 	IntraOpThreads int
+	// Optimized says ONNX is ONNX Runtime's offline-optimized graph with
+	// no operator that its layout level acts on (ORTOptimized.Layout
+	// false): nothing is left to optimize, so ONNX Runtime builds the
+	// session with graph optimizations off. Other engines ignore it.
+	Optimized bool
 }
 
 // NativeEngine serves a model whose manifest names no engine: the Lambda

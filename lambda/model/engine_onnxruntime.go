@@ -3,8 +3,12 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/costguard-ml/costguard/internal/ortlib"
@@ -58,12 +62,16 @@ func newORTEngine(spec EngineSpec) (Engine, error) {
 	}
 	defer opts.Destroy()
 	threads := max(spec.IntraOpThreads, 1)
+	level := ort.GraphOptimizationLevel(ort.GraphOptimizationLevelEnableAll)
+	if spec.Optimized {
+		level = ort.GraphOptimizationLevelDisableAll // see ORTOptimized.Layout
+	}
 	// One run at a time uses the intra-op pool; inter-op parallelism only
 	// pays for graphs with independent branches and costs a second pool.
 	for _, set := range []func() error{
 		func() error { return opts.SetIntraOpNumThreads(threads) },
 		func() error { return opts.SetInterOpNumThreads(1) },
-		func() error { return opts.SetGraphOptimizationLevel(ort.GraphOptimizationLevelEnableAll) },
+		func() error { return opts.SetGraphOptimizationLevel(level) },
 	} {
 		if err := set(); err != nil {
 			return nil, fmt.Errorf("onnxruntime: session options: %w", err)
@@ -161,3 +169,84 @@ func indexOf(names []string, name string) int {
 }
 
 func (e *ortEngine) Close() error { return e.s.Destroy() }
+
+// WriteORTOptimized writes ONNX Runtime's offline optimization of the model
+// in dir into the directory out: the graph optimized at
+// ORTOptimizationLevel as ORTOptimizedFile, and its record,
+// ORTOptimizedInfoFile (see ORTOptimized). The model file must have its
+// manifest's sha256. The same model gives the same bytes on every run and
+// host.
+func WriteORTOptimized(dir, out string) error {
+	man, err := ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	src := filepath.Join(dir, man.ONNX.File)
+	onnx, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if got := SHA256Hex(onnx); got != man.ONNX.SHA256 {
+		return fmt.Errorf("%s: sha256 is %s, %s says %s", src, got, ManifestFile, man.ONNX.SHA256)
+	}
+	dst := filepath.Join(out, ORTOptimizedFile)
+	if err := optimizeORT(onnx, dst); err != nil {
+		return fmt.Errorf("%s: %w", src, err)
+	}
+	opt, err := os.ReadFile(dst)
+	if err != nil {
+		return err
+	}
+	g, err := InspectONNX(opt)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	rec, err := json.MarshalIndent(ORTOptimized{
+		Source: man.ONNX.SHA256, File: ORTOptimizedFile, SHA256: SHA256Hex(opt), Bytes: int64(len(opt)),
+		Runtime: ort.GetVersion(), Level: ORTOptimizationLevel, Layout: slices.ContainsFunc(g.Operators, layoutOperator),
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, ORTOptimizedInfoFile), append(rec, '\n'), 0o644)
+}
+
+// optimizeORT has ONNX Runtime optimize onnx at ORTOptimizationLevel and
+// save the graph to dst. Every graph input and output is named, so the
+// saved graph keeps them all.
+func optimizeORT(onnx []byte, dst string) error {
+	if err := initORT(); err != nil {
+		return err
+	}
+	ins, outs, err := ort.GetInputOutputInfoWithONNXData(onnx)
+	if err != nil {
+		return fmt.Errorf("onnxruntime: %w", err)
+	}
+	var inNames, outNames []string
+	for _, i := range ins {
+		inNames = append(inNames, i.Name)
+	}
+	for _, o := range outs {
+		outNames = append(outNames, o.Name)
+	}
+	opts, err := ort.NewSessionOptions()
+	if err != nil {
+		return fmt.Errorf("onnxruntime: session options: %w", err)
+	}
+	defer opts.Destroy()
+	for _, set := range []func() error{
+		func() error { return opts.SetIntraOpNumThreads(1) },
+		func() error { return opts.SetInterOpNumThreads(1) },
+		func() error { return opts.SetGraphOptimizationLevel(ort.GraphOptimizationLevelEnableExtended) },
+		func() error { return opts.SetOptimizedModelFilePath(dst) },
+	} {
+		if err := set(); err != nil {
+			return fmt.Errorf("onnxruntime: session options: %w", err)
+		}
+	}
+	s, err := ort.NewDynamicAdvancedSessionWithONNXData(onnx, inNames, outNames, opts)
+	if err != nil {
+		return fmt.Errorf("onnxruntime: optimize: %w", err)
+	}
+	return s.Destroy()
+}

@@ -29,14 +29,19 @@ type Model struct {
 	LoadTime time.Duration
 	// EngineName is the engine that serves the model.
 	EngineName string
-	engine     Engine
-	pipe       pipeline
-	outputs    []string
+	// Graph is the ONNX file the engine was built from: the manifest's, or
+	// ORTOptimizedFile.
+	Graph   string
+	engine  Engine
+	pipe    pipeline
+	outputs []string
 }
 
 // Load reads dir/manifest.json and the files it names, checks the ONNX
-// file's sha256, builds the task's pipeline and the engine, and runs one
-// warm-up inference. Any failure is returned with the path at fault.
+// file's sha256 (for ONNX Runtime, the offline-optimized graph's when the
+// directory holds one: see ORTOptimizedFile), builds the task's pipeline
+// and the engine, and runs one warm-up inference. Any failure is returned
+// with the path at fault.
 func Load(dir string, opts Options) (*Model, error) {
 	start := time.Now()
 	man, err := ReadManifest(dir)
@@ -60,7 +65,21 @@ func Load(dir string, opts Options) (*Model, error) {
 		}
 		return nil
 	}
-	path := filepath.Join(dir, man.ONNX.File)
+	name := opts.Engine
+	if name == "" {
+		name = man.Engine
+	}
+	if name == "" {
+		name = DefaultEngine
+	}
+	g, err := graphFile(dir, man, name)
+	if err != nil {
+		if perr := waitPipe(); perr != nil {
+			return nil, perr
+		}
+		return nil, err
+	}
+	path := filepath.Join(dir, g.file)
 	b, release, err := readModelFile(path)
 	if err != nil {
 		if perr := waitPipe(); perr != nil {
@@ -71,24 +90,17 @@ func Load(dir string, opts Options) (*Model, error) {
 	// Engines copy what they keep (see EngineSpec.ONNX), so the file's
 	// bytes are released as soon as the engine is built.
 	defer release()
-	name := opts.Engine
-	if name == "" {
-		name = man.Engine
-	}
-	if name == "" {
-		name = DefaultEngine
-	}
 	// The sha256 is computed on another thread while this one runs the
 	// engine's set-up that needs no model; no engine sees the bytes
 	// before they are checked.
 	sum := make(chan string, 1)
 	go func() { sum <- SHA256Hex(b) }()
 	prepareEngine(name)
-	if got := <-sum; got != man.ONNX.SHA256 {
+	if got := <-sum; got != g.sha256 {
 		if perr := waitPipe(); perr != nil {
 			return nil, perr
 		}
-		return nil, fmt.Errorf("%s: sha256 is %s, manifest says %s", path, got, man.ONNX.SHA256)
+		return nil, fmt.Errorf("%s: sha256 is %s, %s says %s", path, got, recordOf(g.file, man), g.sha256)
 	}
 	factory, err := engineFactory(name)
 	if err != nil {
@@ -102,7 +114,7 @@ func Load(dir string, opts Options) (*Model, error) {
 	for _, bd := range man.bindingsOf() {
 		inputs = append(inputs, bd.name)
 	}
-	eng, err := factory(EngineSpec{ONNX: b, Inputs: inputs, Outputs: outputs, IntraOpThreads: opts.IntraOpThreads})
+	eng, err := factory(EngineSpec{ONNX: b, Inputs: inputs, Outputs: outputs, IntraOpThreads: opts.IntraOpThreads, Optimized: g.optimized})
 	if perr := waitPipe(); perr != nil {
 		if err == nil {
 			_ = eng.Close()
@@ -116,7 +128,7 @@ func Load(dir string, opts Options) (*Model, error) {
 		_ = eng.Close()
 		return nil, fmt.Errorf("%s: internal error: the pipeline fills %q, the manifest names %q", path, pipe.inputNames(), inputs)
 	}
-	m := &Model{Manifest: *man, EngineName: name, engine: eng, pipe: pipe, outputs: outputs}
+	m := &Model{Manifest: *man, EngineName: name, Graph: g.file, engine: eng, pipe: pipe, outputs: outputs}
 	if err := m.warmUp(); err != nil {
 		_ = eng.Close()
 		return nil, fmt.Errorf("%s: warm-up inference failed, the model cannot serve: %w", path, err)

@@ -38,7 +38,7 @@ func TestExporterReferences(t *testing.T) {
 					continue // the engine lacks an operator: TestValidateDir covers the refusal
 				}
 				served++
-				t.Run(engine, func(t *testing.T) { checkReference(t, name, engine, ref) })
+				t.Run(engine, func(t *testing.T) { checkReference(t, "../models/"+name, engine, ref) })
 			}
 			// ONNX Runtime serves every model; a pure-Go build serves the
 			// torch exports, not the scikit-learn (ai.onnx.ml) tabular ones.
@@ -49,8 +49,10 @@ func TestExporterReferences(t *testing.T) {
 	}
 }
 
-func checkReference(t *testing.T, name, engine string, ref *modelref.Reference) {
-	m, err := model.Load("../models/"+name, model.Options{Engine: engine})
+// checkReference serves the model in dir with engine and compares each of
+// the reference's cases and batches with the exporter's scores.
+func checkReference(t *testing.T, dir, engine string, ref *modelref.Reference) {
+	m, err := model.Load(dir, model.Options{Engine: engine})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func Run(ctx context.Context, cfg Config, stdout io.Writer) error {
 		metrics.ModelLoad(m.Manifest.Name, cfg.Face, m.LoadTime)
 	}
 	log.Info("model loaded", "face", string(cfg.Face), "model", m.Manifest.Name, "version", m.Manifest.Version,
-		"engine", m.EngineName, "load_ms", float64(m.LoadTime.Microseconds())/1000, "sha256", m.Manifest.ONNX.SHA256)
+		"engine", m.EngineName, "graph", m.Graph, "load_ms", float64(m.LoadTime.Microseconds())/1000, "sha256", m.Manifest.ONNX.SHA256)
 	s := New(m, cfg, log, metrics)
 	if cfg.Face == FaceLambda {
 		lambda.StartWithOptions(s.HandleLambda, lambda.WithContext(ctx))

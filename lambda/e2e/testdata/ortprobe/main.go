@@ -2,7 +2,10 @@
 // a fresh process: loading the shared library and creating its
 // environment, building the session of a model (the model server's session
 // options: one intra-op thread, one inter-op thread, every graph
-// optimization) and one run on a neutral input of the request's shape. It
+// optimization) and one run on a neutral input of the request's shape. The
+// model is the export (the manifest's ONNX file), or with -optimized the
+// offline-optimized graph the model server's packaging ships next to it,
+// built with the optimization level the server uses for it. It
 // prints one JSON line of milliseconds. BenchmarkModelColdStart runs it
 // once per iteration next to the two cold starts; it is the denominator of
 // the "cold start ≤ 1.3× ORT's own session load + first run".
@@ -44,8 +47,9 @@ func main() {
 	dir := flag.String("model", os.Getenv("ORTPROBE_MODEL"), "model directory (manifest.json)")
 	text := flag.String("text", "", "text to tokenize for a text model's input")
 	tokens := flag.Int("tokens", envInt("ORTPROBE_TOKENS"), "a text model's input length, instead of -text (neutral ids)")
+	optimized := flag.Bool("optimized", false, "load the directory's offline-optimized graph (model.ORTOptimizedFile), not the export")
 	flag.Parse()
-	if err := run(*dir, *text, *tokens); err != nil {
+	if err := run(*dir, *text, *tokens, *optimized); err != nil {
 		fmt.Fprintln(os.Stderr, "ortprobe:", err)
 		os.Exit(1)
 	}
@@ -61,20 +65,35 @@ func envInt(name string) int {
 	return n
 }
 
-func run(dir, text string, tokens int) error {
+func run(dir, text string, tokens int, optimized bool) error {
 	// Inputs are made before the clock starts: they are not ORT's work.
 	man, err := model.ReadManifest(dir)
 	if err != nil {
 		return err
 	}
-	onnx, err := os.ReadFile(filepath.Join(dir, man.ONNX.File))
+	file, level := man.ONNX.File, ort.GraphOptimizationLevel(ort.GraphOptimizationLevelEnableAll)
+	if optimized {
+		b, err := os.ReadFile(filepath.Join(dir, model.ORTOptimizedInfoFile))
+		if err != nil {
+			return err
+		}
+		var o model.ORTOptimized
+		if err := json.Unmarshal(b, &o); err != nil {
+			return err
+		}
+		file = o.File
+		if !o.Layout {
+			level = ort.GraphOptimizationLevelDisableAll // as the server does: see model.ORTOptimized
+		}
+	}
+	onnx, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		return err
 	}
 	switch {
 	case man.Image != nil:
 		h, w := int64(man.Image.Height), int64(man.Image.Width)
-		return measure(onnx, []string{man.Image.Input}, man.Output, 0, func() ([]ort.Value, error) {
+		return measure(onnx, level, []string{man.Image.Input}, man.Output, 0, func() ([]ort.Value, error) {
 			v, err := ort.NewTensor(ort.NewShape(1, 3, h, w), make([]float32, 3*h*w))
 			return []ort.Value{v}, err
 		})
@@ -98,7 +117,7 @@ func run(dir, text string, tokens int) error {
 		}
 		names := []string{man.Text.InputIDs, man.Text.AttentionMask, man.Text.TokenTypeIDs}
 		shape := ort.NewShape(1, int64(len(enc.IDs)))
-		return measure(onnx, names, man.Output, len(enc.IDs), func() ([]ort.Value, error) {
+		return measure(onnx, level, names, man.Output, len(enc.IDs), func() ([]ort.Value, error) {
 			var vs []ort.Value
 			for _, d := range [][]int64{enc.IDs, enc.AttentionMask, enc.TypeIDs} {
 				v, err := ort.NewTensor(shape, d)
@@ -113,7 +132,7 @@ func run(dir, text string, tokens int) error {
 	return fmt.Errorf("%s: not an image or tokenized-text model", dir)
 }
 
-func measure(onnx []byte, inputs []string, output string, tokens int, feeds func() ([]ort.Value, error)) error {
+func measure(onnx []byte, level ort.GraphOptimizationLevel, inputs []string, output string, tokens int, feeds func() ([]ort.Value, error)) error {
 	lib, err := ortlib.Find(runtime.GOARCH)
 	if err != nil {
 		return err
@@ -131,7 +150,7 @@ func measure(onnx []byte, inputs []string, output string, tokens int, feeds func
 	for _, set := range []func() error{
 		func() error { return opts.SetIntraOpNumThreads(1) },
 		func() error { return opts.SetInterOpNumThreads(1) },
-		func() error { return opts.SetGraphOptimizationLevel(ort.GraphOptimizationLevelEnableAll) },
+		func() error { return opts.SetGraphOptimizationLevel(level) },
 	} {
 		if err := set(); err != nil {
 			return err
