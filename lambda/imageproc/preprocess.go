@@ -194,8 +194,10 @@ func decodeErr(format string, err error) error {
 type work struct {
 	png      pngFast
 	tx, ty   taps
-	in, out  []uint8
-	acc      []int32
+	bytes    [2][]uint8 // two input rows' RGB bytes, cropped to what the taps read
+	in       rowPair    // the same pixels, with room for the zero-weight taps
+	rows     [2]pixels  // the two rows horizontally resized
+	acc      pixels     // the vertical pass's sums, H rows
 	lut      [3][256]float32
 	lutKey   lutKey
 	lutValid bool
@@ -247,58 +249,64 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 	if needH {
 		w.tx.compute(sw, rw, cx, W)
 		lo, hi = w.tx.span()
+		w.in.resize(hi - lo + w.tx.nmax) // room for horizontal's zero-weight taps
 	}
-	stride := 3 * W
-	w.in = grow(w.in, 3*(hi-lo))
-	w.out = grow(w.out, stride)
-	// hrow writes row y of the horizontally resized, cropped image.
-	hrow := func(y int, out []uint8) {
-		if needH {
-			src.row(y, lo, w.in)
-			w.tx.horizontal(out, w.in)
+	for r := range w.rows {
+		w.bytes[r] = grow(w.bytes[r], 3*(hi-lo))
+		w.rows[r].resize(W)
+	}
+	// hrows writes rows y and, when two is set, y+1 of the horizontally
+	// resized, cropped image to w.rows. The pass takes rows in pairs.
+	hrows := func(y int, two bool) {
+		a, b := w.bytes[0], w.bytes[1]
+		src.row(y, lo, a)
+		if two {
+			src.row(y+1, lo, b)
 		} else {
-			src.row(y, cx, out)
+			b = a
+		}
+		if needH {
+			w.in.load(a, b)
+			w.tx.horizontal(&w.rows, &w.in)
+		} else {
+			w.rows[0].load(a)
+			w.rows[1].load(b)
 		}
 	}
 	if !needV {
-		for y := range H {
-			hrow(cy+y, w.out)
-			s.emit(w, dst, y, w.out)
+		for y := 0; y < H; y += 2 {
+			hrows(cy+y, y+1 < H)
+			s.emit(w, dst, y, w.rows[0], 0)
+			if y+1 < H {
+				s.emit(w, dst, y+1, w.rows[1], 0)
+			}
 		}
 		return
 	}
 	// Vertical pass, streamed: each input row is resized horizontally once
-	// and added to the accumulators of the output rows whose filter covers
-	// it, so memory follows the model's size, not the image's.
+	// and added to the sums of the output rows whose filter covers it, so
+	// memory follows the model's size, not the image's.
 	t := &w.ty
 	t.compute(sh, rh, cy, H)
 	ylo, yhi := t.span()
-	w.acc = grow(w.acc, H*stride)
-	for j := range w.acc {
-		w.acc[j] = 1 << (precisionBits - 1)
+	w.acc.resize(H * W)
+	for x := range w.acc.rb {
+		w.acc.rb[x], w.acc.g[x] = laneHalf, half
 	}
 	first := 0
-	for y := ylo; y < yhi; y++ {
-		for first < H && t.first[first]+t.n[first] <= y {
-			first++
-		}
-		if first == H || t.first[first] > y {
-			continue
-		}
-		hrow(y, w.out)
-		for i := first; i < H && t.first[i] <= y; i++ {
-			kv := t.k[i*t.ksize+y-t.first[i]]
-			acc := w.acc[i*stride : (i+1)*stride]
-			for j, v := range w.out[:stride] {
-				acc[j] += int32(v) * kv
+	for y0 := ylo; y0 < yhi; y0 += 2 {
+		hrows(y0, y0+1 < yhi)
+		for y := y0; y < min(y0+2, yhi); y++ {
+			for first < H && t.first[first]+t.n[first] <= y {
+				first++
+			}
+			for i := first; i < H && t.first[i] <= y; i++ {
+				vertical(w.acc.rows(i, W), w.rows[y-y0], t.k[i*t.ksize+y-t.first[i]])
 			}
 		}
 	}
 	for i := range H {
-		for j, v := range w.acc[i*stride : (i+1)*stride] {
-			w.out[j] = clip8(v)
-		}
-		s.emit(w, dst, i, w.out)
+		s.emit(w, dst, i, w.acc.rows(i, W), precisionBits)
 	}
 }
 
@@ -329,30 +337,34 @@ func (s Spec) buildLUT(w *work) {
 	w.lutKey, w.lutValid = key, true
 }
 
-// emit normalizes one RGB row into row y of dst.
-func (s Spec) emit(w *work, dst []float32, y int, row []uint8) {
+// emit normalizes one row into row y of dst: 8-bit pixels (shift 0) or
+// fixed-point sums (shift precisionBits), which it rounds as clip8 does.
+func (s Spec) emit(w *work, dst []float32, y int, row pixels, shift uint) {
 	H, W := s.Height, s.Width
-	order := [3]int{0, 1, 2}
-	if s.ChannelOrder == OrderBGR {
-		order = [3]int{2, 1, 0}
-	}
+	lr, lg, lb := &w.lut[0], &w.lut[1], &w.lut[2]
+	rb, g := row.rb[:W], row.g[:W]
+	v8 := func(v uint32) uint8 { return uint8(min(v>>shift, 255)) }
 	if s.Layout == LayoutNHWC {
 		d := dst[y*3*W : (y+1)*3*W]
-		l0, l1, l2 := &w.lut[order[0]], &w.lut[order[1]], &w.lut[order[2]]
-		o0, o1, o2 := order[0], order[1], order[2]
-		for x := 0; x+2 < len(d); x += 3 {
-			p := row[x : x+3 : x+3]
-			q := d[x : x+3 : x+3]
-			q[0], q[1], q[2] = l0[p[o0]], l1[p[o1]], l2[p[o2]]
+		i0, i2 := 0, 2 // positions of red and blue in a pixel
+		if s.ChannelOrder == OrderBGR {
+			i0, i2 = 2, 0
+		}
+		for x, v := range rb {
+			q := d[3*x : 3*x+3 : 3*x+3]
+			q[i0], q[1], q[i2] = lr[v8(uint32(v))], lg[v8(g[x])], lb[v8(uint32(v>>32))]
 		}
 		return
 	}
 	plane := H * W
-	for oc, sc := range order {
-		l := &w.lut[sc]
-		d := dst[oc*plane+y*W : oc*plane+(y+1)*W]
-		for x := range d {
-			d[x] = l[row[3*x+sc]]
-		}
+	p0, p2 := 0, 2 // planes of red and blue
+	if s.ChannelOrder == OrderBGR {
+		p0, p2 = 2, 0
+	}
+	dr := dst[p0*plane+y*W : p0*plane+(y+1)*W]
+	dg := dst[plane+y*W : plane+(y+1)*W]
+	db := dst[p2*plane+y*W : p2*plane+(y+1)*W]
+	for x, v := range rb {
+		dr[x], dg[x], db[x] = lr[v8(uint32(v))], lg[v8(g[x])], lb[v8(uint32(v>>32))]
 	}
 }
