@@ -93,7 +93,7 @@ func BenchmarkPNGPaths(b *testing.B) {
 				if _, _, ok := w.png.decodePNG(c.img); !ok {
 					b.Fatal("fast path refused the image")
 				}
-				s.run(w, rgb8{w.png.rgb, 3 * cfg.Width}, cfg.Width, cfg.Height, dst)
+				s.run(w, w.png.rows(), cfg.Width, cfg.Height, dst)
 			}
 		})
 		b.Run(c.name+"/image-png", func(b *testing.B) {

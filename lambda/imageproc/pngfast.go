@@ -1,24 +1,21 @@
 package imageproc
 
 import (
-	"bytes"
 	"encoding/binary"
-	"github.com/klauspost/compress/flate"
-	"hash"
 	"hash/adler32"
 	"hash/crc32"
-	"io"
 )
 
 // The PNG fast path: the PNGs a client sends to an image model (8-bit
 // grayscale, RGB, paletted, grayscale+alpha or RGBA, 1-, 2- and 4-bit
 // grayscale and paletted; not interlaced, not 16-bit)
-// decoded straight into 8-bit RGB rows, with the inflater, the row buffers
-// and the RGB buffer reused from one request to the next. image/png builds
-// a fresh zlib reader (tens of KB of tables), reads the compressed data
-// through a bufio.Reader and a 4-byte-per-pixel image.Image; the pixels
-// reach the model by the same unfiltering and the same alpha rule either
-// way.
+// inflated in one go into a buffer of the rows' exact size by inflate.go,
+// unfiltered in place, and expanded to 8-bit RGB a row at a time as the
+// resampler reads it; the buffers and tables are reused from one request
+// to the next. image/png builds a fresh zlib reader (tens of KB of
+// tables), reads the compressed data through a bufio.Reader and a 32 KB
+// window into a 4-byte-per-pixel image.Image; the pixels reach the model
+// by the same unfiltering and the same alpha rule either way.
 //
 // The fast path never decides that an image is bad: anything outside its
 // subset or anything it finds wrong (a CRC, a chunk out of order, a bad
@@ -48,24 +45,25 @@ const (
 // pngFast holds the reusable state of the fast path; it lives in a pooled
 // work.
 type pngFast struct {
-	rgb        []uint8    // width×height×3 output
-	rows       [2][]uint8 // the current row (filter byte first) and the one above it
-	sum        hash.Hash32
+	raw        []uint8 // the rows, each a filter byte and rowLen bytes, unfiltered in place
+	zero       []uint8 // the row above the first: zeros
 	idat       []uint8 // the IDAT chunks' data, when there are several
-	br         bytes.Reader
-	fr         io.ReadCloser
+	inf        inflater
 	palette    [256][3]uint8
 	width, bpp int
+	rowLen     int // bytes per row, filter byte excluded
 	depth      int // bits per sample: 1, 2, 4 (gray, paletted) or 8
 	ctype      byte
 }
 
-// maxFastRGB is the largest RGB buffer a pooled work keeps between
-// requests (16 MiB, a 2,300×2,300 image); larger ones are dropped after use.
-const maxFastRGB = 16 << 20
+// maxFastRaw is the largest row buffer a pooled work keeps between
+// requests (16 MiB, a 2,300×2,300 RGB image); larger ones are dropped
+// after use.
+const maxFastRaw = 16 << 20
 
-// decodePNG decodes b into p.rgb and reports whether it could. It does not
-// allocate once p's buffers have grown to the image's size.
+// decodePNG decodes b into p.raw and reports whether it could; rows
+// (pngRows) then reads its pixels. It does not allocate once p's buffers
+// have grown to the image's size.
 func (p *pngFast) decodePNG(b []byte) (width, height int, ok bool) {
 	const sigLen = 8
 	stage := stStart
@@ -210,9 +208,9 @@ func (p *pngFast) plte(d []byte) bool {
 	return false
 }
 
-// pixels inflates the zlib stream z and writes h rows of RGB into p.rgb.
-// The stream must hold exactly the image's rows and end, checksum
-// included, exactly at the end of z.
+// pixels inflates the zlib stream z and unfilters h rows into p.raw. The
+// stream must hold exactly the image's rows and end, checksum included,
+// exactly at the end of z.
 func (p *pngFast) pixels(z []byte, h int) bool {
 	if len(z) < 2+4 {
 		return false
@@ -221,72 +219,59 @@ func (p *pngFast) pixels(z []byte, h int) bool {
 	if cmf&0x0f != 8 || cmf>>4 > 7 || (uint(cmf)<<8|uint(flg))%31 != 0 || flg&0x20 != 0 {
 		return false
 	}
-	p.br.Reset(z[2:])
-	if p.fr == nil {
-		p.fr = flate.NewReader(&p.br)
-	} else if p.fr.(flate.Resetter).Reset(&p.br, nil) != nil {
+	p.rowLen = (p.width*p.bpp*p.depth + 7) / 8
+	stride := 1 + p.rowLen
+	p.raw = grow(p.raw, h*stride)
+	used, ok := p.inf.inflate(p.raw, z[2:])
+	if !ok || len(z)-2-used != 4 || adler32.Checksum(p.raw) != binary.BigEndian.Uint32(z[len(z)-4:]) {
 		return false
 	}
-	rowLen := (p.width*p.bpp*p.depth + 7) / 8
-	for i := range p.rows {
-		p.rows[i] = grow(p.rows[i], 1+rowLen)
-	}
-	prev := p.rows[1][1:]
-	clear(prev) // the row above the first is zeros
-	stride := 3 * p.width
-	p.rgb = grow(p.rgb, h*stride)
-	if p.sum == nil {
-		p.sum = adler32.New()
-	}
-	p.sum.Reset()
+	p.zero = grow(p.zero, p.rowLen)
+	clear(p.zero)
+	prev := p.zero
 	for y := range h {
-		cur := p.rows[y%2]
-		if _, err := io.ReadFull(p.fr, cur); err != nil {
-			return false
-		}
-		p.sum.Write(cur)
+		cur := p.raw[y*stride : (y+1)*stride]
 		if !unfilter(cur[0], cur[1:], prev, p.bpp) {
 			return false
 		}
-		p.expand(p.rgb[y*stride:(y+1)*stride], cur[1:])
 		prev = cur[1:]
 	}
-	// Nothing may follow the rows but the end of the stream.
-	var one [1]byte
-	n, err := 0, error(nil)
-	for i := 0; n == 0 && err == nil; i++ {
-		if i == 100 {
-			return false
-		}
-		n, err = p.fr.Read(one[:])
-	}
-	if n != 0 || err != io.EOF || p.br.Len() != 4 {
-		return false
-	}
-	var tail [4]byte
-	_, _ = p.br.Read(tail[:])
-	return binary.BigEndian.Uint32(tail[:]) == p.sum.Sum32()
+	return true
 }
 
-// expand writes one unfiltered row as RGB, dropping alpha.
-func (p *pngFast) expand(dst, src []uint8) {
+// rows is the rowSource of a decoded image.
+func (p *pngFast) rows() pngRows { return pngRows{p} }
+
+// pngRows reads the fast path's unfiltered rows as RGB.
+type pngRows struct{ p *pngFast }
+
+func (s pngRows) row(y, x0 int, dst []uint8) {
+	p := s.p
+	stride := 1 + p.rowLen
+	p.expand(dst, p.raw[y*stride+1:(y+1)*stride], x0)
+}
+
+// expand writes pixels [x0, x0+len(dst)/3) of one unfiltered row as RGB,
+// dropping alpha.
+func (p *pngFast) expand(dst, src []uint8, x0 int) {
 	if p.depth < 8 {
 		// Packed samples, leftmost pixel in the high bits; gray scales to
 		// 8 bits by replication (×255, ×85, ×17), as image/png does.
 		d := uint(p.depth)
 		mask := uint8(1)<<d - 1
 		scale := 0xff / mask
-		for x := range p.width {
-			bit := uint(x) * d
+		for i := range len(dst) / 3 {
+			bit := uint(x0+i) * d
 			v := src[bit/8] >> (8 - d - bit%8) & mask
 			c := [3]uint8{v * scale, v * scale, v * scale}
 			if p.ctype == pngPaletted {
 				c = p.palette[v]
 			}
-			copy(dst[3*x:3*x+3], c[:])
+			copy(dst[3*i:3*i+3], c[:])
 		}
 		return
 	}
+	src = src[p.bpp*x0:]
 	switch p.ctype {
 	case pngRGB:
 		copy(dst, src)
@@ -367,14 +352,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// rgb8 is the rowSource of the fast path's output.
-type rgb8 struct {
-	pix    []uint8
-	stride int
-}
-
-func (s rgb8) row(y, x0 int, dst []uint8) {
-	copy(dst, s.pix[y*s.stride+3*x0:])
 }

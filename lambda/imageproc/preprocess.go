@@ -84,9 +84,9 @@ func (s Spec) Preprocess(img []byte, dst []float32) error {
 	defer pool.Put(w)
 	if format == formatPNG {
 		if pw, ph, ok := w.png.decodePNG(img); ok && pw == cfg.Width && ph == cfg.Height {
-			s.run(w, rgb8{w.png.rgb, 3 * pw}, pw, ph, dst)
-			if cap(w.png.rgb) > maxFastRGB {
-				w.png.rgb = nil
+			s.run(w, w.png.rows(), pw, ph, dst)
+			if cap(w.png.raw) > maxFastRaw {
+				w.png.raw = nil
 			}
 			return nil
 		}
