@@ -57,13 +57,16 @@ const (
 	clenSize = 1 << 7
 )
 
-// Entry flags.
+// Entry fields besides value (bits 16 to 31) and extra (bits 8 to 11).
+// Bits 4 and 5 stay zero, so that e&63 is the code's length: a shift takes
+// its count modulo 64, and the compiler then needs no masking on the path
+// each literal waits for.
 const (
-	hLen  = 0x0f // the code's length in bits, consumed when decoded
-	hLit  = 0x10 // a literal byte (or, in the code-length code, a symbol)
-	hEnd  = 0x20 // end of block
-	hLink = 0x40 // a subtable: value is its offset, extra its index bits
-	hBad  = 0x80 // no code starts so
+	hLen  = 0x0f    // the code's length in bits, consumed when decoded
+	hLit  = 1 << 6  // a literal byte (or, in the code-length code, a symbol)
+	hEnd  = 1 << 7  // end of block
+	hLink = 1 << 12 // a subtable: value is its offset, extra its index bits
+	hBad  = 1 << 13 // no code starts so
 )
 
 // Base lengths and distances, and their extra bits (RFC 1951, 3.2.5).
@@ -457,7 +460,7 @@ func literals(lt *[litSize]uint32, dst []byte, o int, b uint64, nb uint) (int, u
 		}
 		dst[o] = byte(e >> 16)
 		o++
-		b >>= e & hLen
+		b >>= e & 63
 		nb -= uint(e & hLen)
 	}
 	return o, b, nb, true

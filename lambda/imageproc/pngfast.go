@@ -299,32 +299,52 @@ func (p *pngFast) expand(dst, src []uint8, x0 int) {
 }
 
 // unfilter reverses one row's filter (PNG spec, section 9) in place; prev
-// is the previous unfiltered row (zeros for the first).
+// is the previous unfiltered row (zeros for the first). Sub, Average and
+// Paeth run one channel (byte of a pixel) at a time, carrying the pixel
+// to the left and the one above it in registers: a loop that read back
+// the byte it stored bpp bytes earlier would wait on the store each time.
+// Up adds 8 bytes at a time.
 func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 	prev = prev[:len(cur)]
 	switch filter {
 	case 0:
 	case 1: // Sub
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += cur[i-bpp]
+		for ch := range bpp {
+			var a uint8
+			for i := ch; i < len(cur); i += bpp {
+				a += cur[i]
+				cur[i] = a
+			}
 		}
 	case 2: // Up
-		for i, v := range prev {
-			cur[i] += v
+		n := len(cur) &^ 7
+		for i := 0; i < n; i += 8 {
+			x, y := binary.LittleEndian.Uint64(cur[i:]), binary.LittleEndian.Uint64(prev[i:])
+			// Bytewise x + y: the low 7 bits of each byte added, the top
+			// bit set from both top bits and the carry into it.
+			const top = 0x8080808080808080
+			binary.LittleEndian.PutUint64(cur[i:], ((x&^top)+(y&^top))^((x^y)&top))
 		}
-	case 3: // Average
-		for i := range min(bpp, len(cur)) {
-			cur[i] += prev[i] / 2
-		}
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += uint8((int(cur[i-bpp]) + int(prev[i])) / 2)
-		}
-	case 4: // Paeth
-		for i := range min(bpp, len(cur)) {
+		for i := n; i < len(cur); i++ {
 			cur[i] += prev[i]
 		}
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
+	case 3: // Average
+		for ch := range bpp {
+			var a uint8
+			for i := ch; i < len(cur); i += bpp {
+				a = cur[i] + uint8((int(a)+int(prev[i]))/2)
+				cur[i] = a
+			}
+		}
+	case 4: // Paeth
+		for ch := range bpp {
+			var a, c uint8
+			for i := ch; i < len(cur); i += bpp {
+				b := prev[i]
+				a = cur[i] + paeth(a, b, c)
+				cur[i] = a
+				c = b
+			}
 		}
 	default:
 		return false
@@ -332,19 +352,22 @@ func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 	return true
 }
 
-// paeth is the Paeth predictor of left a, above b and upper-left c.
+// paeth is the Paeth predictor of left a, above b and upper-left c: the
+// one nearest a + b - c, ties going to a, then b. Written as two
+// conditional moves rather than branches, which noise-like rows would
+// mispredict.
 func paeth(a, b, c uint8) uint8 {
-	pa := int(b) - int(c)
-	pb := int(a) - int(c)
-	pc := pa + pb
-	pa, pb, pc = abs(pa), abs(pb), abs(pc)
-	switch {
-	case pa <= pb && pa <= pc:
-		return a
-	case pb <= pc:
-		return b
+	pa := abs(int(b) - int(c))
+	pb := abs(int(a) - int(c))
+	pc := abs(int(a) + int(b) - 2*int(c))
+	p, best := pa, a
+	if pb < p {
+		p, best = pb, b
 	}
-	return c
+	if pc < p {
+		best = c
+	}
+	return best
 }
 
 func abs(x int) int {
