@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"hash/adler32"
 	"io"
 	"os"
 	"path/filepath"
@@ -135,4 +136,20 @@ func BenchmarkInflate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestAdler32 compares the PNG fast path's checksum with hash/adler32's
+// on every length up to 300 and on 200 KB of bytes near 255, the most s2
+// can grow between reductions.
+func TestAdler32(t *testing.T) {
+	b := photo(300, 200).Pix
+	for n := range 301 {
+		if got, want := adler32Sum(b[:n]), adler32.Checksum(b[:n]); got != want {
+			t.Fatalf("%d bytes: %08x, hash/adler32 %08x", n, got, want)
+		}
+	}
+	high := bytes.Repeat([]byte{255, 254, 255, 253}, 50_000)
+	if got, want := adler32Sum(high), adler32.Checksum(high); got != want {
+		t.Fatalf("200 KB: %08x, hash/adler32 %08x", got, want)
+	}
 }

@@ -2,7 +2,6 @@ package imageproc
 
 import (
 	"encoding/binary"
-	"hash/adler32"
 	"hash/crc32"
 )
 
@@ -223,7 +222,7 @@ func (p *pngFast) pixels(z []byte, h int) bool {
 	stride := 1 + p.rowLen
 	p.raw = grow(p.raw, h*stride)
 	used, ok := p.inf.inflate(p.raw, z[2:])
-	if !ok || len(z)-2-used != 4 || adler32.Checksum(p.raw) != binary.BigEndian.Uint32(z[len(z)-4:]) {
+	if !ok || len(z)-2-used != 4 || adler32Sum(p.raw) != binary.BigEndian.Uint32(z[len(z)-4:]) {
 		return false
 	}
 	p.zero = grow(p.zero, p.rowLen)
@@ -375,4 +374,38 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// adler32Sum is hash/adler32.Checksum(b), eight bytes a step. Over eight bytes
+// b0..b7, s1 grows by their sum and s2 by 8·s1 + 8·b0 + 7·b1 + … + 1·b7.
+// The even and the odd bytes are spread to four 16-bit lanes each; a
+// product with four weights in lanes puts the weighted sum in the top lane
+// (no lane below it can carry: each stays under 2^16).
+func adler32Sum(b []byte) uint32 {
+	const (
+		mod   = 65521
+		lo    = 0x00ff00ff00ff00ff
+		ones  = 0x0001000100010001
+		evenW = 2 | 4<<16 | 6<<32 | 8<<48 // b0, b2, b4, b6 weigh 8, 6, 4, 2
+		oddW  = 1 | 3<<16 | 5<<32 | 7<<48 // b1, b3, b5, b7 weigh 7, 5, 3, 1
+	)
+	s1, s2 := uint64(1), uint64(0)
+	for len(b) > 0 {
+		// 64 KB between reductions keeps s2 far below 2^64.
+		c := b[:min(len(b), 1<<16)]
+		b = b[len(c):]
+		for ; len(c) >= 8; c = c[8:] {
+			w := binary.LittleEndian.Uint64(c)
+			e, o := w&lo, w>>8&lo
+			s2 += s1<<3 + (e*evenW)>>48 + (o*oddW)>>48
+			s1 += ((e + o) * ones) >> 48
+		}
+		for _, v := range c {
+			s1 += uint64(v)
+			s2 += s1
+		}
+		s1 %= mod
+		s2 %= mod
+	}
+	return uint32(s2<<16 | s1)
 }

@@ -195,9 +195,9 @@ type work struct {
 	png      pngFast
 	tx, ty   taps
 	bytes    [2][]uint8 // two input rows' RGB bytes, cropped to what the taps read
-	in       rowPair    // the same pixels, with room for the zero-weight taps
+	in       rowPair    // the same pixels, as the horizontal pass reads them
 	rows     [2]pixels  // the two rows horizontally resized
-	acc      pixels     // the vertical pass's sums, H rows
+	acc      pixels     // the vertical pass's sums, a ring of the open output rows
 	lut      [3][256]float32
 	lutKey   lutKey
 	lutValid bool
@@ -249,7 +249,7 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 	if needH {
 		w.tx.compute(sw, rw, cx, W)
 		lo, hi = w.tx.span()
-		w.in.resize(hi - lo + w.tx.nmax) // room for horizontal's zero-weight taps
+		w.in.resize(hi - lo)
 	}
 	for r := range w.rows {
 		w.bytes[r] = grow(w.bytes[r], 3*(hi-lo))
@@ -284,29 +284,34 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 		return
 	}
 	// Vertical pass, streamed: each input row is resized horizontally once
-	// and added to the sums of the output rows whose filter covers it, so
-	// memory follows the model's size, not the image's.
+	// and added to the sums of the output rows whose filter covers it.
+	// Output row i sums input rows [t.first[i], t.first[i]+t.n[i]), and
+	// both ends grow with i, so rows open and close in order: the sums of
+	// the rows open at once (t.open of them) are kept in a ring, and each
+	// row is normalized into dst as soon as its last input row is in. Memory
+	// follows the model's width and the filter, not the image.
 	t := &w.ty
 	t.compute(sh, rh, cy, H)
 	ylo, yhi := t.span()
-	w.acc.resize(H * W)
-	for x := range w.acc.rb {
-		w.acc.rb[x], w.acc.g[x] = laneHalf, half
-	}
-	first := 0
+	w.acc.resize(t.open * W)
+	sums := func(i int) pixels { return w.acc.rows(i%t.open, W) }
+	next, done := 0, 0 // the next output row to open, and to close
 	for y0 := ylo; y0 < yhi; y0 += 2 {
 		hrows(y0, y0+1 < yhi)
 		for y := y0; y < min(y0+2, yhi); y++ {
-			for first < H && t.first[first]+t.n[first] <= y {
-				first++
+			for ; next < H && t.first[next] <= y; next++ {
+				acc := sums(next)
+				for x := range acc.rb {
+					acc.rb[x], acc.g[x] = laneHalf, half
+				}
 			}
-			for i := first; i < H && t.first[i] <= y; i++ {
-				vertical(w.acc.rows(i, W), w.rows[y-y0], t.k[i*t.ksize+y-t.first[i]])
+			for i := done; i < next; i++ {
+				vertical(sums(i), w.rows[y-y0], t.k[i*t.ksize+y-t.first[i]])
+			}
+			for ; done < next && t.first[done]+t.n[done]-1 == y; done++ {
+				s.emit(w, dst, done, sums(done), precisionBits)
 			}
 		}
-	}
-	for i := range H {
-		s.emit(w, dst, i, w.acc.rows(i, W), precisionBits)
 	}
 }
 

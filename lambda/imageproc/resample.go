@@ -32,11 +32,13 @@ const half = 1 << (precisionBits - 1)
 // taps holds the filter of count consecutive output pixels
 // [start, start+count) of a resize from inSize to outSize along one axis:
 // output pixel i reads n[i] input pixels from first[i] on, weighted by
-// k[i*ksize : i*ksize+n[i]], followed by zero weights up to ksize. nmax is
-// the largest n[i].
+// k[i*ksize : i*ksize+n[i]]. open is the largest number of output pixels
+// whose inputs include one same input pixel. clip says whether a sum can
+// reach 256 once shifted down, so that clip8 must clamp it (see byteLanes).
 type taps struct {
 	key         tapsKey // the filter the slices hold
-	ksize, nmax int
+	ksize, open int
+	clip        bool
 	first, n    []int
 	k           []uint32
 	w           []float64 // scratch: one output pixel's weights before normalizing
@@ -60,10 +62,10 @@ func (t *taps) compute(inSize, outSize, start, count int) {
 	filterscale := max(scale, 1)
 	support := filterscale // bilinear support 1.0, widened when shrinking
 	t.ksize = int(math.Ceil(support))*2 + 1
+	t.clip = t.ksize >= maxUnclipped
 	t.first = grow(t.first, count)
 	t.n = grow(t.n, count)
 	t.k = grow(t.k, count*t.ksize)
-	t.nmax = 0
 	wk := t.w[:0]
 	for i := range count {
 		center := (float64(start+i) + 0.5) * scale
@@ -90,7 +92,15 @@ func (t *taps) compute(inSize, outSize, start, count int) {
 			k[x] = uint32(0.5 + v*(1<<precisionBits))
 		}
 		t.first[i], t.n[i] = xmin, xmax
-		t.nmax = max(t.nmax, xmax)
+	}
+	// Both ends of the input ranges grow with i: when output pixel i's
+	// range ends, the ranges of i up to j-1 hold its last pixel.
+	t.open = 0
+	for i, j := 0, 0; i < count; i++ {
+		for j < count && t.first[j] < t.first[i]+t.n[i] {
+			j++
+		}
+		t.open = max(t.open, j-i)
 	}
 	t.w = wk
 	t.key = key
@@ -170,21 +180,22 @@ func (p *rowPair) load(a, b []uint8) {
 }
 
 // horizontal resamples the two rows of src, which hold input pixels from
-// t.first[0] on followed by room for nmax more (their values do not
-// matter), into the len(t.n) 8-bit pixels of dst[0] and dst[1]. Every
-// output pixel takes nmax taps, the last ones of weight zero: a loop whose
-// length changes from one pixel to the next costs a mispredicted branch
-// per pixel, more than the extra multiplications.
+// t.first[0] on, into the len(t.n) 8-bit pixels of dst[0] and dst[1].
 func (t *taps) horizontal(dst *[2]pixels, src *rowPair) {
 	first, kall := t.first, t.k
-	base, nk, ks := first[0], t.nmax, t.ksize
+	base, ks := first[0], t.ksize
 	n := len(first)
 	drb0, dg0 := dst[0].rb[:n], dst[0].g[:n]
 	drb1, dg1 := dst[1].rb[:n], dst[1].g[:n]
 	for i, f := range first {
-		rb0, rb1, g := dot(kall[i*ks:i*ks+nk], src.px[3*(f-base):])
-		drb0[i], drb1[i] = clipLanes(rb0), clipLanes(rb1)
-		dg0[i], dg1[i] = uint32(clip8(uint32(g))), uint32(clip8(uint32(g>>32)))
+		rb0, rb1, g := dot(kall[i*ks:i*ks+t.n[i]], src.px[3*(f-base):])
+		if t.clip {
+			rb0, rb1, g = clipLanes(rb0), clipLanes(rb1), clipLanes(g)
+		} else {
+			rb0, rb1, g = byteLanes(rb0), byteLanes(rb1), byteLanes(g)
+		}
+		drb0[i], drb1[i] = rb0, rb1
+		dg0[i], dg1[i] = uint32(g), uint32(g>>32)
 	}
 }
 
@@ -204,6 +215,18 @@ func dot(k []uint32, px []uint64) (rb0, rb1, g uint64) {
 // clipLanes applies clip8 to both lanes of v.
 func clipLanes(v uint64) uint64 {
 	return uint64(clip8(uint32(v))) | uint64(clip8(uint32(v>>32)))<<32
+}
+
+// maxUnclipped bounds the taps for which byteLanes is clip8: a sum is at
+// most 2^21 + 255·(2^22 + n/2), which stays under 256·2^22 while n, the
+// number of taps, is under 16,448. Only a shrink by more than 8,000 times
+// has more.
+const maxUnclipped = 16_448
+
+// byteLanes is clipLanes for sums that cannot reach 256·2^22: both lanes
+// shifted down at once.
+func byteLanes(v uint64) uint64 {
+	return v >> precisionBits & (0xff | 0xff<<32)
 }
 
 // vertical adds the 8-bit pixels of row, weighted by kv, to the sums in

@@ -134,6 +134,10 @@ func TestResizeMatchesReference(t *testing.T) {
 			checkResize(t, w, s, src)
 		}
 	}
+	// Shrinks by more than 8,000 times: enough taps that the horizontal
+	// pass must clamp (taps.clip).
+	checkResize(t, w, Spec{Height: 2, Width: 1}, photo(20000, 3))
+	checkResize(t, w, Spec{Height: 1, Width: 2}, photo(3, 20000))
 }
 
 // FuzzResize compares Spec.run with refResize on arbitrary pixels, sizes
