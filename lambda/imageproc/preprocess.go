@@ -299,14 +299,11 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 	for y0 := ylo; y0 < yhi; y0 += 2 {
 		hrows(y0, y0+1 < yhi)
 		for y := y0; y < min(y0+2, yhi); y++ {
-			for ; next < H && t.first[next] <= y; next++ {
-				acc := sums(next)
-				for x := range acc.rb {
-					acc.rb[x], acc.g[x] = laneHalf, half
-				}
+			for next < H && t.first[next] <= y {
+				next++
 			}
 			for i := done; i < next; i++ {
-				vertical(sums(i), w.rows[y-y0], t.k[i*t.ksize+y-t.first[i]])
+				vertical(sums(i), w.rows[y-y0], t.k[i*t.ksize+y-t.first[i]], y == t.first[i])
 			}
 			for ; done < next && t.first[done]+t.n[done]-1 == y; done++ {
 				s.emit(w, dst, done, sums(done), precisionBits)

@@ -230,9 +230,18 @@ func byteLanes(v uint64) uint64 {
 }
 
 // vertical adds the 8-bit pixels of row, weighted by kv, to the sums in
-// acc.
-func vertical(acc, row pixels, kv uint32) {
+// acc; start sets the sums to the rounding term first.
+func vertical(acc, row pixels, kv uint32, start bool) {
 	arb, ag := acc.rb[:len(row.rb)], acc.g[:len(row.g)]
+	if start {
+		for x, v := range row.rb {
+			arb[x] = laneHalf + v*uint64(kv)
+		}
+		for x, v := range row.g {
+			ag[x] = half + v*kv
+		}
+		return
+	}
 	for x, v := range row.rb {
 		arb[x] += v * uint64(kv)
 	}
