@@ -352,28 +352,20 @@ func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 }
 
 // paeth is the Paeth predictor of left a, above b and upper-left c: the
-// one nearest a + b - c, ties going to a, then b. Written as two
-// conditional moves rather than branches, which noise-like rows would
-// mispredict.
+// one nearest a + b - c, ties going to a, then b. It is small enough to be
+// inlined and written for conditional moves rather than branches, which
+// noise-like rows would mispredict.
 func paeth(a, b, c uint8) uint8 {
-	pa := abs(int(b) - int(c))
-	pb := abs(int(a) - int(c))
-	pc := abs(int(a) + int(b) - 2*int(c))
-	p, best := pa, a
-	if pb < p {
-		p, best = pb, b
+	pa, pb := int(b)-int(c), int(a)-int(c)
+	pc := pa + pb
+	pa, pb, pc = max(pa, -pa), max(pb, -pb), max(pc, -pc)
+	if pb < pa {
+		a = b
 	}
-	if pc < p {
-		best = c
+	if pc < min(pa, pb) {
+		a = c
 	}
-	return best
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
+	return a
 }
 
 // adler32Sum is hash/adler32.Checksum(b), eight bytes a step. Over eight bytes
