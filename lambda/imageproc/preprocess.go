@@ -194,10 +194,10 @@ func decodeErr(format string, err error) error {
 type work struct {
 	png      pngFast
 	tx, ty   taps
-	bytes    [2][]uint8 // two input rows' RGB bytes, cropped to what the taps read
-	in       rowPair    // the same pixels, as the horizontal pass reads them
-	rows     [2]pixels  // the two rows horizontally resized
-	acc      pixels     // the vertical pass's sums, a ring of the open output rows
+	bytes    [group][]uint8 // input rows' RGB bytes, cropped to what the taps read
+	in       rowGroup       // the same pixels, as the horizontal pass reads them
+	rows     [group]pixels  // the rows horizontally resized
+	acc      pixels         // the vertical pass's sums, a ring of the open output rows
 	lut      [3][256]float32
 	lutKey   lutKey
 	lutValid bool
@@ -255,30 +255,31 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 		w.bytes[r] = grow(w.bytes[r], 3*(hi-lo))
 		w.rows[r].resize(W)
 	}
-	// hrows writes rows y and, when two is set, y+1 of the horizontally
-	// resized, cropped image to w.rows. The pass takes rows in pairs.
-	hrows := func(y int, two bool) {
-		a, b := w.bytes[0], w.bytes[1]
-		src.row(y, lo, a)
-		if two {
-			src.row(y+1, lo, b)
-		} else {
-			b = a
+	// hrows writes n rows from y on (at most group) of the horizontally
+	// resized, cropped image to w.rows; the pass takes rows in groups.
+	hrows := func(y, n int) {
+		for r := range group {
+			if r < n {
+				src.row(y+r, lo, w.bytes[r])
+			} else {
+				copy(w.bytes[r], w.bytes[n-1]) // resampled for nothing
+			}
 		}
 		if needH {
-			w.in.load(a, b)
+			w.in.load(&w.bytes)
 			w.tx.horizontal(&w.rows, &w.in)
-		} else {
-			w.rows[0].load(a)
-			w.rows[1].load(b)
+			return
+		}
+		for r := range n {
+			w.rows[r].load(w.bytes[r])
 		}
 	}
 	if !needV {
-		for y := 0; y < H; y += 2 {
-			hrows(cy+y, y+1 < H)
-			s.emit(w, dst, y, w.rows[0], 0)
-			if y+1 < H {
-				s.emit(w, dst, y+1, w.rows[1], 0)
+		for y := 0; y < H; y += group {
+			n := min(group, H-y)
+			hrows(cy+y, n)
+			for r := range n {
+				s.emit(w, dst, y+r, w.rows[r], 0)
 			}
 		}
 		return
@@ -296,9 +297,10 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 	w.acc.resize(t.open * W)
 	sums := func(i int) pixels { return w.acc.rows(i%t.open, W) }
 	next, done := 0, 0 // the next output row to open, and to close
-	for y0 := ylo; y0 < yhi; y0 += 2 {
-		hrows(y0, y0+1 < yhi)
-		for y := y0; y < min(y0+2, yhi); y++ {
+	for y0 := ylo; y0 < yhi; y0 += group {
+		n := min(group, yhi-y0)
+		hrows(y0, n)
+		for y := y0; y < y0+n; y++ {
 			for next < H && t.first[next] <= y {
 				next++
 			}

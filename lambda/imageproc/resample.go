@@ -152,64 +152,75 @@ func (p *pixels) rows(i, n int) pixels {
 	return pixels{p.rb[i*n : (i+1)*n], p.g[i*n : (i+1)*n]}
 }
 
-// rowPair holds two input rows for the horizontal pass, which weighs both
-// with the same taps, three uint64 per pixel x: red and blue of the first
-// row in the lanes of px[3x], of the second row in px[3x+1], both rows'
-// green in px[3x+2]. A tap then costs three multiplications for six
-// values.
-type rowPair struct {
+// group is the number of input rows the horizontal pass resamples at
+// once: they share the taps, so each weight is loaded once for all.
+const group = 4
+
+// rowGroup holds group input rows for the horizontal pass, six uint64 per
+// pixel x: red and blue of row r in the lanes of px[6x+r], the green of
+// rows 0 and 1 in px[6x+4], of rows 2 and 3 in px[6x+5]. A tap then costs
+// six multiplications for twelve values.
+type rowGroup struct {
 	px []uint64
 }
 
 // resize makes room for n pixels, keeping the buffer.
-func (p *rowPair) resize(n int) {
-	p.px = grow(p.px, 3*n)
+func (p *rowGroup) resize(n int) {
+	p.px = grow(p.px, 6*n)
 }
 
-// load fills the first len(a)/3 pixels from the RGB bytes of two rows of
-// the same length.
-func (p *rowPair) load(a, b []uint8) {
-	px := p.px[:len(a)]
-	b = b[:len(a)]
-	for x := 0; x+2 < len(px); x += 3 {
-		q, r, d := a[x:x+3:x+3], b[x:x+3:x+3], px[x:x+3:x+3]
-		d[0] = uint64(q[0]) | uint64(q[2])<<32
-		d[1] = uint64(r[0]) | uint64(r[2])<<32
-		d[2] = uint64(q[1]) | uint64(r[1])<<32
+// load fills the first len(rows[0])/3 pixels from the RGB bytes of group
+// rows of the same length.
+func (p *rowGroup) load(rows *[group][]uint8) {
+	n := len(rows[0]) / 3
+	r0, r1, r2, r3 := rows[0][:3*n], rows[1][:3*n], rows[2][:3*n], rows[3][:3*n]
+	px := p.px[:6*n]
+	for x := range n {
+		a, b, c, d := r0[3*x:3*x+3:3*x+3], r1[3*x:3*x+3:3*x+3], r2[3*x:3*x+3:3*x+3], r3[3*x:3*x+3:3*x+3]
+		q := px[6*x : 6*x+6 : 6*x+6]
+		q[0] = uint64(a[0]) | uint64(a[2])<<32
+		q[1] = uint64(b[0]) | uint64(b[2])<<32
+		q[2] = uint64(c[0]) | uint64(c[2])<<32
+		q[3] = uint64(d[0]) | uint64(d[2])<<32
+		q[4] = uint64(a[1]) | uint64(b[1])<<32
+		q[5] = uint64(c[1]) | uint64(d[1])<<32
 	}
 }
 
-// horizontal resamples the two rows of src, which hold input pixels from
-// t.first[0] on, into the len(t.n) 8-bit pixels of dst[0] and dst[1].
-func (t *taps) horizontal(dst *[2]pixels, src *rowPair) {
+// horizontal resamples the rows of src, which hold input pixels from
+// t.first[0] on, into the len(t.n) 8-bit pixels of each of dst's rows.
+func (t *taps) horizontal(dst *[group]pixels, src *rowGroup) {
 	first, kall := t.first, t.k
 	base, ks := first[0], t.ksize
 	n := len(first)
-	drb0, dg0 := dst[0].rb[:n], dst[0].g[:n]
-	drb1, dg1 := dst[1].rb[:n], dst[1].g[:n]
+	d0, d1, d2, d3 := dst[0].rows(0, n), dst[1].rows(0, n), dst[2].rows(0, n), dst[3].rows(0, n)
 	for i, f := range first {
-		rb0, rb1, g := dot(kall[i*ks:i*ks+t.n[i]], src.px[3*(f-base):])
+		rb0, rb1, rb2, rb3, g01, g23 := dot(kall[i*ks:i*ks+t.n[i]], src.px[6*(f-base):])
 		if t.clip {
-			rb0, rb1, g = clipLanes(rb0), clipLanes(rb1), clipLanes(g)
+			rb0, rb1, rb2, rb3, g01, g23 = clipLanes(rb0), clipLanes(rb1), clipLanes(rb2), clipLanes(rb3), clipLanes(g01), clipLanes(g23)
 		} else {
-			rb0, rb1, g = byteLanes(rb0), byteLanes(rb1), byteLanes(g)
+			rb0, rb1, rb2, rb3, g01, g23 = byteLanes(rb0), byteLanes(rb1), byteLanes(rb2), byteLanes(rb3), byteLanes(g01), byteLanes(g23)
 		}
-		drb0[i], drb1[i] = rb0, rb1
-		dg0[i], dg1[i] = uint32(g), uint32(g>>32)
+		d0.rb[i], d1.rb[i], d2.rb[i], d3.rb[i] = rb0, rb1, rb2, rb3
+		d0.g[i], d1.g[i], d2.g[i], d3.g[i] = uint32(g01), uint32(g01>>32), uint32(g23), uint32(g23>>32)
 	}
 }
 
-// dot returns the sums of px's three columns weighted by k.
-func dot(k []uint32, px []uint64) (rb0, rb1, g uint64) {
-	rb0, rb1, g = laneHalf, laneHalf, laneHalf
-	px = px[:3*len(k)]
+// dot returns the sums of px's six columns weighted by k.
+func dot(k []uint32, px []uint64) (rb0, rb1, rb2, rb3, g01, g23 uint64) {
+	rb0, rb1, rb2, rb3, g01, g23 = laneHalf, laneHalf, laneHalf, laneHalf, laneHalf, laneHalf
+	px = px[:6*len(k)]
 	for x, kv := range k {
-		q := px[3*x : 3*x+3 : 3*x+3]
-		rb0 += q[0] * uint64(kv)
-		rb1 += q[1] * uint64(kv)
-		g += q[2] * uint64(kv)
+		q := px[6*x : 6*x+6 : 6*x+6]
+		k := uint64(kv)
+		rb0 += q[0] * k
+		rb1 += q[1] * k
+		rb2 += q[2] * k
+		rb3 += q[3] * k
+		g01 += q[4] * k
+		g23 += q[5] * k
 	}
-	return rb0, rb1, g
+	return rb0, rb1, rb2, rb3, g01, g23
 }
 
 // clipLanes applies clip8 to both lanes of v.
