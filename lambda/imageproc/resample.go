@@ -17,11 +17,12 @@ import "math"
 // Two such sums fit in one uint64, in its low and high 32 bits (lanes):
 // multiplied by one weight and added up, each lane holds its own sum and
 // neither carries into the other. Both passes work on lanes, so one
-// multiplication weighs two values. The horizontal pass also resizes two
-// rows at a time (same taps, fewer loads of them), and a filter is
-// computed again only when the sizes change. resample_ref_test.go keeps
-// the straightforward port that the tests and FuzzResize compare this one
-// with.
+// multiplication weighs two values. The horizontal pass also resizes four
+// rows at a time (same taps, fewer loads of them); the vertical pass keeps
+// the sums of the output rows still open in a ring and normalizes each
+// row as soon as it is complete; a filter is computed again only when the
+// sizes change. resample_ref_test.go keeps the straightforward port that
+// the tests and FuzzResize compare this one with.
 
 // precisionBits is Pillow's PRECISION_BITS for 8-bit images: 32 - 8 - 2.
 const precisionBits = 32 - 8 - 2
