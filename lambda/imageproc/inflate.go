@@ -427,13 +427,10 @@ func (f *inflater) codes(r *bitReader, dst []byte, o int, lit, dist *huffman) (i
 		if d > o || length > len(dst)-o {
 			return 0, false
 		}
-		if d >= length {
-			copy(dst[o:o+length], dst[o-d:])
-		} else {
-			// Overlapping: the copy repeats the last d bytes.
-			for i := range length {
-				dst[o+i] = dst[o-d+i]
-			}
+		// The match repeats the d bytes before o; each copy doubles what
+		// the next can take (a multiple of d, so the period is kept).
+		for n := 0; n < length; {
+			n += copy(dst[o+n:o+length], dst[o-d:o+n])
 		}
 		o += length
 	}

@@ -365,9 +365,9 @@ func (s Spec) emit(w *work, dst []float32, y int, row pixels, shift uint) {
 	if s.ChannelOrder == OrderBGR {
 		p0, p2 = 2, 0
 	}
-	dr := dst[p0*plane+y*W : p0*plane+(y+1)*W]
-	dg := dst[plane+y*W : plane+(y+1)*W]
-	db := dst[p2*plane+y*W : p2*plane+(y+1)*W]
+	dr := dst[p0*plane+y*W:][:W]
+	dg := dst[plane+y*W:][:W]
+	db := dst[p2*plane+y*W:][:W]
 	for x, v := range rb {
 		dr[x], dg[x], db[x] = lr[v8(uint32(v))], lg[v8(g[x])], lb[v8(uint32(v>>32))]
 	}
