@@ -298,11 +298,10 @@ func (p *pngFast) expand(dst, src []uint8, x0 int) {
 }
 
 // unfilter reverses one row's filter (PNG spec, section 9) in place; prev
-// is the previous unfiltered row (zeros for the first). Sub, Average and
-// Paeth run one channel (byte of a pixel) at a time, carrying the pixel
-// to the left and the one above it in registers: a loop that read back
-// the byte it stored bpp bytes earlier would wait on the store each time.
-// Up adds 8 bytes at a time.
+// is the previous unfiltered row (zeros for the first). Sub and Average
+// run one channel (byte of a pixel) at a time, carrying the pixel to the
+// left in a register: a loop that read back the byte it stored bpp bytes
+// earlier would wait on the store each time. Up adds 8 bytes at a time.
 func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 	prev = prev[:len(cur)]
 	switch filter {
@@ -336,14 +335,13 @@ func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 			}
 		}
 	case 4: // Paeth
-		for ch := range bpp {
-			var a, c uint8
-			for i := ch; i < len(cur); i += bpp {
-				b := prev[i]
-				a = cur[i] + paeth(a, b, c)
-				cur[i] = a
-				c = b
-			}
+		// One loop over all channels: the channels' predictors, longer
+		// than a store's round trip, overlap.
+		for i := range min(bpp, len(cur)) {
+			cur[i] += prev[i]
+		}
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
 		}
 	default:
 		return false
@@ -352,20 +350,15 @@ func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 }
 
 // paeth is the Paeth predictor of left a, above b and upper-left c: the
-// one nearest a + b - c, ties going to a, then b. It is small enough to be
-// inlined and written for conditional moves rather than branches, which
-// noise-like rows would mispredict.
+// one nearest a + b - c, ties going to a, then b. That is the least of
+// distance, rank and value packed in one integer, which min computes with
+// conditional moves: branches would be mispredicted on noise-like rows,
+// at a cost of several times the rest.
 func paeth(a, b, c uint8) uint8 {
 	pa, pb := int(b)-int(c), int(a)-int(c)
 	pc := pa + pb
 	pa, pb, pc = max(pa, -pa), max(pb, -pb), max(pc, -pc)
-	if pb < pa {
-		a = b
-	}
-	if pc < min(pa, pb) {
-		a = c
-	}
-	return a
+	return uint8(min(pa<<10|int(a), pb<<10|1<<8|int(b), pc<<10|2<<8|int(c)))
 }
 
 // adler32Sum is hash/adler32.Checksum(b), eight bytes a step. Over eight bytes
