@@ -245,6 +245,16 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 	rw, rh, cx, cy := s.geometry(sw, sh)
 	needH, needV := rw != sw, rh != sh
 
+	if !needH && !needV {
+		// At the model's size (or cropped to it): rows go straight from the
+		// image to the tensor.
+		w.bytes[0] = grow(w.bytes[0], 3*W)
+		for y := range H {
+			src.row(cy+y, cx, w.bytes[0])
+			s.emitRGB(w, dst, y, w.bytes[0])
+		}
+		return
+	}
 	lo, hi := cx, cx+W
 	if needH {
 		w.tx.compute(sw, rw, cx, W)
@@ -370,5 +380,34 @@ func (s Spec) emit(w *work, dst []float32, y int, row pixels, shift uint) {
 	db := dst[p2*plane+y*W:][:W]
 	for x, v := range rb {
 		dr[x], dg[x], db[x] = lr[v8(uint32(v))], lg[v8(g[x])], lb[v8(uint32(v>>32))]
+	}
+}
+
+// emitRGB normalizes one row of RGB bytes into row y of dst, as emit does
+// a row of pixels.
+func (s Spec) emitRGB(w *work, dst []float32, y int, row []uint8) {
+	H, W := s.Height, s.Width
+	order := [3]int{0, 1, 2}
+	if s.ChannelOrder == OrderBGR {
+		order = [3]int{2, 1, 0}
+	}
+	if s.Layout == LayoutNHWC {
+		d := dst[y*3*W : (y+1)*3*W]
+		l0, l1, l2 := &w.lut[order[0]], &w.lut[order[1]], &w.lut[order[2]]
+		o0, o1, o2 := order[0], order[1], order[2]
+		for x := 0; x+2 < len(d); x += 3 {
+			p := row[x : x+3 : x+3]
+			q := d[x : x+3 : x+3]
+			q[0], q[1], q[2] = l0[p[o0]], l1[p[o1]], l2[p[o2]]
+		}
+		return
+	}
+	plane := H * W
+	for oc, sc := range order {
+		l := &w.lut[sc]
+		d := dst[oc*plane+y*W:][:W]
+		for x := range d {
+			d[x] = l[row[3*x+sc]]
+		}
 	}
 }
