@@ -22,7 +22,6 @@ require (
 	github.com/gomlx/exceptions v0.0.3
 	github.com/gomlx/gomlx v0.26.0
 	github.com/gomlx/onnx-gomlx v0.3.4
-	github.com/klauspost/compress v1.17.9
 	github.com/yalue/onnxruntime_go v1.27.0
 	golang.org/x/text v0.28.0
 	gonum.org/v1/gonum v0.17.0

@@ -3,6 +3,8 @@ package imageproc
 import (
 	"bytes"
 	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -37,21 +39,37 @@ func BenchmarkPreprocess(b *testing.B) {
 // BenchmarkResizeOnly isolates this package's own work (convert, resize,
 // normalize) from the standard library's decoding.
 func BenchmarkResizeOnly(b *testing.B) {
-	src := photo(640, 480)
-	s := Spec{Height: 224, Width: 224}.WithDefaults()
-	dst := make([]float32, s.Len())
-	w := new(work)
-	rs := newRowSource(src)
-	b.ReportAllocs()
-	for b.Loop() {
-		s.run(w, rs, 640, 480, dst)
+	for _, c := range []struct {
+		name   string
+		sw, sh int
+		spec   Spec
+	}{
+		{"640x480-to-224", 640, 480, Spec{Height: 224, Width: 224}},
+		{"100x80-to-64", 100, 80, Spec{Height: 64, Width: 64}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s := c.spec.WithDefaults()
+			dst := make([]float32, s.Len())
+			w := new(work)
+			rs := newRowSource(photo(c.sw, c.sh))
+			b.ReportAllocs()
+			for b.Loop() {
+				s.run(w, rs, c.sw, c.sh, dst)
+			}
+		})
 	}
 }
 
 // BenchmarkPNGPaths decodes and preprocesses the same PNGs through the fast
 // path and through image/png (the path before it, and still the one for
-// what the fast path leaves), side by side in one run.
+// what the fast path leaves), side by side in one run. mobilenet-100x80 is
+// the file BenchmarkPreprocessVsRun (lambda/e2e) times against the test
+// MobileNet's run: 24 KB of noise-like pixels, resized to 64×64.
 func BenchmarkPNGPaths(b *testing.B) {
+	mobilenet, err := os.ReadFile(filepath.Join("..", "models", "testdata", "mobilenet", "other-size.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		spec Spec
@@ -60,6 +78,7 @@ func BenchmarkPNGPaths(b *testing.B) {
 		{"64x64-at-size-64", Spec{Height: 64, Width: 64}, encodePNG(b, photo(64, 64))},
 		{"100x80-resized-64", Spec{Height: 64, Width: 64}, encodePNG(b, photo(100, 80))},
 		{"640x480-resized-224", Spec{Height: 224, Width: 224}, encodePNG(b, photo(640, 480))},
+		{"mobilenet-100x80-resized-64", Spec{Height: 64, Width: 64}, mobilenet},
 	} {
 		s := c.spec.WithDefaults()
 		dst := make([]float32, s.Len())
@@ -74,7 +93,7 @@ func BenchmarkPNGPaths(b *testing.B) {
 				if _, _, ok := w.png.decodePNG(c.img); !ok {
 					b.Fatal("fast path refused the image")
 				}
-				s.run(w, rgb8{w.png.rgb, 3 * cfg.Width}, cfg.Width, cfg.Height, dst)
+				s.run(w, w.png.rows(), cfg.Width, cfg.Height, dst)
 			}
 		})
 		b.Run(c.name+"/image-png", func(b *testing.B) {

@@ -13,13 +13,16 @@
 //     refused at the cost of parsing its header.
 //  3. Decode. A PNG that is not interlaced and not 16-bit takes the fast
 //     path (pngfast.go): its chunks are walked in place, the pixel data
-//     inflated by a reused github.com/klauspost/compress inflater,
-//     unfiltered and written straight to 8-bit RGB rows in a reused
-//     buffer, with no image.Image between. Anything else, and anything the
-//     fast path finds wrong (a CRC, chunk order, a filter, the amount of
-//     pixel data, the zlib checksum), is decoded by the standard library,
-//     whose pixels or error are served; FuzzPNGFast checks that whatever
-//     the fast path accepts, image/png accepts with the same RGB values.
+//     inflated by the package's own DEFLATE decoder (inflate.go) into a
+//     reused buffer of the rows' exact size, unfiltered in place and
+//     expanded to 8-bit RGB a row at a time as the resampler reads it, with
+//     no image.Image between. Anything else, and anything the fast path
+//     finds wrong (a CRC, chunk order, a filter, the amount of pixel data,
+//     the zlib checksum, a stream compress/flate might not accept), is
+//     decoded by the standard library, whose pixels or error are served;
+//     FuzzPNGFast checks that whatever the fast path accepts, image/png
+//     accepts with the same RGB values, and FuzzInflate that whatever the
+//     inflater accepts, compress/flate accepts with the same bytes.
 //     Every decoded type becomes 8-bit R, G, B: grayscale is replicated, alpha is dropped keeping the
 //     un-premultiplied colour (what PIL's convert("RGB") does; a pixel of
 //     alpha 0 keeps the colour the file stores), 16-bit samples keep their
@@ -51,7 +54,11 @@
 // different rounding and centre conventions, so it could only ever be
 // close to what the model was trained on, and it would add a dependency.
 // An image whose size already equals the target skips the resampler, so
-// its pixels pass untouched, as with Pillow.
+// its pixels pass untouched, as with Pillow. The arithmetic is Pillow's;
+// how it is laid out for speed (two values per multiplication, four rows
+// per horizontal pass, a ring of open output rows) is in resample.go, and
+// resample_ref_test.go keeps the first, line-for-line port, which
+// TestResizeMatchesReference and FuzzResize compare with byte for byte.
 //
 // ToTensor divides by 255 rather than multiplying by 1/255; when 1/Scale
 // is an integer the table divides too, so normalized values are also
@@ -61,9 +68,11 @@
 //
 // Memory is bounded by MaxPixels: the standard decoder's image (1 to 8
 // bytes per pixel; 1.5 for a 4:2:0 JPEG, 4 for an 8-bit RGBA PNG), or for
-// the PNG fast path 3 bytes per pixel in a pooled buffer (kept between
-// calls up to 16 MiB), plus scratch that follows the model's size and one
-// input row (pooled and reused across calls). A refused bomb header costs a few kilobytes. The
+// the PNG fast path the filtered rows (1/8 to 4 bytes per pixel and one
+// per row) in a pooled buffer (kept between calls up to 16 MiB) and 80
+// KB of Huffman tables (160 KB once a block uses the fixed codes), plus
+// scratch that follows the model's width and four input rows (pooled and
+// reused across calls). A refused bomb header costs a few kilobytes. The
 // caller bounds the request's byte size.
 //
 // go test -bench . -benchmem (Go 1.26, 2-core AMD EPYC shared with other
@@ -80,9 +89,11 @@
 // Decoding dominates (image/jpeg and image/png); this package's own work
 // is the last line and allocates nothing once its pool is warm.
 // BenchmarkPNGPaths puts the PNG fast path and image/png side by side in
-// one run (see docs/model-server.md for the figures): once its pooled
-// buffers have grown, the fast path makes 2 allocations of under 100 bytes
-// per image (image/png: 19 to 159 allocations, 63 KB to 1.3 MB).
+// one run, BenchmarkInflate the inflater and compress/flate, and
+// BenchmarkResizeOnly times the resize alone (see docs/model-server.md for
+// the figures): once its pooled buffers have grown, the fast path makes no
+// allocation per image (image/png: 19 to 159 allocations, 63 KB to 1.3
+// MB).
 //
 // # Fuzzing
 //
@@ -106,7 +117,15 @@
 // lambda/models/testdata, the encoder's output for each image type
 // (1-, 2-, 4- and 8-bit, paletted with transparency, 16-bit), a
 // multi-IDAT file and a gray+alpha file with every filter type. Run on
-// 2026-11-30 (-parallel 1): 1,000,000 executions, no failure.
+// 2026-11-30 (-parallel 1): 1,000,000 executions, no failure; and again
+// after the fast path got its own inflater and the resize was rewritten:
+// 1,000,000, no failure, as FuzzPreprocess (1,000,000).
+//
+// FuzzInflate compares the inflater with compress/flate on arbitrary
+// streams and on compress/flate's output at every level; FuzzResize
+// compares the resize with its first port on arbitrary pixels, sizes and
+// geometries. Run on 2026-11-30 (-parallel 1): 1,000,000 executions each,
+// no failure.
 //
 // Beyond the committed Pillow fixtures, 300 random geometries (1-399 px
 // sources in RGB, L, RGBA and P modes; direct and shorter-side + crop)

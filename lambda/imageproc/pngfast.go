@@ -1,24 +1,20 @@
 package imageproc
 
 import (
-	"bytes"
 	"encoding/binary"
-	"github.com/klauspost/compress/flate"
-	"hash"
-	"hash/adler32"
 	"hash/crc32"
-	"io"
 )
 
 // The PNG fast path: the PNGs a client sends to an image model (8-bit
 // grayscale, RGB, paletted, grayscale+alpha or RGBA, 1-, 2- and 4-bit
 // grayscale and paletted; not interlaced, not 16-bit)
-// decoded straight into 8-bit RGB rows, with the inflater, the row buffers
-// and the RGB buffer reused from one request to the next. image/png builds
-// a fresh zlib reader (tens of KB of tables), reads the compressed data
-// through a bufio.Reader and a 4-byte-per-pixel image.Image; the pixels
-// reach the model by the same unfiltering and the same alpha rule either
-// way.
+// inflated in one go into a buffer of the rows' exact size by inflate.go,
+// unfiltered in place, and expanded to 8-bit RGB a row at a time as the
+// resampler reads it; the buffers and tables are reused from one request
+// to the next. image/png builds a fresh zlib reader (tens of KB of
+// tables), reads the compressed data through a bufio.Reader and a 32 KB
+// window into a 4-byte-per-pixel image.Image; the pixels reach the model
+// by the same unfiltering and the same alpha rule either way.
 //
 // The fast path never decides that an image is bad: anything outside its
 // subset or anything it finds wrong (a CRC, a chunk out of order, a bad
@@ -48,24 +44,25 @@ const (
 // pngFast holds the reusable state of the fast path; it lives in a pooled
 // work.
 type pngFast struct {
-	rgb        []uint8    // width×height×3 output
-	rows       [2][]uint8 // the current row (filter byte first) and the one above it
-	sum        hash.Hash32
+	raw        []uint8 // the rows, each a filter byte and rowLen bytes, unfiltered in place
+	zero       []uint8 // the row above the first: zeros
 	idat       []uint8 // the IDAT chunks' data, when there are several
-	br         bytes.Reader
-	fr         io.ReadCloser
+	inf        inflater
 	palette    [256][3]uint8
 	width, bpp int
+	rowLen     int // bytes per row, filter byte excluded
 	depth      int // bits per sample: 1, 2, 4 (gray, paletted) or 8
 	ctype      byte
 }
 
-// maxFastRGB is the largest RGB buffer a pooled work keeps between
-// requests (16 MiB, a 2,300×2,300 image); larger ones are dropped after use.
-const maxFastRGB = 16 << 20
+// maxFastRaw is the largest row buffer a pooled work keeps between
+// requests (16 MiB, a 2,300×2,300 RGB image); larger ones are dropped
+// after use.
+const maxFastRaw = 16 << 20
 
-// decodePNG decodes b into p.rgb and reports whether it could. It does not
-// allocate once p's buffers have grown to the image's size.
+// decodePNG decodes b into p.raw and reports whether it could; rows
+// (pngRows) then reads its pixels. It does not allocate once p's buffers
+// have grown to the image's size.
 func (p *pngFast) decodePNG(b []byte) (width, height int, ok bool) {
 	const sigLen = 8
 	stage := stStart
@@ -210,9 +207,9 @@ func (p *pngFast) plte(d []byte) bool {
 	return false
 }
 
-// pixels inflates the zlib stream z and writes h rows of RGB into p.rgb.
-// The stream must hold exactly the image's rows and end, checksum
-// included, exactly at the end of z.
+// pixels inflates the zlib stream z and unfilters h rows into p.raw. The
+// stream must hold exactly the image's rows and end, checksum included,
+// exactly at the end of z.
 func (p *pngFast) pixels(z []byte, h int) bool {
 	if len(z) < 2+4 {
 		return false
@@ -221,72 +218,59 @@ func (p *pngFast) pixels(z []byte, h int) bool {
 	if cmf&0x0f != 8 || cmf>>4 > 7 || (uint(cmf)<<8|uint(flg))%31 != 0 || flg&0x20 != 0 {
 		return false
 	}
-	p.br.Reset(z[2:])
-	if p.fr == nil {
-		p.fr = flate.NewReader(&p.br)
-	} else if p.fr.(flate.Resetter).Reset(&p.br, nil) != nil {
+	p.rowLen = (p.width*p.bpp*p.depth + 7) / 8
+	stride := 1 + p.rowLen
+	p.raw = grow(p.raw, h*stride)
+	used, ok := p.inf.inflate(p.raw, z[2:])
+	if !ok || len(z)-2-used != 4 || adler32Sum(p.raw) != binary.BigEndian.Uint32(z[len(z)-4:]) {
 		return false
 	}
-	rowLen := (p.width*p.bpp*p.depth + 7) / 8
-	for i := range p.rows {
-		p.rows[i] = grow(p.rows[i], 1+rowLen)
-	}
-	prev := p.rows[1][1:]
-	clear(prev) // the row above the first is zeros
-	stride := 3 * p.width
-	p.rgb = grow(p.rgb, h*stride)
-	if p.sum == nil {
-		p.sum = adler32.New()
-	}
-	p.sum.Reset()
+	p.zero = grow(p.zero, p.rowLen)
+	clear(p.zero)
+	prev := p.zero
 	for y := range h {
-		cur := p.rows[y%2]
-		if _, err := io.ReadFull(p.fr, cur); err != nil {
-			return false
-		}
-		p.sum.Write(cur)
+		cur := p.raw[y*stride : (y+1)*stride]
 		if !unfilter(cur[0], cur[1:], prev, p.bpp) {
 			return false
 		}
-		p.expand(p.rgb[y*stride:(y+1)*stride], cur[1:])
 		prev = cur[1:]
 	}
-	// Nothing may follow the rows but the end of the stream.
-	var one [1]byte
-	n, err := 0, error(nil)
-	for i := 0; n == 0 && err == nil; i++ {
-		if i == 100 {
-			return false
-		}
-		n, err = p.fr.Read(one[:])
-	}
-	if n != 0 || err != io.EOF || p.br.Len() != 4 {
-		return false
-	}
-	var tail [4]byte
-	_, _ = p.br.Read(tail[:])
-	return binary.BigEndian.Uint32(tail[:]) == p.sum.Sum32()
+	return true
 }
 
-// expand writes one unfiltered row as RGB, dropping alpha.
-func (p *pngFast) expand(dst, src []uint8) {
+// rows is the rowSource of a decoded image.
+func (p *pngFast) rows() pngRows { return pngRows{p} }
+
+// pngRows reads the fast path's unfiltered rows as RGB.
+type pngRows struct{ p *pngFast }
+
+func (s pngRows) row(y, x0 int, dst []uint8) {
+	p := s.p
+	stride := 1 + p.rowLen
+	p.expand(dst, p.raw[y*stride+1:(y+1)*stride], x0)
+}
+
+// expand writes pixels [x0, x0+len(dst)/3) of one unfiltered row as RGB,
+// dropping alpha.
+func (p *pngFast) expand(dst, src []uint8, x0 int) {
 	if p.depth < 8 {
 		// Packed samples, leftmost pixel in the high bits; gray scales to
 		// 8 bits by replication (×255, ×85, ×17), as image/png does.
 		d := uint(p.depth)
 		mask := uint8(1)<<d - 1
 		scale := 0xff / mask
-		for x := range p.width {
-			bit := uint(x) * d
+		for i := range len(dst) / 3 {
+			bit := uint(x0+i) * d
 			v := src[bit/8] >> (8 - d - bit%8) & mask
 			c := [3]uint8{v * scale, v * scale, v * scale}
 			if p.ctype == pngPaletted {
 				c = p.palette[v]
 			}
-			copy(dst[3*x:3*x+3], c[:])
+			copy(dst[3*i:3*i+3], c[:])
 		}
 		return
 	}
+	src = src[p.bpp*x0:]
 	switch p.ctype {
 	case pngRGB:
 		copy(dst, src)
@@ -314,27 +298,45 @@ func (p *pngFast) expand(dst, src []uint8) {
 }
 
 // unfilter reverses one row's filter (PNG spec, section 9) in place; prev
-// is the previous unfiltered row (zeros for the first).
+// is the previous unfiltered row (zeros for the first). Sub and Average
+// run one channel (byte of a pixel) at a time, carrying the pixel to the
+// left in a register: a loop that read back the byte it stored bpp bytes
+// earlier would wait on the store each time. Up adds 8 bytes at a time.
 func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 	prev = prev[:len(cur)]
 	switch filter {
 	case 0:
 	case 1: // Sub
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += cur[i-bpp]
+		for ch := range bpp {
+			var a uint8
+			for i := ch; i < len(cur); i += bpp {
+				a += cur[i]
+				cur[i] = a
+			}
 		}
 	case 2: // Up
-		for i, v := range prev {
-			cur[i] += v
+		n := len(cur) &^ 7
+		for i := 0; i < n; i += 8 {
+			x, y := binary.LittleEndian.Uint64(cur[i:]), binary.LittleEndian.Uint64(prev[i:])
+			// Bytewise x + y: the low 7 bits of each byte added, the top
+			// bit set from both top bits and the carry into it.
+			const top = 0x8080808080808080
+			binary.LittleEndian.PutUint64(cur[i:], ((x&^top)+(y&^top))^((x^y)&top))
+		}
+		for i := n; i < len(cur); i++ {
+			cur[i] += prev[i]
 		}
 	case 3: // Average
-		for i := range min(bpp, len(cur)) {
-			cur[i] += prev[i] / 2
-		}
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += uint8((int(cur[i-bpp]) + int(prev[i])) / 2)
+		for ch := range bpp {
+			var a uint8
+			for i := ch; i < len(cur); i += bpp {
+				a = cur[i] + uint8((int(a)+int(prev[i]))/2)
+				cur[i] = a
+			}
 		}
 	case 4: // Paeth
+		// One loop over all channels: the channels' predictors, longer
+		// than a store's round trip, overlap.
 		for i := range min(bpp, len(cur)) {
 			cur[i] += prev[i]
 		}
@@ -347,34 +349,48 @@ func unfilter(filter byte, cur, prev []uint8, bpp int) bool {
 	return true
 }
 
-// paeth is the Paeth predictor of left a, above b and upper-left c.
+// paeth is the Paeth predictor of left a, above b and upper-left c: the
+// one nearest a + b - c, ties going to a, then b. That is the least of
+// distance, rank and value packed in one integer, which min computes with
+// conditional moves: branches would be mispredicted on noise-like rows,
+// at a cost of several times the rest.
 func paeth(a, b, c uint8) uint8 {
-	pa := int(b) - int(c)
-	pb := int(a) - int(c)
+	pa, pb := int(b)-int(c), int(a)-int(c)
 	pc := pa + pb
-	pa, pb, pc = abs(pa), abs(pb), abs(pc)
-	switch {
-	case pa <= pb && pa <= pc:
-		return a
-	case pb <= pc:
-		return b
+	pa, pb, pc = max(pa, -pa), max(pb, -pb), max(pc, -pc)
+	return uint8(min(pa<<10|int(a), pb<<10|1<<8|int(b), pc<<10|2<<8|int(c)))
+}
+
+// adler32Sum is hash/adler32.Checksum(b), eight bytes a step. Over eight bytes
+// b0..b7, s1 grows by their sum and s2 by 8·s1 + 8·b0 + 7·b1 + … + 1·b7.
+// The even and the odd bytes are spread to four 16-bit lanes each; a
+// product with four weights in lanes puts the weighted sum in the top lane
+// (no lane below it can carry: each stays under 2^16).
+func adler32Sum(b []byte) uint32 {
+	const (
+		mod   = 65521
+		lo    = 0x00ff00ff00ff00ff
+		ones  = 0x0001000100010001
+		evenW = 2 | 4<<16 | 6<<32 | 8<<48 // b0, b2, b4, b6 weigh 8, 6, 4, 2
+		oddW  = 1 | 3<<16 | 5<<32 | 7<<48 // b1, b3, b5, b7 weigh 7, 5, 3, 1
+	)
+	s1, s2 := uint64(1), uint64(0)
+	for len(b) > 0 {
+		// 64 KB between reductions keeps s2 far below 2^64.
+		c := b[:min(len(b), 1<<16)]
+		b = b[len(c):]
+		for ; len(c) >= 8; c = c[8:] {
+			w := binary.LittleEndian.Uint64(c)
+			e, o := w&lo, w>>8&lo
+			s2 += s1<<3 + (e*evenW)>>48 + (o*oddW)>>48
+			s1 += ((e + o) * ones) >> 48
+		}
+		for _, v := range c {
+			s1 += uint64(v)
+			s2 += s1
+		}
+		s1 %= mod
+		s2 %= mod
 	}
-	return c
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// rgb8 is the rowSource of the fast path's output.
-type rgb8 struct {
-	pix    []uint8
-	stride int
-}
-
-func (s rgb8) row(y, x0 int, dst []uint8) {
-	copy(dst, s.pix[y*s.stride+3*x0:])
+	return uint32(s2<<16 | s1)
 }

@@ -96,12 +96,19 @@ func checkPNGFast(t *testing.T, p *pngFast, b []byte) bool {
 	if m.Bounds() != image.Rect(0, 0, w, h) {
 		t.Fatalf("the fast path decoded %d×%d, image/png %v", w, h, m.Bounds())
 	}
-	src := newRowSource(m)
-	want := make([]uint8, 3*w)
+	src, fast := newRowSource(m), p.rows()
+	want, got := make([]uint8, 3*w), make([]uint8, 3*w)
 	for y := range h {
 		src.row(y, 0, want)
-		if got := p.rgb[3*w*y : 3*w*(y+1)]; !bytes.Equal(got, want) {
+		fast.row(y, 0, got)
+		if !bytes.Equal(got, want) {
 			t.Fatalf("row %d: fast path %v, image/png %v", y, got, want)
+		}
+		// A row read from a later pixel on, as a crop reads it.
+		x0 := (y * 7) % w
+		fast.row(y, x0, got[:3*(w-x0)])
+		if !bytes.Equal(got[:3*(w-x0)], want[3*x0:]) {
+			t.Fatalf("row %d from pixel %d: fast path %v, image/png %v", y, x0, got[:3*(w-x0)], want[3*x0:])
 		}
 	}
 	return true

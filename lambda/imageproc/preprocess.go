@@ -84,9 +84,9 @@ func (s Spec) Preprocess(img []byte, dst []float32) error {
 	defer pool.Put(w)
 	if format == formatPNG {
 		if pw, ph, ok := w.png.decodePNG(img); ok && pw == cfg.Width && ph == cfg.Height {
-			s.run(w, rgb8{w.png.rgb, 3 * pw}, pw, ph, dst)
-			if cap(w.png.rgb) > maxFastRGB {
-				w.png.rgb = nil
+			s.run(w, w.png.rows(), pw, ph, dst)
+			if cap(w.png.raw) > maxFastRaw {
+				w.png.raw = nil
 			}
 			return nil
 		}
@@ -194,8 +194,10 @@ func decodeErr(format string, err error) error {
 type work struct {
 	png      pngFast
 	tx, ty   taps
-	in, out  []uint8
-	acc      []int32
+	bytes    [group][]uint8 // input rows' RGB bytes, cropped to what the taps read
+	in       rowGroup       // the same pixels, as the horizontal pass reads them
+	rows     [group]pixels  // the rows horizontally resized
+	acc      pixels         // the vertical pass's sums, a ring of the open output rows
 	lut      [3][256]float32
 	lutKey   lutKey
 	lutValid bool
@@ -243,62 +245,82 @@ func (s Spec) run(w *work, src rowSource, sw, sh int, dst []float32) {
 	rw, rh, cx, cy := s.geometry(sw, sh)
 	needH, needV := rw != sw, rh != sh
 
+	if !needH && !needV {
+		// At the model's size (or cropped to it): rows go straight from the
+		// image to the tensor.
+		w.bytes[0] = grow(w.bytes[0], 3*W)
+		for y := range H {
+			src.row(cy+y, cx, w.bytes[0])
+			s.emitRGB(w, dst, y, w.bytes[0])
+		}
+		return
+	}
 	lo, hi := cx, cx+W
 	if needH {
 		w.tx.compute(sw, rw, cx, W)
 		lo, hi = w.tx.span()
+		w.in.resize(hi - lo)
 	}
-	stride := 3 * W
-	w.in = grow(w.in, 3*(hi-lo))
-	w.out = grow(w.out, stride)
-	// hrow writes row y of the horizontally resized, cropped image.
-	hrow := func(y int, out []uint8) {
+	for r := range w.rows {
+		w.bytes[r] = grow(w.bytes[r], 3*(hi-lo))
+		w.rows[r].resize(W)
+	}
+	// hrows writes n rows from y on (at most group) of the horizontally
+	// resized, cropped image to w.rows; the pass takes rows in groups.
+	hrows := func(y, n int) {
+		for r := range group {
+			if r < n {
+				src.row(y+r, lo, w.bytes[r])
+			} else {
+				copy(w.bytes[r], w.bytes[n-1]) // resampled for nothing
+			}
+		}
 		if needH {
-			src.row(y, lo, w.in)
-			w.tx.horizontal(out, w.in)
-		} else {
-			src.row(y, cx, out)
+			w.in.load(&w.bytes)
+			w.tx.horizontal(&w.rows, &w.in)
+			return
+		}
+		for r := range n {
+			w.rows[r].load(w.bytes[r])
 		}
 	}
 	if !needV {
-		for y := range H {
-			hrow(cy+y, w.out)
-			s.emit(w, dst, y, w.out)
+		for y := 0; y < H; y += group {
+			n := min(group, H-y)
+			hrows(cy+y, n)
+			for r := range n {
+				s.emit(w, dst, y+r, w.rows[r], 0)
+			}
 		}
 		return
 	}
 	// Vertical pass, streamed: each input row is resized horizontally once
-	// and added to the accumulators of the output rows whose filter covers
-	// it, so memory follows the model's size, not the image's.
+	// and added to the sums of the output rows whose filter covers it.
+	// Output row i sums input rows [t.first[i], t.first[i]+t.n[i]), and
+	// both ends grow with i, so rows open and close in order: the sums of
+	// the rows open at once (t.open of them) are kept in a ring, and each
+	// row is normalized into dst as soon as its last input row is in. Memory
+	// follows the model's width and the filter, not the image.
 	t := &w.ty
 	t.compute(sh, rh, cy, H)
 	ylo, yhi := t.span()
-	w.acc = grow(w.acc, H*stride)
-	for j := range w.acc {
-		w.acc[j] = 1 << (precisionBits - 1)
-	}
-	first := 0
-	for y := ylo; y < yhi; y++ {
-		for first < H && t.first[first]+t.n[first] <= y {
-			first++
-		}
-		if first == H || t.first[first] > y {
-			continue
-		}
-		hrow(y, w.out)
-		for i := first; i < H && t.first[i] <= y; i++ {
-			kv := t.k[i*t.ksize+y-t.first[i]]
-			acc := w.acc[i*stride : (i+1)*stride]
-			for j, v := range w.out[:stride] {
-				acc[j] += int32(v) * kv
+	w.acc.resize(t.open * W)
+	sums := func(i int) pixels { return w.acc.rows(i%t.open, W) }
+	next, done := 0, 0 // the next output row to open, and to close
+	for y0 := ylo; y0 < yhi; y0 += group {
+		n := min(group, yhi-y0)
+		hrows(y0, n)
+		for y := y0; y < y0+n; y++ {
+			for next < H && t.first[next] <= y {
+				next++
+			}
+			for i := done; i < next; i++ {
+				vertical(sums(i), w.rows[y-y0], t.k[i*t.ksize+y-t.first[i]], y == t.first[i])
+			}
+			for ; done < next && t.first[done]+t.n[done]-1 == y; done++ {
+				s.emit(w, dst, done, sums(done), precisionBits)
 			}
 		}
-	}
-	for i := range H {
-		for j, v := range w.acc[i*stride : (i+1)*stride] {
-			w.out[j] = clip8(v)
-		}
-		s.emit(w, dst, i, w.out)
 	}
 }
 
@@ -329,8 +351,41 @@ func (s Spec) buildLUT(w *work) {
 	w.lutKey, w.lutValid = key, true
 }
 
-// emit normalizes one RGB row into row y of dst.
-func (s Spec) emit(w *work, dst []float32, y int, row []uint8) {
+// emit normalizes one row into row y of dst: 8-bit pixels (shift 0) or
+// fixed-point sums (shift precisionBits), which it rounds as clip8 does.
+func (s Spec) emit(w *work, dst []float32, y int, row pixels, shift uint) {
+	H, W := s.Height, s.Width
+	lr, lg, lb := &w.lut[0], &w.lut[1], &w.lut[2]
+	rb, g := row.rb[:W], row.g[:W]
+	v8 := func(v uint32) uint8 { return uint8(min(v>>shift, 255)) }
+	if s.Layout == LayoutNHWC {
+		d := dst[y*3*W : (y+1)*3*W]
+		i0, i2 := 0, 2 // positions of red and blue in a pixel
+		if s.ChannelOrder == OrderBGR {
+			i0, i2 = 2, 0
+		}
+		for x, v := range rb {
+			q := d[3*x : 3*x+3 : 3*x+3]
+			q[i0], q[1], q[i2] = lr[v8(uint32(v))], lg[v8(g[x])], lb[v8(uint32(v>>32))]
+		}
+		return
+	}
+	plane := H * W
+	p0, p2 := 0, 2 // planes of red and blue
+	if s.ChannelOrder == OrderBGR {
+		p0, p2 = 2, 0
+	}
+	dr := dst[p0*plane+y*W:][:W]
+	dg := dst[plane+y*W:][:W]
+	db := dst[p2*plane+y*W:][:W]
+	for x, v := range rb {
+		dr[x], dg[x], db[x] = lr[v8(uint32(v))], lg[v8(g[x])], lb[v8(uint32(v>>32))]
+	}
+}
+
+// emitRGB normalizes one row of RGB bytes into row y of dst, as emit does
+// a row of pixels.
+func (s Spec) emitRGB(w *work, dst []float32, y int, row []uint8) {
 	H, W := s.Height, s.Width
 	order := [3]int{0, 1, 2}
 	if s.ChannelOrder == OrderBGR {
@@ -350,7 +405,7 @@ func (s Spec) emit(w *work, dst []float32, y int, row []uint8) {
 	plane := H * W
 	for oc, sc := range order {
 		l := &w.lut[sc]
-		d := dst[oc*plane+y*W : oc*plane+(y+1)*W]
+		d := dst[oc*plane+y*W:][:W]
 		for x := range d {
 			d[x] = l[row[3*x+sc]]
 		}
