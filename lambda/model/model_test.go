@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -403,5 +404,47 @@ func TestModelsComeAndGo(t *testing.T) {
 		if got[0].Score != want[0].Score {
 			t.Fatalf("kept model's score changed from %v to %v", want[0].Score, got[0].Score)
 		}
+	}
+}
+
+// TestUnpaddedBase64: an image whose base64 lost its padding (some clients
+// drop it) gets the padded image's scores, through the fast path and
+// through encoding/json (an escaped "/"), for every length remainder.
+func TestUnpaddedBase64(t *testing.T) {
+	m, err := model.Load("../models/mobilenet", model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	predict := func(t *testing.T, instance string) model.Prediction {
+		t.Helper()
+		b := m.NewBatch(1)
+		if err := m.Add(b, []byte(instance)); err != nil {
+			t.Fatalf("%.60s…: %v", instance, err)
+		}
+		preds, err := m.Predict(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return preds[0]
+	}
+	for _, f := range []string{"circle.png", "gray.png", "triangle.png"} { // sizes 0, 1 and 2 mod 3
+		t.Run(f, func(t *testing.T) {
+			img, err := os.ReadFile(filepath.Join("../models/testdata/mobilenet", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			padded := base64.StdEncoding.EncodeToString(img)
+			raw := base64.RawStdEncoding.EncodeToString(img)
+			want := predict(t, `{"b64":"`+padded+`"}`)
+			for name, instance := range map[string]string{
+				"fast path":     `{"b64":"` + raw + `"}`,
+				"encoding/json": `{"b64":"` + strings.ReplaceAll(raw, "/", `\/`) + `"}`,
+			} {
+				if got := predict(t, instance); got.Label != want.Label || got.Score != want.Score {
+					t.Errorf("%s: %v, padded: %v", name, got, want)
+				}
+			}
+		})
 	}
 }

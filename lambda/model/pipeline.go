@@ -96,16 +96,6 @@ type imageInstance struct {
 }
 
 func (p *imagePipeline) add(b *Batch, raw []byte) error {
-	text, ok := b64Text(raw)
-	if !ok {
-		var inst imageInstance
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if len(raw) == 0 || raw[0] != '{' || dec.Decode(&inst) != nil || inst.B64 == nil {
-			return errors.New(`must be an object {"b64": "<base64 PNG or JPEG>"}`)
-		}
-		text = []byte(*inst.B64)
-	}
 	// The decoded bytes are only read during Preprocess: the buffer is
 	// reused by the next request.
 	buf := imageBufs.Get().(*[]byte)
@@ -115,32 +105,68 @@ func (p *imagePipeline) add(b *Batch, raw []byte) error {
 		}
 		imageBufs.Put(buf)
 	}()
-	if need := base64.StdEncoding.DecodedLen(len(text)); cap(*buf) < need {
-		*buf = make([]byte, need)
-	}
-	img := (*buf)[:base64.StdEncoding.DecodedLen(len(text))]
-	n, err := base64.StdEncoding.Decode(img, text)
-	if err != nil {
-		// Some clients drop the padding.
-		var err2 error
-		if n, err2 = base64.RawStdEncoding.Decode(img, text); err2 != nil {
+	img, ok := b64Image(raw, buf)
+	if !ok {
+		var inst imageInstance
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if len(raw) == 0 || raw[0] != '{' || dec.Decode(&inst) != nil || inst.B64 == nil {
+			return errors.New(`must be an object {"b64": "<base64 PNG or JPEG>"}`)
+		}
+		var err error
+		if img, err = decodeBase64([]byte(*inst.B64), buf); err != nil {
 			return fmt.Errorf("b64 is not valid base64: %v", err)
 		}
 	}
-	if err := p.spec.Preprocess(img[:n], b.row()); err != nil {
+	if err := p.spec.Preprocess(img, b.row()); err != nil {
 		b.f32 = b.f32[:len(b.f32)-b.width]
 		return err
 	}
 	return nil
 }
 
-// b64Text returns the base64 text of an instance that is exactly
-// {"b64": "…"} with no escapes in the string, without encoding/json's
-// generic decoder: the string is nearly all of an image request, base64
-// never needs an escape, and the decoder would scan and copy it twice.
-// Only a string of the base64 alphabet takes this path.
-// raw is already valid JSON (the request was parsed as a whole). Anything
-// else — another key, an escape — is left to encoding/json.
+// decodeBase64 decodes text (standard alphabet, padded or not: some
+// clients drop the padding) into *buf, grown as needed.
+func decodeBase64(text []byte, buf *[]byte) ([]byte, error) {
+	// Unpadded text decodes to more bytes than the padded reading of the
+	// same length allows for: room for both.
+	need := max(base64.StdEncoding.DecodedLen(len(text)), base64.RawStdEncoding.DecodedLen(len(text)))
+	if cap(*buf) < need {
+		*buf = make([]byte, need)
+	}
+	img := (*buf)[:need]
+	n, err := base64.StdEncoding.Decode(img, text)
+	if err != nil {
+		var err2 error
+		if n, err2 = base64.RawStdEncoding.Decode(img, text); err2 != nil {
+			return nil, err
+		}
+	}
+	return img[:n], nil
+}
+
+// b64Image decodes the image of an instance that is exactly {"b64": "…"}
+// whose string holds base64 and nothing else, without encoding/json's
+// generic decoder: the string is nearly all of an image request, and the
+// decoder would scan and copy it twice. raw is already valid JSON (the
+// request was parsed as a whole), so the text between the quotes b64Text
+// finds is the instance's whole string unless it holds a quote, and is its
+// value unless it holds an escape; the base64 decoder refuses both (and
+// any byte that is not ASCII), so text it decodes is exactly the value.
+// Anything else (another key, an escape such as "\/", text that is not
+// base64) is left to encoding/json: ok is false.
+func b64Image(raw []byte, buf *[]byte) (img []byte, ok bool) {
+	v, ok := b64Text(raw)
+	if !ok {
+		return nil, false
+	}
+	img, err := decodeBase64(v, buf)
+	return img, err == nil
+}
+
+// b64Text returns the text between the quotes of an instance shaped
+// {"b64": "…"}: the first quote after the colon and the last before the
+// closing brace. b64Image says when that text is the string's value.
 func b64Text(raw []byte) ([]byte, bool) {
 	s := bytes.TrimSpace(raw)
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
@@ -158,15 +184,7 @@ func b64Text(raw []byte) ([]byte, bool) {
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
 		return nil, false
 	}
-	v := s[1 : len(s)-1]
-	for _, c := range v {
-		// Only the standard alphabet and padding: an escape, a quote or a
-		// byte that is not ASCII is left to encoding/json.
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=') {
-			return nil, false
-		}
-	}
-	return v, true
+	return s[1 : len(s)-1], true
 }
 
 func (p *imagePipeline) addNeutral(b *Batch) error {
