@@ -25,7 +25,10 @@ const ModelServerPackage = modelserver.Package
 // working directory's module (the module the CDK app runs in, which
 // requires costguard; a replace of costguard by a local checkout works)
 // with modelDir's regular files in model/, where the server reads them
-// (MODEL_DIR is ModelDir). The build is local and reproducible (Go is all
+// (MODEL_DIR is ModelDir), and, for ONNX Runtime, the model's graph as ONNX
+// Runtime optimizes it, saved once at synth by running ONNX Runtime on this
+// machine (Linux on amd64 or arm64), which the server builds its session
+// from (see lambda/model.ORTOptimizedFile). The build is local and reproducible (Go is all
 // it needs, no Docker) and runs only when the app bundles the stack; the
 // asset hash is a fingerprint of the toolchain, the target, the sources
 // (including every file of a locally replaced costguard) and the model's
