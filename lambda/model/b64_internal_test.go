@@ -17,7 +17,7 @@ func TestB64Image(t *testing.T) {
 		{`{"b64":"aGVsbG8"}`, "hello", true}, // no padding
 		{" {\n  \"b64\" :\t\"aGk=\" } ", "hi", true},
 		{`{"b64":""}`, "", true},
-		{`{"b64":"aGVs\/w=="}`, "", false},      // an escape: encoding/json unquotes it
+		{`{"b64":"aGVs\/w=="}`, "", false},       // an escape: encoding/json unquotes it
 		{`{"b64":"aGk=","x":"aGk="}`, "", false}, // another key: encoding/json refuses it
 		{`{"x":"aGk=","b64":"aGk="}`, "", false}, // likewise
 		{`{"b64":"aGk=","b64":"aGk="}`, "", false},
