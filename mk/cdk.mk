@@ -7,11 +7,11 @@
 #   make synth STAGE=dev CDK_ARGS='-c modelDir=/abs/model -c architecture=x86_64'   another model
 #   make diff [STAGE=dev]           each stage against its committed golden
 #   make deploy STAGE=dev           needs AWS credentials and a bootstrapped account
-#   make golden                     refresh every golden file (stacks, tiers, cost report, model server events)
+#   make golden                     refresh every golden file (stacks, tiers, cost report, model server events, optimized graphs)
 
 CDK_STAGES := dev staging prod
 # The packages with golden files, refreshed by their tests' -update flag.
-GOLDEN_PKGS := ./stacks/ ./constructs/fargate/ ./constructs/sagemaker/ ./constructs/service/ ./cost/report/ ./lambda/server/
+GOLDEN_PKGS := ./stacks/ ./constructs/fargate/ ./constructs/sagemaker/ ./constructs/service/ ./cost/report/ ./lambda/server/ ./lambda/model/
 # Stacks `make diff` checks when no STAGE is given: every stage plus the
 # example stacks that show the Fargate and SageMaker paths.
 CDK_DIFF_STACKS := $(CDK_STAGES) example-large example-gpu

@@ -332,7 +332,9 @@ func glibcSysroot(t *testing.T) string {
 // for arm64, under qemu-aarch64 with a glibc-only sysroot and the bundle's
 // lib/: the rebuilt C++ runtime loads, and the errors ONNX Runtime raises as
 // C++ exceptions (an unknown operator, a file that is not ONNX) unwind
-// through it to an error status.
+// through it to an error status. The offline-optimized graphs made there
+// are the bytes the x86_64 host makes (TestORTOptimizedServesTheReferences
+// compares both with the same sha256s) and serve the references.
 func TestBundledRuntimeUnderQEMU(t *testing.T) {
 	qemu, err := exec.LookPath("qemu-aarch64")
 	if err != nil {
@@ -352,11 +354,12 @@ func TestBundledRuntimeUnderQEMU(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go test -c for arm64: %v\n%s", err, out)
 	}
-	run := exec.Command(qemu, "-L", glibcSysroot(t), testBin, "-test.run", "ONNXRuntime|LoadFailures", "-test.v")
+	run := exec.Command(qemu, "-L", glibcSysroot(t), testBin, "-test.run", "ONNXRuntime|LoadFailures|ORTOptimized", "-test.v")
 	run.Dir = "../../lambda/model"
 	run.Env = append(os.Environ(), "ONNXRUNTIME_LIB="+filepath.Join(dir, "lib", ortlib.LibName))
 	out, err := run.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestLoadFailures") || !strings.Contains(string(out), "--- PASS: TestONNXRuntimeMatchesGonnx") {
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestLoadFailures") || !strings.Contains(string(out), "--- PASS: TestONNXRuntimeMatchesGonnx") ||
+		!strings.Contains(string(out), "--- PASS: TestORTOptimizedServesTheReferences") {
 		t.Fatalf("lambda/model's ONNX Runtime tests under qemu-aarch64: %v\n%s", err, out)
 	}
 }

@@ -5,8 +5,10 @@ package model_test
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -26,16 +28,42 @@ func optimizedCopy(t *testing.T, name string) string {
 	return dir
 }
 
+var updateOptimized = flag.Bool("update", false, "rewrite "+optimizedGolden)
+
+// optimizedGolden holds the sha256 of each committed model's
+// offline-optimized graph: TestORTOptimizedServesTheReferences compares, on
+// x86_64 and (internal/serverbuild's TestBundledRuntimeUnderQEMU) on arm64
+// under qemu, so a graph that depended on the machine making it fails.
+const optimizedGolden = "testdata/ortoptimized-sha256.json"
+
 // TestORTOptimizedServesTheReferences: every committed model served by ONNX
 // Runtime from its offline-optimized graph gives the exporter's scores, as
 // from the exported graph (TestExporterReferences); the graph is the same
-// bytes when made again.
+// bytes when made again, and the bytes optimizedGolden records.
 func TestORTOptimizedServesTheReferences(t *testing.T) {
 	needORT(t)
 	names, err := modelref.Names("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]string{}
+	if b, err := os.ReadFile(optimizedGolden); err == nil {
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+	} else if !*updateOptimized {
+		t.Fatalf("%v (go test -run ORTOptimized -update writes it)", err)
+	}
+	got := map[string]string{}
+	defer func() {
+		if !*updateOptimized || t.Failed() {
+			return
+		}
+		b, _ := json.MarshalIndent(got, "", "  ")
+		if err := os.WriteFile(optimizedGolden, append(b, '\n'), 0o644); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			ref, err := modelref.Load("../..", name)
@@ -59,6 +87,10 @@ func TestORTOptimizedServesTheReferences(t *testing.T) {
 			rec := readRecord(t, dir)
 			if want := ref.Task == model.TaskImage; rec.Layout != want {
 				t.Errorf("record says layout %v, want %v for a %s model", rec.Layout, want, ref.Task)
+			}
+			got[name] = rec.SHA256
+			if !*updateOptimized && rec.SHA256 != want[name] {
+				t.Errorf("optimized graph's sha256 is %s, %s says %s: made differently on this machine (%s), or ONNX Runtime changed (go test -run ORTOptimized -update)", rec.SHA256, optimizedGolden, want[name], runtime.GOARCH)
 			}
 
 			again := t.TempDir()
