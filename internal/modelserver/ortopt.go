@@ -44,7 +44,7 @@ func ortOptimizedFiles(dir string, man *model.Manifest) ([]serverbuild.File, err
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("%s: %v: %s", OptimizerPackage, err, strings.TrimSpace(stderr.String()))
+			return fmt.Errorf("%s: %v: %s", OptimizerPackage, err, strings.ReplaceAll(strings.TrimSpace(stderr.String()), "\n", "; "))
 		}
 		for _, name := range []string{model.ORTOptimizedFile, model.ORTOptimizedInfoFile} {
 			p := filepath.Join(tmp, name)
