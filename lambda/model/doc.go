@@ -23,6 +23,10 @@
 //     every ai.onnx (up to opset 25) and ai.onnx.ml (up to 5) operator: torch exports
 //     (MobileNet, BERT-class encoders, CNNs with pooling and BatchNorm) and
 //     scikit-learn's classifiers. The library comes from internal/ortlib.
+//     A model directory packaged for it holds the graph ONNX Runtime
+//     optimized once at synth ([ORTOptimizedFile], [WriteORTOptimized]),
+//     which [Load] builds the session from, so a cold start skips ORT's
+//     graph optimizations.
 //   - "gonnx" (package gonnxengine, registered when imported): pure Go,
 //     opset 13 only, a short operator list (Gemm/MatMul, activations, Conv
 //     without pooling, GRU/LSTM). It serves the project's MLPs and is the
