@@ -26,14 +26,17 @@ const ModelServerPackage = modelserver.Package
 // requires costguard; a replace of costguard by a local checkout works)
 // with modelDir's regular files in model/, where the server reads them
 // (MODEL_DIR is ModelDir), and, for ONNX Runtime, the model's graph as ONNX
-// Runtime optimizes it, saved once at synth by running ONNX Runtime on this
-// machine (Linux on amd64 or arm64), which the server builds its session
-// from (see lambda/model.ORTOptimizedFile). The build is local and reproducible (Go is all
-// it needs, no Docker) and runs only when the app bundles the stack; the
-// asset hash is a fingerprint of the toolchain, the target, the sources
-// (including every file of a locally replaced costguard) and the model's
-// files, so `cdk synth` knows it without building and `cdk diff` is quiet
-// when nothing changed.
+// Runtime optimizes it, which the server builds its session from (see
+// lambda/model.ORTOptimizedFile). The build is local and reproducible (Go
+// is all it needs, no Docker) and runs only when the app bundles the
+// stack; the asset hash is a fingerprint of the toolchain, the target, the
+// sources (including every file of a locally replaced costguard) and the
+// files the asset carries, so `cdk synth` knows it without building and
+// `cdk diff` is quiet when nothing changed. The optimized graph is one of
+// those files, so it is made here, when the code is created, by running
+// ONNX Runtime on this machine (Linux on amd64 or arm64): once per model
+// and machine, then read from the user cache (tens of milliseconds the
+// first time, after a cgo build of the optimizer).
 //
 // Every problem (a bad architecture, a missing or broken model directory,
 // a working directory outside a Go module) is returned, one line each,

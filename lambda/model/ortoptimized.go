@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/costguard-ml/costguard/internal/ortlib"
 )
 
 // ONNX Runtime optimizes a graph (constant folding, redundant node
@@ -108,7 +106,7 @@ func graphFile(dir string, man *Manifest, engine string) (loadGraph, error) {
 		return loadGraph{}, fmt.Errorf("%s: made from the model with sha256 %s, the manifest's is %s: package the model again", path, o.Source, man.ONNX.SHA256)
 	case o.File == "" || filepath.Base(o.File) != o.File || o.SHA256 == "":
 		return loadGraph{}, fmt.Errorf("%s: file %q, sha256 %q: want a file name next to it and its sha256", path, o.File, o.SHA256)
-	case o.Runtime != ortlib.Version:
+	case o.Runtime != ortVersion:
 		return export, nil
 	}
 	return loadGraph{file: o.File, sha256: o.SHA256, optimized: !o.Layout}, nil
