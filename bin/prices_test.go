@@ -50,12 +50,17 @@ func TestSynthRegionFromPriceListFiles(t *testing.T) {
 	if len(r.Stacks) != 1 || r.Stacks[0].Region != "ap-northeast-2" || !(r.Stacks[0].TotalUSD > 0) {
 		t.Fatalf("report stacks %+v, want costguard-dev priced in ap-northeast-2", r.Stacks)
 	}
-	// The guard priced the stage with the imported prices too: the cost of
-	// a request its caps are paid at is not the one the same stage gets
-	// with us-east-1's built-in prices (its committed golden).
+	// The guard priced the stage with the imported prices too: its own
+	// cost is not the one the same stage gets with us-east-1's built-in
+	// prices (its committed golden). At the fixtures' higher prices dev's
+	// fixed costs pass its $10 budget, so its record says there are no
+	// caps, and why.
 	g := r.Stacks[0].Guard
-	if g == nil || g.Caps == nil || !(g.Caps.CostPerRequestUSD > 0) {
-		t.Fatalf("report has no guard caps: %+v", g)
+	if g == nil || !(g.OwnMonthlyUSD > 0) {
+		t.Fatalf("report has no guard: %+v", g)
+	}
+	if g.Caps != nil || !strings.Contains(g.NoCaps, "does not cover the fixed") {
+		t.Errorf("caps %+v, noCaps %q: want none, because the imported prices put the fixed costs above the budget", g.Caps, g.NoCaps)
 	}
 	stdout.Reset()
 	if code := cli.Main([]string{"report", filepath.Join(root, "stacks", "testdata", "costguard-dev.template.json"), "--json"}, cli.Env{Stdout: &stdout, Stderr: &stderr}); code != 0 {
@@ -65,7 +70,7 @@ func TestSynthRegionFromPriceListFiles(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &golden); err != nil {
 		t.Fatal(err)
 	}
-	if gg := golden.Stacks[0].Guard; gg == nil || gg.Caps == nil || gg.Caps.CostPerRequestUSD == g.Caps.CostPerRequestUSD {
-		t.Errorf("the guard's cost per request in ap-northeast-2 (%g) is us-east-1's (%+v): the imported prices did not reach the guard", g.Caps.CostPerRequestUSD, gg)
+	if gg := golden.Stacks[0].Guard; gg == nil || gg.Caps == nil || gg.OwnMonthlyUSD == g.OwnMonthlyUSD {
+		t.Errorf("the guard's own cost in ap-northeast-2 ($%.2f) is us-east-1's (%+v): the imported prices did not reach the guard", g.OwnMonthlyUSD, gg)
 	}
 }

@@ -72,12 +72,20 @@ func NewCostGuard(scope constructs.Construct, id string, props *CostGuardProps) 
 	if !cfg.DisableDashboard {
 		g.newDashboard()
 	}
-	if !cfg.lambda() {
-		if floor := cfg.tierModel.FloorPerHour(cfg.Tier.Workload) * pricing.HoursPerMonth; floor > cfg.MonthlyBudgetUSD*cfg.SpendBurnRate {
+	// g.cfg, not cfg: addOwnCost added the guard's own cost to its models.
+	if g.cfg.lambda() {
+		if fixed := g.cfg.model.ProvisionedPerHour()*pricing.HoursPerMonth + g.cfg.model.Around.FixedMonthlyUSD; fixed > g.cfg.MonthlyBudgetUSD {
+			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-fixed-over-budget"), ptr(fmt.Sprintf(
+				"the stage costs $%.2f a month before its first request (the guard's own alarms, dashboard and key, custom metrics, metric filters, provisioned concurrency), above the $%g budget: "+
+					"the budget's alerts fire every month and no cap can be derived from it; raise the budget or trim what is fixed",
+				fixed, g.cfg.MonthlyBudgetUSD)), nil)
+		}
+	} else {
+		if floor := g.cfg.tierModel.FloorPerHour(g.cfg.Tier.Workload) * pricing.HoursPerMonth; floor > g.cfg.MonthlyBudgetUSD*g.cfg.SpendBurnRate {
 			awscdk.Annotations_Of(g).AddWarningV2(ptr("costguard:guard-floor-over-budget"), ptr(fmt.Sprintf(
 				"the %s tier costs $%.2f a month idle (minimum tasks or instances, load balancer, NAT gateways, and the fixed costs around them: the guard's own, custom metrics, public IPv4), above the $%g budget: "+
 					"SpendRate stays in ALARM, and RunawaySpend trips the kill switch (if on) once deployed; raise the budget or scale to zero",
-				cfg.Tier.Workload.Tier, floor, cfg.MonthlyBudgetUSD)), nil)
+				g.cfg.Tier.Workload.Tier, floor, g.cfg.MonthlyBudgetUSD)), nil)
 		}
 	}
 	g.stack().AddMetadata(ptr(guardmeta.MetadataKey), g.Record().Map())
@@ -562,13 +570,23 @@ func (g *CostGuard) MonthlyCost() []guardmeta.Line {
 // included (see package caps); ok is false when the workload has no
 // expected duration, the budget cannot pay for the fixed cost, or the
 // guarded tier is not Lambda (the caps are Lambda's and the REST API's).
+// [CostGuard.Record] says which.
 func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
-	if g.err != nil || !g.cfg.lambda() {
-		return caps.Caps{}, false
+	c, why := g.caps()
+	return c, why == ""
+}
+
+// caps returns the caps, or why the budget gives none.
+func (g *CostGuard) caps() (caps.Caps, string) {
+	if g.err != nil {
+		return caps.Caps{}, "the guard's props are invalid"
+	}
+	if !g.cfg.lambda() {
+		return caps.Caps{}, fmt.Sprintf("the %s tier has no budget-derived caps (they are Lambda's and the REST API's)", g.cfg.Tier.Workload.Tier)
 	}
 	tr := g.cfg.Tier.Workload.Traffic
 	if tr.AvgDurationMs <= 0 {
-		return caps.Caps{}, false
+		return caps.Caps{}, "the workload has no expected duration (Traffic.AvgDurationMs) to pay requests at"
 	}
 	p99 := tr.P99DurationMs
 	if p99 < tr.AvgDurationMs {
@@ -579,7 +597,10 @@ func (g *CostGuard) Caps() (c caps.Caps, ok bool) {
 		P99DurationMs: p99, ColdStartRate: tr.ColdStartRate, InitDurationMs: tr.InitDurationMs,
 		ExpectedRequestsPerMonth: tr.RequestsPerMonth,
 	})
-	return c, err == nil
+	if err != nil {
+		return caps.Caps{}, err.Error()
+	}
+	return c, ""
 }
 
 // Record is what the guard records in the template's metadata under
@@ -598,9 +619,11 @@ func (g *CostGuard) Record() guardmeta.Record {
 		r.OwnMonthlyUSD += l.USD
 	}
 	r.OwnMonthlyUSD = pricing.RoundCents(r.OwnMonthlyUSD)
-	if c, ok := g.Caps(); ok {
+	if c, why := g.caps(); why == "" {
 		r.Caps = &c
 		r.CapsDerived = slices.Clone(g.cfg.CapsDerived)
+	} else {
+		r.NoCaps = why
 	}
 	return r
 }

@@ -467,3 +467,41 @@ func TestCostGuardFull(t *testing.T) {
 }
 
 func workloadArch(s string) workload.Architecture { return workload.Architecture(s) }
+
+// TestFixedCostOverBudget: a budget the stage's fixed costs exceed gets a
+// synth warning, and the record says why it has no caps; a budget that
+// covers them gets neither.
+func TestFixedCostOverBudget(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		budget  float64
+		warn    bool
+		noCaps  string
+		hasCaps bool
+	}{
+		// 2 × 1 GB provisioned (arm64) $17.52, the guard's own $8.50 (no
+		// kill switch here), the server's custom metrics and the init
+		// metric $1.20: $27.22 a month before any request.
+		{name: "budget below the fixed cost", budget: 20, warn: true, noCaps: "monthlyBudgetUSD: 20 does not cover the fixed $27.22 a month"},
+		{name: "budget above it", budget: 50, hasCaps: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, "Fixed", workload.FrontDoorREST, true)
+			p := f.props(workload.FrontDoorREST)
+			p.MonthlyBudgetUSD = tc.budget
+			g := guard.NewCostGuard(f.stack, "Guard", p)
+			if err := g.Err(); err != nil {
+				t.Fatal(err)
+			}
+			w := assertions.Annotations_FromStack(f.stack).FindWarning(jsii.String("*"),
+				assertions.Match_StringLikeRegexp(jsii.String(`.*costs \$27\.22 a month before its first request.*above the \$20 budget.*`)))
+			if got := len(*w) == 1; got != tc.warn {
+				t.Errorf("warning: %v, want %v", got, tc.warn)
+			}
+			r := g.Record()
+			if (r.Caps != nil) != tc.hasCaps || !strings.HasPrefix(r.NoCaps, tc.noCaps) || (tc.noCaps == "") != (r.NoCaps == "") {
+				t.Errorf("caps %+v, noCaps %q, want caps %v and noCaps %q", r.Caps, r.NoCaps, tc.hasCaps, tc.noCaps)
+			}
+		})
+	}
+}

@@ -44,6 +44,10 @@ type Record struct {
 	// stage left them at zero (CapQuota, CapRate, CapBurst, CapReserved);
 	// the others the stage set itself.
 	CapsDerived []string `json:"capsDerived,omitempty"`
+	// NoCaps says why Caps is nil: the tier is not Lambda, the workload
+	// has no expected duration, or the budget does not cover the fixed
+	// costs.
+	NoCaps string `json:"noCaps,omitempty"`
 }
 
 // The caps' names in CapsDerived.

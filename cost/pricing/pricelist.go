@@ -95,8 +95,9 @@ type tierRange struct {
 
 // LoadPriceList reads AWS Price List files (see [PriceListFormat]) for
 // Lambda, API Gateway, CloudWatch, Fargate (AmazonECS), SageMaker, NAT
-// gateways and load balancers (AmazonEC2, AmazonVPC, AWSELB), KMS and SNS, and
-// returns their prices by region. Products it does not map are skipped.
+// gateways and load balancers (AmazonEC2, AmazonVPC, AWSELB), KMS, SNS,
+// X-Ray and data transfer out (AWSDataTransfer), and returns their prices
+// by region. Products it does not map are skipped.
 func LoadPriceList(files ...string) (*PriceList, error) {
 	pl := &PriceList{regions: map[string]*imported{}}
 	if len(files) == 0 {
@@ -141,7 +142,11 @@ func (pl *PriceList) Add(name string, data []byte) error {
 			}
 			src := Source{URL: name + " (aws pricing get-products " + it.ServiceCode + ")", Read: day(it.PublicationDate)}
 			for _, t := range it.Terms["OnDemand"] {
-				rates = append(rates, rate{service: it.ServiceCode, product: it.Product, tiers: tiersOf(t), source: src})
+				tiers, err := tiersOf(it.Product.SKU, t)
+				if err != nil {
+					return fmt.Errorf("%s: PriceList[%d]: %v", name, i, err)
+				}
+				rates = append(rates, rate{service: it.ServiceCode, product: it.Product, tiers: tiers, source: src})
 			}
 		}
 	case probe["products"] != nil && probe["terms"] != nil:
@@ -161,7 +166,11 @@ func (pl *PriceList) Add(name string, data []byte) error {
 				continue
 			}
 			for _, t := range o.Terms["OnDemand"][sku] {
-				rates = append(rates, rate{service: o.OfferCode, product: prod, tiers: tiersOf(t), source: src})
+				tiers, err := tiersOf(sku, t)
+				if err != nil {
+					return fmt.Errorf("%s: %v", name, err)
+				}
+				rates = append(rates, rate{service: o.OfferCode, product: prod, tiers: tiers, source: src})
 			}
 		}
 	default:
@@ -180,31 +189,58 @@ func day(s string) string {
 	return s
 }
 
-// tiersOf reads a term's USD price dimensions, sorted by range.
-func tiersOf(t plTerm) []tierRange {
+// tiersOf reads a term's USD price dimensions, sorted by range. A price or
+// range that is not a non-negative number is an error naming the SKU, the
+// field and the value: a file that says "NaN" must not price a stack at NaN.
+func tiersOf(sku string, t plTerm) ([]tierRange, error) {
 	var out []tierRange
-	for _, d := range t.PriceDimensions {
+	keys := make([]string, 0, len(t.PriceDimensions))
+	for k := range t.PriceDimensions {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d := t.PriceDimensions[k]
 		usd, ok := d.PricePerUnit["USD"]
 		if !ok {
 			continue
 		}
-		price, err := strconv.ParseFloat(usd, 64)
+		price, err := nonNegative(usd)
 		if err != nil {
-			continue
+			return nil, fmt.Errorf("sku %s: pricePerUnit USD %q: %v", sku, usd, err)
 		}
 		b, e := d.BeginRange, d.EndRange
 		if b == "" {
 			b, e = d.StartingRange, d.EndingRange
 		}
-		begin, _ := strconv.ParseFloat(b, 64)
+		begin := 0.0
+		if b != "" {
+			if begin, err = nonNegative(b); err != nil {
+				return nil, fmt.Errorf("sku %s: beginRange %q: %v", sku, b, err)
+			}
+		}
 		end := math.Inf(1)
-		if v, err := strconv.ParseFloat(e, 64); err == nil {
-			end = v
+		if e != "" && e != "Inf" {
+			if end, err = nonNegative(e); err != nil {
+				return nil, fmt.Errorf("sku %s: endRange %q: %v (or \"Inf\")", sku, e, err)
+			}
+			if end < begin {
+				return nil, fmt.Errorf("sku %s: endRange %q is below beginRange %q", sku, e, b)
+			}
 		}
 		out = append(out, tierRange{begin: begin, end: end, price: price})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].begin < out[j].begin })
-	return out
+	sort.SliceStable(out, func(i, j int) bool { return out[i].begin < out[j].begin })
+	return out, nil
+}
+
+// nonNegative parses a Price List number: finite and not below zero.
+func nonNegative(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return 0, errors.New("want a non-negative number")
+	}
+	return v, nil
 }
 
 // tiered turns ranges into a [Tiered] price, in units of unit (a range of
@@ -219,6 +255,15 @@ func tiered(rs []tierRange) Tiered {
 		t = append(t, Tier{Size: size, Price: r.price})
 	}
 	return t
+}
+
+// paid drops the free ranges a tiered price starts with: the free
+// allowance is a rule of its own (FreeInternetOutGB), not a tier.
+func paid(rs []tierRange) []tierRange {
+	for len(rs) > 1 && rs[0].price == 0 {
+		rs = rs[1:]
+	}
+	return rs
 }
 
 // first is the price of the first non-free range: the list price.
@@ -236,7 +281,14 @@ func regionOf(p plProduct) string {
 	if r := p.Attributes["regionCode"]; r != "" {
 		return r
 	}
-	return locations[p.Attributes["location"]]
+	if r := locations[p.Attributes["location"]]; r != "" {
+		return r
+	}
+	// Data transfer products name the region the bytes leave.
+	if r := p.Attributes["fromRegionCode"]; r != "" {
+		return r
+	}
+	return locations[p.Attributes["fromLocation"]]
 }
 
 // locations maps the Price List's location names of the regions costguard
@@ -473,9 +525,35 @@ func (pl *PriceList) apply(r rate) {
 		}
 	case "awskms":
 		o := &get().Other
-		if ut == "KMS-Keys" && ok {
+		switch {
+		case ut == "KMS-Keys" && ok:
 			set("kms.keyMonth", &o.KMSKeyMonth, price, &o.Source)
+			// The Price List has no product of its own for rotation: the
+			// KMS pricing page bills each rotation's new key material "an
+			// additional $1/month", the key's own monthly price.
+			set("kms.rotation", &o.KMSRotationMonth, price, &o.Source)
+		case ut == "KMS-Requests" && ok:
+			// Priced per request, after a free range; kept per 10,000.
+			set("kms.requests", &o.KMSRequestsPer10k, price*1e4, &o.Source)
 		}
+	case "AWSXRay":
+		x := &get().XRay
+		switch {
+		case ut == "XRay-TracesStored" && ok:
+			set("xray.recorded", &x.RecordedPerMillion, price*1e6, &x.Source)
+		case ut == "XRay-TracesAccessed" && ok:
+			// Traces retrieved and scanned share one usage type.
+			set("xray.retrieved", &x.RetrievedPerMillion, price*1e6, &x.Source)
+		}
+	}
+	// Data transfer out to the internet is priced in the AWSDataTransfer
+	// offer (and, in older files, AmazonEC2's), per GB in volume tiers.
+	// Transfers to another region or within AWS have other usage types.
+	if (r.service == "AWSDataTransfer" || r.service == "AmazonEC2") && ut == "DataTransfer-Out-Bytes" &&
+		(attr["toLocation"] == "" || attr["toLocation"] == "External") && ok {
+		d := &get().DataTransfer
+		d.InternetOut = tiered(paid(r.tiers))
+		im.found["dataTransfer.internetOut"], d.Source = true, r.source
 	}
 	if im != nil && len(im.found) == 0 {
 		// Nothing this product maps to: keep no empty region.

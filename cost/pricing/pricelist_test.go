@@ -1,9 +1,11 @@
 package pricing
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,16 @@ func TestLoadPriceList(t *testing.T) {
 		{"alb lcu", p.Network.ALBLCUHour, 0.008},
 		{"nlb lcu", p.Network.NLBNLCUHour, 0.006},
 		{"kms key", p.Other.KMSKeyMonth, 1},
+		{"kms rotation: the key's own monthly price", p.Other.KMSRotationMonth, 1},
+		{"kms requests per 10k (after the free range)", p.Other.KMSRequestsPer10k, 0.03},
+		{"x-ray recorded per million", p.XRay.RecordedPerMillion, 6},
+		{"x-ray retrieved per million", p.XRay.RetrievedPerMillion, 0.6},
+		{"x-ray free tier is a rule, kept", p.XRay.FreeRecorded, 100000},
+		{"internet out first paid tier", p.DataTransfer.InternetOut.First(), 0.14},
+		{"internet out tiers (the free first GB dropped, inter-region ignored)", float64(len(p.DataTransfer.InternetOut)), 4},
+		{"internet out first tier size", p.DataTransfer.InternetOut[0].Size, 10239},
+		{"internet out last tier", p.DataTransfer.InternetOut[3].Price, 0.12},
+		{"internet out free allowance is a rule, kept", p.DataTransfer.FreeInternetOutGB, 100},
 		{"sns requests per million (after the free tier range)", p.SNS.RequestsPerMillion, 0.6},
 		{"sns email per 100k", p.SNS.EmailPer100k, 2.4},
 	}
@@ -87,10 +99,12 @@ func TestLoadPriceList(t *testing.T) {
 	if !strings.Contains(p.APIGateway.Source.URL, "offer file AmazonApiGateway") {
 		t.Errorf("api gateway source = %+v", p.APIGateway.Source)
 	}
-	// The prices issue 11 added are not read from Price List files yet:
-	// they are listed as missing (counted as $0), never silently zero.
-	if want := []string{"xray.recorded", "xray.retrieved", "kms.rotation", "kms.requests", "dataTransfer.internetOut"}; !slices.Equal(p.Missing, want) {
-		t.Errorf("missing = %q, want %q", p.Missing, want)
+	if !strings.Contains(p.DataTransfer.Source.URL, "offer file AWSDataTransfer") || !strings.Contains(p.XRay.Source.URL, "get-products AWSXRay") {
+		t.Errorf("sources: data transfer %+v, x-ray %+v", p.DataTransfer.Source, p.XRay.Source)
+	}
+	// Every price an estimate of the stacks uses is in the fixtures.
+	if len(p.Missing) != 0 {
+		t.Errorf("missing = %q, want none", p.Missing)
 	}
 }
 
@@ -145,6 +159,11 @@ func TestPriceListErrors(t *testing.T) {
 		{"other JSON", write("b.json", `{"Resources":{}}`), "b.json: not AWS Price List API output (aws pricing get-products JSON or an offer file)"},
 		{"bad item", write("c.json", `{"FormatVersion":"aws_v1","PriceList":["{"]}`), "c.json: PriceList[0]: not a JSON price item"},
 		{"missing file", filepath.Join(dir, "none.json"), "none.json: no such file or directory"},
+		{"NaN price", write("d.json", offerWith("NaN", "0", "Inf")), `d.json: sku S1: pricePerUnit USD "NaN": want a non-negative number`},
+		{"negative price", write("e.json", offerWith("-0.2", "0", "Inf")), `e.json: sku S1: pricePerUnit USD "-0.2": want a non-negative number`},
+		{"bad range", write("f.json", offerWith("0.2", "x", "Inf")), `f.json: sku S1: beginRange "x": want a non-negative number`},
+		{"range backwards", write("g.json", offerWith("0.2", "10", "5")), `g.json: sku S1: endRange "5" is below beginRange "10"`},
+		{"bad item price", write("h.json", `{"FormatVersion":"aws_v1","PriceList":["{\"product\":{\"sku\":\"S2\"},\"terms\":{\"OnDemand\":{\"t\":{\"priceDimensions\":{\"d\":{\"pricePerUnit\":{\"USD\":\"1e999\"}}}}}}}"]}`), `h.json: PriceList[0]: sku S2: pricePerUnit USD "1e999": want a non-negative number`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -153,6 +172,69 @@ func TestPriceListErrors(t *testing.T) {
 				t.Fatalf("error = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// offerWith is an offer file of one Lambda request price with the given
+// price and range.
+func offerWith(usd, begin, end string) string {
+	return `{"offerCode":"AWSLambda","version":"v1","publicationDate":"2026-10-01T00:00:00Z",
+"products":{"S1":{"sku":"S1","productFamily":"Serverless","attributes":{"regionCode":"ap-northeast-2","usagetype":"APN2-Request","group":"AWS-Lambda-Requests"}}},
+"terms":{"OnDemand":{"S1":{"S1.T":{"priceDimensions":{"S1.T.D":{"unit":"Requests","beginRange":"` + begin + `","endRange":"` + end + `","pricePerUnit":{"USD":"` + usd + `"}}}}}}}}`
+}
+
+// FuzzPriceList feeds arbitrary documents to the reader: it must not panic,
+// and what it accepts must price every region with finite, non-negative
+// numbers.
+func FuzzPriceList(f *testing.F) {
+	files, _ := filepath.Glob("testdata/pricelist/*.json")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(offerWith("0.2", "0", "Inf")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pl := &PriceList{}
+		if err := pl.Add("fuzz.json", data); err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error of more than one line: %q", err)
+			}
+			return
+		}
+		for _, region := range pl.Regions() {
+			p, ok := pl.ForRegion(region)
+			if !ok {
+				t.Fatalf("region %q listed but not priced", region)
+			}
+			checkFinite(t, region, reflect.ValueOf(p))
+		}
+	})
+}
+
+// checkFinite fails on any float64 in v that is NaN, infinite or negative.
+func checkFinite(t *testing.T, path string, v reflect.Value) {
+	t.Helper()
+	switch v.Kind() {
+	case reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+			t.Fatalf("%s = %v", path, f)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			checkFinite(t, path+"."+v.Type().Field(i).Name, v.Field(i))
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			checkFinite(t, fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			checkFinite(t, fmt.Sprintf("%s[%v]", path, iter.Key()), iter.Value())
+		}
 	}
 }
 

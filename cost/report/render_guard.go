@@ -68,6 +68,9 @@ func guardTitle(g Guard) string {
 // capsNote explains what the budget-derived caps are, or why there are none.
 func capsNote(g Guard) string {
 	if g.Caps == nil {
+		if g.NoCaps != "" {
+			return "no budget-derived caps: " + g.NoCaps
+		}
 		return "no budget-derived caps in the guard's record (the guard derives them for a Lambda workload with an expected duration)"
 	}
 	s := fmt.Sprintf("budget caps: what the %s budget pays for at %s per million requests", money(g.MonthlyBudgetUSD), money(g.Caps.CostPerRequestUSD*1e6))

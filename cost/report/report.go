@@ -133,7 +133,7 @@ func Build(stacks []assembly.Stack, o Options) (Report, error) {
 		r.Notes = append(r.Notes, "no free tier applied (an upper bound for an account that uses it elsewhere)")
 	}
 	r.Notes = append(r.Notes, fmt.Sprintf("CloudWatch Logs: %.0f bytes ingested per request, stored uncompressed for the log group's retention (%d months if it never expires)", o.LogBytesPerRequest, neverExpiresMonths))
-	r.Notes = append(r.Notes, "KMS keys that rotate are priced from their second yearly rotation on (each of the first two rotations adds $1.00 a month); X-Ray traces by the default sampling rule with requests spread evenly, each read once; API responses (half of each workload's payload) sent to the internet")
+	r.Notes = append(r.Notes, "KMS keys that rotate are priced from their second yearly rotation on (each of the first two rotations adds the key's monthly price again); X-Ray traces by the default sampling rule with requests spread evenly, each read once; API responses (half of each workload's payload) sent to the internet")
 	return r, nil
 }
 

@@ -103,7 +103,8 @@ func runPricesImport(env Env, args []string) error {
 	f := NewFlags("prices import", "costguard prices import FILE... [--json]\n\n"+
 		"Reads AWS Price List API output for Lambda, API Gateway, CloudWatch, Fargate\n"+
 		"(AmazonECS), SageMaker, NAT gateways (AmazonEC2), public IPv4 and endpoints\n"+
-		"(AmazonVPC), load balancers (AWSELB), KMS (awskms) and SNS: the JSON printed by\n"+
+		"(AmazonVPC), load balancers (AWSELB), KMS (awskms), SNS, X-Ray (AWSXRay) and\n"+
+		"data transfer out (AWSDataTransfer; filter on fromRegionCode): the JSON printed by\n"+
 		"  aws pricing get-products --region us-east-1 --service-code AWSLambda \\\n"+
 		"    --filters Type=TERM_MATCH,Field=regionCode,Value=eu-west-1 > lambda.json\n"+
 		"or a bulk offer file (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/SERVICE/current/REGION/index.json).\n"+
@@ -121,7 +122,7 @@ func runPricesImport(env Env, args []string) error {
 		return Usagef("%v", err)
 	}
 	if len(pl.Regions()) == 0 {
-		return Usagef("%s: no product costguard prices (Lambda, API Gateway, CloudWatch, Fargate, SageMaker, NAT/VPC, load balancers, KMS)", strings.Join(f.Args(), ", "))
+		return Usagef("%s: no product costguard prices (Lambda, API Gateway, CloudWatch, Fargate, SageMaker, NAT/VPC, load balancers, KMS, SNS, X-Ray, data transfer)", strings.Join(f.Args(), ", "))
 	}
 	var out []importedRegion
 	for _, r := range pl.Regions() {

@@ -88,6 +88,7 @@ func TestReportInAnImportedRegion(t *testing.T) {
 	prices := "--prices " + pl + "lambda.get-products.json,../../../cost/pricing/testdata/pricelist/apigateway.offer.json" +
 		" --prices " + pl + "cloudwatch.get-products.json --prices " + pl + "ecs.offer.json --prices " + pl + "sagemaker.offer.json" +
 		" --prices " + pl + "ec2-nat.offer.json --prices " + pl + "vpc.get-products.json --prices " + pl + "elb.offer.json --prices " + pl + "kms.get-products.json --prices " + pl + "sns.get-products.json"
+	all := prices + " --prices " + pl + "xray.get-products.json --prices " + pl + "datatransfer.offer.json"
 
 	_, stderr, code := run(t, "costguard report "+tmpl)
 	if code == 0 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 ||
@@ -95,7 +96,7 @@ func TestReportInAnImportedRegion(t *testing.T) {
 		t.Fatalf("without --prices: exit %d, stderr %q, want one line naming --prices", code, stderr)
 	}
 
-	seoulOut, stderr, code := run(t, "costguard report "+tmpl+" --json "+prices)
+	seoulOut, stderr, code := run(t, "costguard report "+tmpl+" --json "+all)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -124,11 +125,24 @@ func TestReportInAnImportedRegion(t *testing.T) {
 	if s.Region != "ap-northeast-2" || !strings.Contains(strings.Join(s.Notes, "|"), "ap-northeast-2 priced from AWS Price List files: apiGateway.cache, apiGateway.http, apiGateway.rest") {
 		t.Errorf("region %q notes %q", s.Region, s.Notes)
 	}
-	// The fixtures price everything but the prices issue 11 added, which
-	// the import does not read yet: those, and only those, are listed.
-	if notes := strings.Join(s.Notes, "|"); !strings.Contains(notes, "counted as $0: xray.recorded, xray.retrieved, kms.rotation, kms.requests, dataTransfer.internetOut") ||
+	// The fixtures price everything the stack bills: nothing is counted as $0.
+	if notes := strings.Join(s.Notes, "|"); strings.Contains(notes, "counted as $0") {
+		t.Errorf("notes %q, want every price imported", s.Notes)
+	}
+	// Without the X-Ray and data transfer files, their prices, and only
+	// those, are listed as counted as $0.
+	partOut, stderr, code := run(t, "costguard report "+tmpl+" --json "+prices)
+	var part struct {
+		Stacks []struct {
+			Notes []string `json:"notes"`
+		} `json:"stacks"`
+	}
+	if err := json.Unmarshal([]byte(partOut), &part); code != 0 || err != nil {
+		t.Fatalf("exit %d: %s %v", code, stderr, err)
+	}
+	if notes := strings.Join(part.Stacks[0].Notes, "|"); !strings.Contains(notes, "counted as $0: xray.recorded, xray.retrieved, dataTransfer.internetOut") ||
 		strings.Count(notes, "counted as $0") != 1 {
-		t.Errorf("notes %q, want only the prices the import does not read listed as $0", s.Notes)
+		t.Errorf("notes %q, want only the prices of the files left out listed as $0", part.Stacks[0].Notes)
 	}
 	if s.TotalUSD <= usR.Stacks[0].TotalUSD {
 		t.Errorf("Seoul total $%.2f, want above us-east-1's $%.2f (the fixtures' prices are higher)", s.TotalUSD, usR.Stacks[0].TotalUSD)
