@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -619,7 +620,13 @@ var requiredPrices = []string{
 	"network.albHour", "network.albLCUHour", "network.natGatewayHour", "network.natGatewayPerGB", "network.publicIPv4Hour",
 	"kms.keyMonth", "sns.requests", "sns.email",
 	"xray.recorded", "xray.retrieved", "kms.rotation", "kms.requests", "dataTransfer.internetOut",
+	"cloudwatch.alarmHighResolution", "cloudwatch.compositeAlarm", "network.nlbHour", "network.nlbNLCUHour",
+	"network.interfaceEndpointHour", "sagemaker.serverless", "sagemaker.data",
 }
+
+// unreadPrices are the prices of [Other] the import does not read: a
+// region priced only from files has them at 0 ([Prices.Unread]).
+var unreadPrices = []string{"other.waf", "other.secret", "other.ssmAdvancedParameter", "other.sqs", "other.eventBridge", "other.scheduler"}
 
 // ForRegion returns the tables of region from the files (over the
 // region's built-in tables, if it has some), and whether the files priced
@@ -630,6 +637,9 @@ func (pl *PriceList) ForRegion(region string) (Prices, bool) {
 	}
 	p := clonePrices(pl.regions[region].p)
 	p.Missing = pl.Missing(region)
+	if _, builtIn := regions[region]; !builtIn {
+		p.Unread = slices.Clone(unreadPrices)
+	}
 	return p, true
 }
 

@@ -1,5 +1,7 @@
 package pricing
 
+import "slices"
+
 // Lambda is AWS Lambda's price table (functions, on demand and provisioned).
 type Lambda struct {
 	Source Source `json:"source"`
@@ -314,4 +316,16 @@ type Prices struct {
 	// Missing lists the prices of a region priced from AWS Price List files
 	// that the files did not give; they are 0 here, and reports say so.
 	Missing []string `json:"missing,omitempty"`
+	// Unread lists the prices of a region priced only from AWS Price List
+	// files that the import does not read at all (WAF, Secrets Manager,
+	// SSM, SQS, EventBridge): none of the stacks deploys them, so they are
+	// not in Missing, but they are 0 here, and a report that meets such a
+	// resource says so.
+	Unread []string `json:"unread,omitempty"`
+}
+
+// Unpriced reports whether the price named key (as in Missing or Unread)
+// is one the tables lack.
+func (p Prices) Unpriced(key string) bool {
+	return slices.Contains(p.Missing, key) || slices.Contains(p.Unread, key)
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -144,5 +145,50 @@ func TestDefaultAccessLogBytes(t *testing.T) {
 	}
 	if largest == 0 || largest > DefaultAccessLogBytes || largest < DefaultAccessLogBytes*0.95 {
 		t.Errorf("largest access-log line of the stacks: %.0f bytes; DefaultAccessLogBytes = %d", largest, DefaultAccessLogBytes)
+	}
+}
+
+// TestUnreadPricesSaySo prices resources whose prices the Price List
+// import does not read in a region priced only from files: each says it is
+// counted as $0 there, and the same resources in us-east-1 say nothing of
+// the kind.
+func TestUnreadPricesSaySo(t *testing.T) {
+	files, err := filepath.Glob("../pricing/testdata/pricelist/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("fixtures: %v", err)
+	}
+	pl, err := pricing.LoadPriceList(files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl assembly.Template
+	resources := `{"Waf":{"Type":"AWS::WAFv2::WebACL","Properties":{"Rules":[{},{}]}},"Sec":{"Type":"AWS::SecretsManager::Secret"},
+		"Par":{"Type":"AWS::SSM::Parameter","Properties":{"Tier":"Advanced"}},"Q":{"Type":"AWS::SQS::Queue"},
+		"R":{"Type":"AWS::Events::Rule","Properties":{"ScheduleExpression":"rate(1 day)"}},"S":{"Type":"AWS::Scheduler::Schedule"}}`
+	if err := json.Unmarshal([]byte(`{"Resources":`+resources+`}`), &tpl); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"Waf": "AWS WAF's prices are not read from Price List files: counted as $0 in ap-northeast-2",
+		"Sec": "Secrets Manager's prices are not read from Price List files: counted as $0 in ap-northeast-2",
+		"Par": "SSM Parameter Store's prices are not read from Price List files: counted as $0 in ap-northeast-2",
+		"Q":   "billed per request (not priced in ap-northeast-2: not read from Price List files) beyond 1 million free",
+		"R":   "EventBridge charges custom events (not priced in ap-northeast-2: not read from Price List files), not schedules",
+		"S":   "invocations (not priced in ap-northeast-2: not read from Price List files) beyond 14 million free",
+	}
+	for _, region := range []string{"ap-northeast-2", "us-east-1"} {
+		r, err := Build([]assembly.Stack{{Name: "s", Template: tpl, Region: region}}, Options{Prices: pl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, note := range want {
+			notes := strings.Join(resource(t, r.Stacks[0], id).Notes, "|")
+			if got := strings.Contains(notes, note); got != (region == "ap-northeast-2") {
+				t.Errorf("%s in %s: notes %q, want %q: %v", id, region, notes, note, region == "ap-northeast-2")
+			}
+			if region == "us-east-1" && strings.Contains(notes, "not read from Price List files") {
+				t.Errorf("%s in us-east-1 (built in): notes %q", id, notes)
+			}
+		}
 	}
 }

@@ -390,6 +390,7 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		}
 		r.Lines = append(r.Lines, line("WAF requests", ctx.frontDoorRequests, "requests", ctx.frontDoorRequests/1e6*p.Other.WAFPerMillion))
 		r.Notes = append(r.Notes, "inspects every request of the stack's APIs; rule groups priced as one rule each")
+		r.Notes = unread(r.Notes, p, "other.waf", "AWS WAF")
 	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage":
 		if b, months, how, ok := accessLog(res, t, p); ok {
 			e, err := estimate.EstimateExtras(estimate.Extras{Requests: ctx.frontDoorRequests, AccessLogBytesPerRequest: b, AccessLogRetentionMonths: months}, p, free.extras)
@@ -416,11 +417,13 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Lines = append(r.Lines, line(fmt.Sprintf("API Gateway cache (%s GB)", size), hours, "hours", hours*hourly))
 	case "AWS::SecretsManager::Secret":
 		r.Lines = append(r.Lines, line("Secrets Manager secret", 1, "secrets", p.Other.SecretMonth))
+		r.Notes = unread(r.Notes, p, "other.secret", "Secrets Manager")
 	case "AWS::SSM::Parameter":
 		if tier, _ := res.Properties["Tier"].(string); tier != "Advanced" {
 			return r, false, nil
 		}
 		r.Lines = append(r.Lines, line("SSM advanced parameter", 1, "parameters", p.Other.SSMAdvancedParameterMonth))
+		r.Notes = unread(r.Notes, p, "other.ssmAdvancedParameter", "SSM Parameter Store")
 	// The rest are listed at $0.00 with the reason, and no lines.
 	case "AWS::Budgets::Budget":
 		r.Notes = append(r.Notes, "budgets are free; only budget actions beyond two per account are charged")
@@ -428,14 +431,14 @@ func priceResource(id string, res assembly.Resource, t assembly.Template, p pric
 		r.Notes = append(r.Notes, "alarm notifications assumed within SNS's free 1,000 emails a month")
 	case "AWS::Events::Rule":
 		if _, scheduled := res.Properties["ScheduleExpression"]; scheduled {
-			r.Notes = append(r.Notes, fmt.Sprintf("a scheduled rule: EventBridge charges custom events ($%.2f per million), not schedules", p.Other.EventBridgeCustomEventsPerMillion))
+			r.Notes = append(r.Notes, "a scheduled rule: EventBridge charges custom events"+perMillion(p, "other.eventBridge", p.Other.EventBridgeCustomEventsPerMillion)+", not schedules")
 		} else {
 			r.Notes = append(r.Notes, "matches AWS service events, which EventBridge delivers free")
 		}
 	case "AWS::Scheduler::Schedule":
-		r.Notes = append(r.Notes, fmt.Sprintf("EventBridge Scheduler: $%.2f per million invocations beyond %.0f million free a month; a schedule fires far fewer", p.Other.SchedulerPerMillion, p.Other.SchedulerFreeInvocations/1e6))
+		r.Notes = append(r.Notes, fmt.Sprintf("EventBridge Scheduler: invocations%s beyond %.0f million free a month; a schedule fires far fewer", perMillion(p, "other.scheduler", p.Other.SchedulerPerMillion), p.Other.SchedulerFreeInvocations/1e6))
 	case "AWS::SQS::Queue":
-		r.Notes = append(r.Notes, fmt.Sprintf("billed per request ($%.2f per million beyond %.0f million free); a dead-letter queue receives only failed events", p.Other.SQSPerMillion, p.Other.SQSFreeRequests/1e6))
+		r.Notes = append(r.Notes, fmt.Sprintf("billed per request%s beyond %.0f million free; a dead-letter queue receives only failed events", perMillion(p, "other.sqs", p.Other.SQSPerMillion), p.Other.SQSFreeRequests/1e6))
 	case "AWS::Lambda::Function":
 		r.Notes = append(r.Notes, "no workload record: invoked rarely (kill switch, custom resource), not priced")
 	case "AWS::ECS::Service", "AWS::SageMaker::Endpoint":
@@ -515,3 +518,22 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // shortType drops the AWS:: prefix of a resource type.
 func shortType(t string) string { return strings.TrimPrefix(t, "AWS::") }
+
+// unread adds a note when the region's tables lack the price named key
+// because the Price List import does not read it: the resource's lines
+// are then $0, and the reader must know.
+func unread(notes []string, p pricing.Prices, key, service string) []string {
+	if !p.Unpriced(key) {
+		return notes
+	}
+	return append(notes, fmt.Sprintf("%s's prices are not read from Price List files: counted as $0 in %s", service, p.Region))
+}
+
+// perMillion formats a price per million for a note, or says it is not
+// priced in the region.
+func perMillion(p pricing.Prices, key string, usd float64) string {
+	if p.Unpriced(key) {
+		return fmt.Sprintf(" (not priced in %s: not read from Price List files)", p.Region)
+	}
+	return fmt.Sprintf(" ($%.2f per million)", usd)
+}

@@ -145,5 +145,8 @@ func writeImported(w io.Writer, rs []importedRegion) {
 		if len(r.Missing) > 0 {
 			fmt.Fprintf(w, "  missing (counted as $0 until imported): %s\n", strings.Join(r.Missing, ", "))
 		}
+		if len(r.Prices.Unread) > 0 {
+			fmt.Fprintf(w, "  not read from Price List files (counted as $0 where a template has them): %s\n", strings.Join(r.Prices.Unread, ", "))
+		}
 	}
 }

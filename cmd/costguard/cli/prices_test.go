@@ -22,7 +22,8 @@ func TestPricesImport(t *testing.T) {
 		t.Errorf("import = %+v", out)
 	}
 	table, _, _ := run(t, "costguard prices import "+priceFixtures+"lambda.get-products.json")
-	if !strings.HasPrefix(table, "ap-northeast-2: 8 prices imported\n  lambda.duration.arm64\n") || !strings.Contains(table, "missing (counted as $0 until imported): apiGateway.rest") {
+	if !strings.HasPrefix(table, "ap-northeast-2: 8 prices imported\n  lambda.duration.arm64\n") || !strings.Contains(table, "missing (counted as $0 until imported): apiGateway.rest") ||
+		!strings.Contains(table, "not read from Price List files (counted as $0 where a template has them): other.waf, other.secret") {
 		t.Errorf("table =\n%s", table)
 	}
 }
