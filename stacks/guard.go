@@ -49,8 +49,8 @@ func (s Stage) withPrices(imported *pricing.PriceList) (Stage, error) {
 		return s, nil
 	}
 	if _, err := pricing.ForRegion(s.Region); err != nil {
-		return s, fmt.Errorf("stage %s: Region: %q has no built-in prices (built in: %s); import its prices from AWS Price List files with -c %s=FILE[,FILE] (see costguard prices import)",
-			s.Name, s.Region, strings.Join(pricing.Regions(), ", "), PricesFileContextKey)
+		return s, fmt.Errorf("stage %s: Region: %q has no built-in prices (built in: %s); import its prices from AWS Price List files with -c %s=FILE[,FILE] (costguard prices fetch --region %s writes them)",
+			s.Name, s.Region, strings.Join(pricing.Regions(), ", "), PricesFileContextKey, s.Region)
 	}
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -98,13 +99,31 @@ type tierRange struct {
 // Lambda, API Gateway, CloudWatch, Fargate (AmazonECS), SageMaker, NAT
 // gateways and load balancers (AmazonEC2, AmazonVPC, AWSELB), KMS, SNS,
 // X-Ray and data transfer out (AWSDataTransfer), and returns their prices
-// by region. Products it does not map are skipped.
+// by region. A directory stands for the .json files in it (what
+// [FetchPriceList] writes). Products it does not map are skipped.
 func LoadPriceList(files ...string) (*PriceList, error) {
 	pl := &PriceList{regions: map[string]*imported{}}
 	if len(files) == 0 {
 		return nil, errors.New("no Price List file given")
 	}
+	var expanded []string
 	for _, f := range files {
+		// A directory stands for its .json files (what prices fetch wrote).
+		if st, err := os.Stat(f); err == nil && st.IsDir() {
+			in, err := filepath.Glob(filepath.Join(f, "*.json"))
+			if err != nil {
+				return nil, err
+			}
+			if len(in) == 0 {
+				return nil, fmt.Errorf("%s: a directory without .json files", f)
+			}
+			sort.Strings(in)
+			expanded = append(expanded, in...)
+			continue
+		}
+		expanded = append(expanded, f)
+	}
+	for _, f := range expanded {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			var pe *os.PathError
@@ -675,7 +694,7 @@ func Resolve(region string, imported *PriceList) (Prices, error) {
 	if f, ok := regions[region]; ok {
 		return f(), nil
 	}
-	return Prices{}, fmt.Errorf("region %q is not priced (built in: %s): import its prices from AWS Price List files with --prices FILE (see costguard prices import --help)", region, strings.Join(Regions(), ", "))
+	return Prices{}, fmt.Errorf("region %q is not priced (built in: %s): import its prices from AWS Price List files with --prices FILE (costguard prices fetch --region %s writes them)", region, strings.Join(Regions(), ", "), region)
 }
 
 // Rules returns the tables with every rule AWS applies in every region

@@ -159,6 +159,7 @@ func TestPriceListErrors(t *testing.T) {
 		{"other JSON", write("b.json", `{"Resources":{}}`), "b.json: not AWS Price List API output (aws pricing get-products JSON or an offer file)"},
 		{"bad item", write("c.json", `{"FormatVersion":"aws_v1","PriceList":["{"]}`), "c.json: PriceList[0]: not a JSON price item"},
 		{"missing file", filepath.Join(dir, "none.json"), "none.json: no such file or directory"},
+		{"directory without .json files", t.TempDir(), ": a directory without .json files"},
 		{"NaN price", write("d.json", offerWith("NaN", "0", "Inf")), `d.json: sku S1: pricePerUnit USD "NaN": want a non-negative number`},
 		{"negative price", write("e.json", offerWith("-0.2", "0", "Inf")), `e.json: sku S1: pricePerUnit USD "-0.2": want a non-negative number`},
 		{"bad range", write("f.json", offerWith("0.2", "x", "Inf")), `f.json: sku S1: beginRange "x": want a non-negative number`},

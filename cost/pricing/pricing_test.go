@@ -171,7 +171,7 @@ func TestParseArch(t *testing.T) {
 
 func TestResolveUnknownRegionSaysHowToImport(t *testing.T) {
 	_, err := Resolve("ap-northeast-2", nil)
-	want := `region "ap-northeast-2" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE (see costguard prices import --help)`
+	want := `region "ap-northeast-2" is not priced (built in: us-east-1): import its prices from AWS Price List files with --prices FILE (costguard prices fetch --region ap-northeast-2 writes them)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("Resolve error = %v, want %q", err, want)
 	}

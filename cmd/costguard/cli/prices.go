@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/costguard-ml/costguard/cost/estimate"
 	"github.com/costguard-ml/costguard/cost/pricing"
@@ -12,8 +15,8 @@ import (
 func init() {
 	Register(Command{
 		Name:    "prices",
-		Summary: "import AWS Price List files: which region and prices they give, for --prices",
-		Usage:   "costguard prices import FILE... [--json]",
+		Summary: "fetch a region's prices from the AWS Price List, or import Price List files: which region and prices they give, for --prices",
+		Usage:   "costguard prices fetch --region R [--dir DIR] | costguard prices import FILE... [--json]",
 		Run:     runPrices,
 	})
 }
@@ -35,7 +38,7 @@ func regionFlag(f *Flags) *priceChoice {
 
 // pricesFlag adds --prices, repeatable or comma-separated.
 func pricesFlag(f *Flags, files *[]string) {
-	f.fs.Func("prices", "AWS Price List file (aws pricing get-products JSON or an offer file); repeat or separate with commas", func(s string) error {
+	f.fs.Func("prices", "AWS Price List file (aws pricing get-products JSON or an offer file) or a directory of them (prices fetch); repeat or separate with commas", func(s string) error {
 		for _, p := range strings.Split(s, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				*files = append(*files, p)
@@ -86,21 +89,97 @@ type importedRegion struct {
 }
 
 func runPrices(env Env, args []string) error {
-	if len(args) == 0 || args[0] != "import" {
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
-			return runPricesImport(env, args)
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			return runPricesImport(env, args[1:])
+		case "fetch":
+			return runPricesFetch(env, args[1:])
+		case "--help", "-h", "-help":
+			return &helpError{text: "usage: costguard prices fetch --region R [--dir DIR] [--service CODE[,CODE]] [--endpoint URL] [--json]\n" +
+				"       costguard prices import FILE|DIR... [--json]\n\n" +
+				"fetch downloads a region's prices from the public AWS Price List Bulk API and\n" +
+				"keeps what costguard prices; import reads Price List files (fetch's, the bulk\n" +
+				"offer files or `aws pricing get-products` JSON) and shows which region and\n" +
+				"prices they give. Pass the files, or their directory, to any command with\n" +
+				"--prices and to synth with -c pricesFile=.\n\n" +
+				"Run `costguard prices fetch --help` or `costguard prices import --help` for the flags.\n"}
 		}
-		got := ""
-		if len(args) > 0 {
-			got = fmt.Sprintf(" (got %q)", args[0])
-		}
-		return Usagef("want a subcommand: import%s", got)
 	}
-	return runPricesImport(env, args[1:])
+	got := ""
+	if len(args) > 0 {
+		got = fmt.Sprintf(" (got %q)", args[0])
+	}
+	return Usagef("want a subcommand: fetch or import%s", got)
+}
+
+// fetchTimeout bounds one `prices fetch`: AmazonEC2's regional offer file
+// is hundreds of megabytes.
+const fetchTimeout = 30 * time.Minute
+
+func runPricesFetch(env Env, args []string) error {
+	f := NewFlags("prices fetch", "costguard prices fetch --region R [--dir DIR] [--service CODE[,CODE]] [--endpoint URL] [--json]\n\n"+
+		"Downloads the region's current offer files from the AWS Price List Bulk API\n"+
+		"(public, no credentials: "+pricing.PriceListEndpoint+"/offers/v1.0/aws/SERVICE/current/region_index.json,\n"+
+		"then the region's file), keeps the products costguard prices with their\n"+
+		"on-demand terms, and writes DIR/SERVICE.REGION.offer.json. Services by default:\n"+
+		"  "+strings.Join(pricing.FetchServices, ", ")+"\n"+
+		"(AmazonEC2's file is large: it lists every instance type; it holds the NAT\n"+
+		"gateway). Then price with --prices DIR, and synth with -c pricesFile=DIR.\n"+
+		"Nothing else in costguard reaches the network; synth never does.")
+	region := f.String("region", "", "region to fetch, such as ap-northeast-2")
+	dir := f.String("dir", "prices", "directory the offer files are written to")
+	endpoint := f.String("endpoint", pricing.PriceListEndpoint, "Price List Bulk API endpoint")
+	var services []string
+	f.fs.Func("service", "offer code to fetch (default: every service costguard prices); repeat or separate with commas", func(s string) error {
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				services = append(services, p)
+			}
+		}
+		return nil
+	})
+	format := outputFlags(f)
+	f.Require("region")
+	if err := f.ParseNoArgs(args); err != nil {
+		return err
+	}
+	if err := pricing.CheckFetch(*endpoint, *region, services); err != nil {
+		return Usagef("%v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
+	defer cancel()
+	got, err := pricing.FetchPriceList(ctx, &http.Client{}, *endpoint, *region, *dir, services)
+	if err != nil {
+		return err
+	}
+	files := make([]string, len(got))
+	for i, g := range got {
+		files[i] = g.File
+	}
+	pl, err := pricing.LoadPriceList(files...)
+	if err != nil {
+		return err
+	}
+	p, _ := pl.ForRegion(*region)
+	if format() == FormatJSON {
+		return writeJSON(env.Stdout, struct {
+			Files   []pricing.Fetched `json:"files"`
+			Missing []string          `json:"missing,omitempty"`
+		}{got, p.Missing})
+	}
+	for _, g := range got {
+		fmt.Fprintf(env.Stdout, "%s: %d of %d products kept from %s\n", g.File, g.Products, g.Total, g.URL)
+	}
+	if len(p.Missing) > 0 {
+		fmt.Fprintf(env.Stdout, "missing (counted as $0): %s\n", strings.Join(p.Missing, ", "))
+	}
+	fmt.Fprintf(env.Stdout, "price with --prices %s (synth: -c pricesFile=%s)\n", *dir, *dir)
+	return nil
 }
 
 func runPricesImport(env Env, args []string) error {
-	f := NewFlags("prices import", "costguard prices import FILE... [--json]\n\n"+
+	f := NewFlags("prices import", "costguard prices import FILE|DIR... [--json]\n\n"+
 		"Reads AWS Price List API output for Lambda, API Gateway, CloudWatch, Fargate\n"+
 		"(AmazonECS), SageMaker, NAT gateways (AmazonEC2), public IPv4 and endpoints\n"+
 		"(AmazonVPC), load balancers (AWSELB), KMS (awskms), SNS, X-Ray (AWSXRay) and\n"+

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -49,8 +52,11 @@ func TestPricesFlag(t *testing.T) {
 
 func TestPricesErrors(t *testing.T) {
 	tests := []struct{ name, cmdline, want string }{
-		{"no subcommand", "costguard prices", "costguard prices: want a subcommand: import"},
-		{"unknown subcommand", "costguard prices fetch", `want a subcommand: import (got "fetch")`},
+		{"no subcommand", "costguard prices", "costguard prices: want a subcommand: fetch or import"},
+		{"unknown subcommand", "costguard prices export", `want a subcommand: fetch or import (got "export")`},
+		{"fetch without a region", "costguard prices fetch", "--region is required"},
+		{"fetch with arguments", "costguard prices fetch --region ap-northeast-2 extra", "extra"},
+		{"fetch from a non-URL", "costguard prices fetch --region ap-northeast-2 --endpoint ftp://x", `endpoint "ftp://x" is not an http(s) URL`},
 		{"no file", "costguard prices import", "want one or more AWS Price List files"},
 		{"not a price list", "costguard prices import " + fixtures + "new/app-dev.template.json", "app-dev.template.json: not AWS Price List API output (aws pricing get-products JSON or an offer file)"},
 		{"missing file", "costguard estimate api --api rest --requests 1 --prices nope.json", "--prices: nope.json: no such file or directory"},
@@ -64,5 +70,50 @@ func TestPricesErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, want one line containing %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestPricesFetch fetches two services from a Price List Bulk API on
+// loopback (the fixtures' offer files, in AWS's layout), then prices with
+// the directory it wrote.
+func TestPricesFetch(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		files := map[string]string{"AmazonECS": "ecs.offer.json", "AmazonApiGateway": "apigateway.offer.json"}
+		parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/offers/v1.0/aws/"), "/")
+		file, ok := files[parts[0]]
+		switch {
+		case !ok:
+			http.NotFound(w, r)
+		case strings.HasSuffix(r.URL.Path, "/current/region_index.json"):
+			fmt.Fprintf(w, `{"regions":{"ap-northeast-2":{"regionCode":"ap-northeast-2","currentVersionUrl":"/offers/v1.0/aws/%s/1/ap-northeast-2/index.json"}}}`, parts[0])
+		case strings.HasSuffix(r.URL.Path, "/1/ap-northeast-2/index.json"):
+			http.ServeFile(w, r, priceFixtures+file)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	stdout, stderr, code := run(t, "costguard prices fetch --region ap-northeast-2 --service AmazonECS,AmazonApiGateway --dir "+dir+" --endpoint "+srv.URL)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, dir+"/AmazonECS.ap-northeast-2.offer.json: 4 of 5 products kept from "+srv.URL) ||
+		!strings.Contains(stdout, "missing (counted as $0): lambda.requests") || !strings.Contains(stdout, "price with --prices "+dir) {
+		t.Errorf("stdout =\n%s", stdout)
+	}
+	// 1 vCPU and 2 GB for 730 hours at the fixture's $0.05 and $0.0055.
+	stdout, stderr, code = run(t, "costguard estimate fargate --cpu 1024 --memory-mb 2048 --region ap-northeast-2 --prices "+dir+" --json")
+	var e jsonEstimate
+	if err := json.Unmarshal([]byte(stdout), &e); code != 0 || err != nil || e.Total != 44.53 {
+		t.Errorf("estimate with --prices DIR: exit %d (%s), total %.2f, want 44.53", code, stderr, e.Total)
+	}
+	_, stderr, code = run(t, "costguard prices fetch --region ap-northeast-2 --service AWSLambda --dir "+dir+" --endpoint "+srv.URL)
+	if code != 1 || !strings.Contains(stderr, "AWSLambda: GET "+srv.URL+"/offers/v1.0/aws/AWSLambda/current/region_index.json: 404 Not Found") {
+		t.Errorf("a service the endpoint lacks: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = run(t, "costguard prices fetch --region ap-northeast-2 --service AmazonS3")
+	if code != 2 || !strings.Contains(stderr, `service "AmazonS3" is not one costguard prices`) {
+		t.Errorf("an unknown service: exit %d, stderr %q", code, stderr)
 	}
 }

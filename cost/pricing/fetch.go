@@ -1,0 +1,355 @@
+package pricing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// PriceListEndpoint is the AWS Price List Bulk API: public offer files, no
+// credentials ("Using the bulk API", AWS Billing User Guide,
+// https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html).
+const PriceListEndpoint = "https://pricing.us-east-1.amazonaws.com"
+
+// FetchServices are the offer codes whose products [LoadPriceList] maps:
+// every service the stacks bill. AmazonEC2's regional file is large (it
+// lists every instance type); it holds the NAT gateway and, in some
+// vintages, data transfer out.
+var FetchServices = []string{
+	"AWSLambda", "AmazonApiGateway", "AmazonCloudWatch", "AmazonECS", "AmazonSageMaker",
+	"AmazonEC2", "AmazonVPC", "AWSELB", "awskms", "AmazonSNS", "AWSXRay", "AWSDataTransfer",
+}
+
+var regionCode = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+
+// Fetched is one offer file [FetchPriceList] wrote.
+type Fetched struct {
+	Service string `json:"service"`
+	// URL is the regional offer file read; File the filtered copy written.
+	URL  string `json:"url"`
+	File string `json:"file"`
+	// Products is how many of the file's products were kept (those
+	// LoadPriceList maps), of Total.
+	Products int `json:"products"`
+	Total    int `json:"total"`
+}
+
+// FetchPriceList downloads the current regional offer file of each service
+// from endpoint (the Bulk API: the service's region index, then the
+// region's current version), keeps the products [LoadPriceList] maps with
+// their on-demand terms, and writes each as an offer file
+// DIR/SERVICE.REGION.offer.json, ready for --prices and -c pricesFile=.
+// The files are streamed, so AmazonEC2's is never held whole. A service
+// whose index does not list region is an error that says which regions it
+// has.
+func FetchPriceList(ctx context.Context, client *http.Client, endpoint, region, dir string, services []string) ([]Fetched, error) {
+	if err := CheckFetch(endpoint, region, services); err != nil {
+		return nil, err
+	}
+	base, _ := url.Parse(endpoint)
+	if len(services) == 0 {
+		services = FetchServices
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var out []Fetched
+	for _, svc := range services {
+		f, err := fetchOne(ctx, client, base, svc, region, dir)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", svc, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// CheckFetch checks [FetchPriceList]'s arguments without fetching: the
+// endpoint is an http(s) URL, the region a region code, and each service
+// one of [FetchServices].
+func CheckFetch(endpoint, region string, services []string) error {
+	if !regionCode.MatchString(region) {
+		return fmt.Errorf("region %q is not a region code (such as ap-northeast-2)", region)
+	}
+	base, err := url.Parse(endpoint)
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
+		return fmt.Errorf("endpoint %q is not an http(s) URL", endpoint)
+	}
+	for _, svc := range services {
+		if !slices.Contains(FetchServices, svc) {
+			return fmt.Errorf("service %q is not one costguard prices (%s)", svc, strings.Join(FetchServices, ", "))
+		}
+	}
+	return nil
+}
+
+func fetchOne(ctx context.Context, client *http.Client, base *url.URL, svc, region, dir string) (Fetched, error) {
+	indexURL := base.JoinPath("offers/v1.0/aws", svc, "current/region_index.json").String()
+	body, err := get(ctx, client, indexURL)
+	if err != nil {
+		return Fetched{}, err
+	}
+	var idx struct {
+		Regions map[string]struct {
+			RegionCode        string `json:"regionCode"`
+			CurrentVersionURL string `json:"currentVersionUrl"`
+		} `json:"regions"`
+	}
+	err = json.NewDecoder(io.LimitReader(body, 16<<20)).Decode(&idx)
+	body.Close()
+	if err != nil {
+		return Fetched{}, fmt.Errorf("%s: not a region index: %v", indexURL, err)
+	}
+	r, ok := idx.Regions[region]
+	if !ok || r.CurrentVersionURL == "" {
+		have := make([]string, 0, len(idx.Regions))
+		for k := range idx.Regions {
+			have = append(have, k)
+		}
+		sort.Strings(have)
+		return Fetched{}, fmt.Errorf("region %q is not in its Price List (%d regions: %s)", region, len(have), strings.Join(have, ", "))
+	}
+	ref, err := url.Parse(r.CurrentVersionURL)
+	if err != nil || ref.IsAbs() || !strings.HasPrefix(ref.Path, "/offers/") {
+		return Fetched{}, fmt.Errorf("%s: currentVersionUrl %q is not a path under /offers/", indexURL, r.CurrentVersionURL)
+	}
+	offerURL := base.ResolveReference(ref).String()
+	body, err = get(ctx, client, offerURL)
+	if err != nil {
+		return Fetched{}, err
+	}
+	defer body.Close()
+	kept, err := filterOffer(body, svc, offerURL)
+	if err != nil {
+		return Fetched{}, fmt.Errorf("%s: %v", offerURL, err)
+	}
+	data, err := json.MarshalIndent(kept.offer, "", " ")
+	if err != nil {
+		return Fetched{}, err
+	}
+	file := filepath.Join(dir, svc+"."+region+".offer.json")
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return Fetched{}, err
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		return Fetched{}, err
+	}
+	return Fetched{Service: svc, URL: offerURL, File: file, Products: len(kept.offer.Products), Total: kept.total}, nil
+}
+
+// get opens url's body, or fails in one line with the status.
+func get(ctx context.Context, client *http.Client, u string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return resp.Body, nil
+}
+
+// fetchedOffer is an offer file as written: the mapped products and their
+// on-demand terms.
+type fetchedOffer struct {
+	FormatVersion   string                                  `json:"formatVersion"`
+	Disclaimer      string                                  `json:"disclaimer"`
+	OfferCode       string                                  `json:"offerCode"`
+	Version         string                                  `json:"version"`
+	PublicationDate string                                  `json:"publicationDate"`
+	Products        map[string]plProduct                    `json:"products"`
+	Terms           map[string]map[string]map[string]plTerm `json:"terms"`
+}
+
+type filtered struct {
+	offer fetchedOffer
+	total int
+}
+
+// filterOffer reads an offer file token by token, keeping the products
+// LoadPriceList maps and their OnDemand terms; every other value is skipped
+// without being held.
+func filterOffer(r io.Reader, svc, from string) (filtered, error) {
+	dec := json.NewDecoder(r)
+	out := filtered{offer: fetchedOffer{
+		Disclaimer: "The products costguard prices, kept by `costguard prices fetch` from " + from + "; AWS's disclaimer is in the original.",
+		Products:   map[string]plProduct{}, Terms: map[string]map[string]map[string]plTerm{"OnDemand": {}},
+	}}
+	if err := expectDelim(dec, '{'); err != nil {
+		return out, err
+	}
+	productsRead := false
+	for dec.More() {
+		key, err := objectKey(dec)
+		if err != nil {
+			return out, err
+		}
+		switch key {
+		case "formatVersion", "offerCode", "version", "publicationDate":
+			var s string
+			if err := dec.Decode(&s); err != nil {
+				return out, fmt.Errorf("%s: %v", key, err)
+			}
+			switch key {
+			case "formatVersion":
+				out.offer.FormatVersion = s
+			case "offerCode":
+				out.offer.OfferCode = s
+			case "version":
+				out.offer.Version = s
+			case "publicationDate":
+				out.offer.PublicationDate = s
+			}
+		case "products":
+			productsRead = true
+			if err := eachEntry(dec, func(sku string) error {
+				var p plProduct
+				if err := dec.Decode(&p); err != nil {
+					return fmt.Errorf("products[%s]: %v", sku, err)
+				}
+				out.total++
+				if mapsProduct(svc, p) {
+					out.offer.Products[sku] = p
+				}
+				return nil
+			}); err != nil {
+				return out, err
+			}
+		case "terms":
+			if err := eachEntry(dec, func(termType string) error {
+				if termType != "OnDemand" {
+					return skipValue(dec)
+				}
+				return eachEntry(dec, func(sku string) error {
+					// Products come first in AWS's files; if they have
+					// not, every term is kept until they are read.
+					if _, keep := out.offer.Products[sku]; !keep && productsRead {
+						return skipValue(dec)
+					}
+					var t map[string]plTerm
+					if err := dec.Decode(&t); err != nil {
+						return fmt.Errorf("terms.OnDemand[%s]: %v", sku, err)
+					}
+					out.offer.Terms["OnDemand"][sku] = t
+					return nil
+				})
+			}); err != nil {
+				return out, err
+			}
+		default:
+			if err := skipValue(dec); err != nil {
+				return out, err
+			}
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return out, err
+	}
+	if out.offer.OfferCode == "" {
+		return out, errors.New("not an offer file: no offerCode")
+	}
+	if out.offer.OfferCode != svc {
+		return out, fmt.Errorf("offerCode %q, want %q", out.offer.OfferCode, svc)
+	}
+	// Keep only the terms of kept products (the terms may have come
+	// first), and drop kept products without terms.
+	for sku := range out.offer.Terms["OnDemand"] {
+		if _, ok := out.offer.Products[sku]; !ok {
+			delete(out.offer.Terms["OnDemand"], sku)
+		}
+	}
+	for sku := range out.offer.Products {
+		if _, ok := out.offer.Terms["OnDemand"][sku]; !ok {
+			delete(out.offer.Products, sku)
+		}
+	}
+	return out, nil
+}
+
+// mapsProduct reports whether LoadPriceList prices p: apply is run on a
+// scratch list with a nominal price, so the mapping stays in one place.
+func mapsProduct(svc string, p plProduct) bool {
+	pl := &PriceList{regions: map[string]*imported{}}
+	pl.apply(rate{service: svc, product: p, tiers: []tierRange{{begin: 0, end: math.Inf(1), price: 1}}})
+	return len(pl.regions) > 0
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("want %q, got %v", want, t)
+	}
+	return nil
+}
+
+func objectKey(dec *json.Decoder) (string, error) {
+	t, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	k, ok := t.(string)
+	if !ok {
+		return "", fmt.Errorf("want an object key, got %v", t)
+	}
+	return k, nil
+}
+
+// eachEntry calls f with each key of the object that comes next; f must
+// consume the value.
+func eachEntry(dec *json.Decoder, f func(key string) error) error {
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		k, err := objectKey(dec)
+		if err != nil {
+			return err
+		}
+		if err := f(k); err != nil {
+			return err
+		}
+	}
+	return expectDelim(dec, '}')
+}
+
+// skipValue consumes the next value, however deep, keeping none of it.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
