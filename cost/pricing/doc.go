@@ -4,9 +4,11 @@
 //
 // Only us-east-1 is built in: the other regions' pages could not be read
 // from a stored copy, and a price is never guessed. Any other region is
-// priced from AWS's own data: [LoadPriceList] reads AWS Price List API
-// output (the JSON of `aws pricing get-products` or a bulk offer file) and
-// [Resolve] prefers those tables to the built-in ones. A region priced only
+// priced from AWS's own data: [FetchPriceList] downloads a region's offer
+// files from the public Price List Bulk API (the CLI's `prices fetch`; the
+// only network access in costguard, never at synth), [LoadPriceList] reads
+// AWS Price List API output (the JSON of `aws pricing get-products` or a
+// bulk offer file) and [Resolve] prefers those tables to the built-in ones. A region priced only
 // from files starts from [Rules] (free tiers and billing steps, which the
 // Price List does not carry) and lists the prices the files lacked in
 // [Prices.Missing]. Add a built-in region by adding an entry to the
