@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -13,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -113,11 +113,7 @@ func fetchOne(ctx context.Context, client *http.Client, base *url.URL, svc, regi
 	}
 	r, ok := idx.Regions[region]
 	if !ok || r.CurrentVersionURL == "" {
-		have := make([]string, 0, len(idx.Regions))
-		for k := range idx.Regions {
-			have = append(have, k)
-		}
-		sort.Strings(have)
+		have := slices.Sorted(maps.Keys(idx.Regions))
 		return Fetched{}, fmt.Errorf("region %q is not in its Price List (%d regions: %s)", region, len(have), strings.Join(have, ", "))
 	}
 	ref, err := url.Parse(r.CurrentVersionURL)
@@ -166,20 +162,10 @@ func get(ctx context.Context, client *http.Client, u string) (io.ReadCloser, err
 	return resp.Body, nil
 }
 
-// fetchedOffer is an offer file as written: the mapped products and their
-// on-demand terms.
-type fetchedOffer struct {
-	FormatVersion   string                                  `json:"formatVersion"`
-	Disclaimer      string                                  `json:"disclaimer"`
-	OfferCode       string                                  `json:"offerCode"`
-	Version         string                                  `json:"version"`
-	PublicationDate string                                  `json:"publicationDate"`
-	Products        map[string]plProduct                    `json:"products"`
-	Terms           map[string]map[string]map[string]plTerm `json:"terms"`
-}
-
+// filtered is an offer file as written: the mapped products and their
+// on-demand terms, and how many products the original had.
 type filtered struct {
-	offer fetchedOffer
+	offer offer
 	total int
 }
 
@@ -188,7 +174,7 @@ type filtered struct {
 // without being held.
 func filterOffer(r io.Reader, svc, from string) (filtered, error) {
 	dec := json.NewDecoder(r)
-	out := filtered{offer: fetchedOffer{
+	out := filtered{offer: offer{
 		Disclaimer: "The products costguard prices, kept by `costguard prices fetch` from " + from + "; AWS's disclaimer is in the original.",
 		Products:   map[string]plProduct{}, Terms: map[string]map[string]map[string]plTerm{"OnDemand": {}},
 	}}

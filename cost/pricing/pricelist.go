@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,8 +59,10 @@ type plTerm struct {
 	PriceDimensions map[string]plDimension `json:"priceDimensions"`
 }
 
-// offer is the bulk offer file.
+// offer is the bulk offer file (and what [FetchPriceList] writes).
 type offer struct {
+	FormatVersion   string                                  `json:"formatVersion,omitempty"`
+	Disclaimer      string                                  `json:"disclaimer,omitempty"`
 	OfferCode       string                                  `json:"offerCode"`
 	Version         string                                  `json:"version"`
 	PublicationDate string                                  `json:"publicationDate"`
@@ -214,12 +217,7 @@ func day(s string) string {
 // field and the value: a file that says "NaN" must not price a stack at NaN.
 func tiersOf(sku string, t plTerm) ([]tierRange, error) {
 	var out []tierRange
-	keys := make([]string, 0, len(t.PriceDimensions))
-	for k := range t.PriceDimensions {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(t.PriceDimensions)) {
 		d := t.PriceDimensions[k]
 		usd, ok := d.PricePerUnit["USD"]
 		if !ok {
