@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -231,4 +232,30 @@ func TestFilterOfferErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFilterOffer feeds arbitrary bytes to the streaming filter: it must
+// not panic, and what it keeps must load.
+func FuzzFilterOffer(f *testing.F) {
+	for _, file := range []string{"ecs.offer.json", "apigateway.offer.json", "datatransfer.offer.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata/pricelist", file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, "AmazonECS")
+	}
+	f.Add([]byte(`{"terms":{"OnDemand":{"A":{}}},"offerCode":"AWSLambda","products":{"A":{}}}`), "AWSLambda")
+	f.Fuzz(func(t *testing.T, data []byte, svc string) {
+		out, err := filterOffer(bytes.NewReader(data), svc, "fuzz")
+		if err != nil {
+			return
+		}
+		b, err := json.Marshal(out.offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := (&PriceList{}).Add("fuzz.json", b); err != nil && !strings.Contains(err.Error(), "want a non-negative number") && !strings.Contains(err.Error(), "is below beginRange") {
+			t.Fatalf("kept an offer the reader refuses: %v", err)
+		}
+	})
 }
