@@ -61,9 +61,6 @@ func FetchPriceList(ctx context.Context, client *http.Client, endpoint, region, 
 	if len(services) == 0 {
 		services = FetchServices
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	var out []Fetched
 	for _, svc := range services {
 		f, err := fetchOne(ctx, client, base, svc, region, dir)
@@ -132,6 +129,10 @@ func fetchOne(ctx context.Context, client *http.Client, base *url.URL, svc, regi
 	}
 	data, err := json.MarshalIndent(kept.offer, "", " ")
 	if err != nil {
+		return Fetched{}, err
+	}
+	// The directory is made once there is something to write in it.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Fetched{}, err
 	}
 	file := filepath.Join(dir, svc+"."+region+".offer.json")
