@@ -495,6 +495,7 @@ func (pl *PriceList) apply(r rate) {
 			if v, err := strconv.Atoi(attr["gpu"]); err == nil {
 				in.GPUs = v
 			}
+			in.BaselineCPU = BurstableBaseline(name)
 			s.Instances[name] = in
 			im.found["sagemaker.instance."+name], s.Source = true, r.source
 		case strings.HasPrefix(ut, "ServerlessInf:Mem-") && strings.HasSuffix(ut, "GB") && ok:

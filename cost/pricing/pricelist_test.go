@@ -65,6 +65,8 @@ func TestLoadPriceList(t *testing.T) {
 		{"sagemaker m5.large", p.SageMaker.Instances["ml.m5.large"].Hourly, 0.14},
 		{"sagemaker m5.large memory", p.SageMaker.Instances["ml.m5.large"].MemoryGiB, 8},
 		{"sagemaker g4dn gpus", float64(p.SageMaker.Instances["ml.g4dn.xlarge"].GPUs), 1},
+		{"sagemaker t2.medium is burstable (the EC2 User Guide's baseline)", p.SageMaker.Instances["ml.t2.medium"].BaselineCPU, 0.20},
+		{"sagemaker m5.large is not", p.SageMaker.Instances["ml.m5.large"].BaselineCPU, 0},
 		{"sagemaker serverless per GB-s", p.SageMaker.ServerlessPerGBSecond, 0.000024},
 		{"sagemaker data", p.SageMaker.DataPerGB, 0.02},
 		{"nat hour", p.Network.NATGatewayHour, 0.059},

@@ -111,7 +111,7 @@ func usEast1() Prices {
 				// definitions for burstable performance instances",
 				// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html;
 				// read 2026-11-30).
-				"ml.t2.medium": {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4, BaselineCPU: 0.20},
+				"ml.t2.medium": {Hourly: 0.056, VCPUs: 2, MemoryGiB: 4, BaselineCPU: BurstableBaseline("ml.t2.medium")},
 				"ml.c5.large":  {Hourly: 0.102, VCPUs: 2, MemoryGiB: 4},
 				"ml.m5.large":  {Hourly: 0.115, VCPUs: 2, MemoryGiB: 8},
 				// Larger CPU instances, beyond the issue's list, so a model of

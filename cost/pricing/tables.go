@@ -1,6 +1,9 @@
 package pricing
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Lambda is AWS Lambda's price table (functions, on demand and provisioned).
 type Lambda struct {
@@ -98,6 +101,27 @@ type Instance struct {
 	// ml.t3) sustains without CPU credits; 0 for a fixed-performance
 	// instance, which sustains all of it.
 	BaselineCPU float64 `json:"baselineCPU,omitempty"`
+}
+
+// burstableBaselines is the baseline utilization per vCPU of the burstable
+// instance sizes SageMaker hosts on (ml. and the EC2 size): the "Earn CPU
+// credits" table of the EC2 User Guide, "Key concepts and definitions for
+// burstable performance instances"
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html;
+// read 2026-11-30). The Price List has no such attribute, so an imported
+// instance takes it from here.
+var burstableBaselines = map[string]float64{
+	"t2.nano": 0.05, "t2.micro": 0.10, "t2.small": 0.20, "t2.medium": 0.20,
+	"t2.large": 0.30, "t2.xlarge": 0.225, "t2.2xlarge": 0.17,
+	"t3.nano": 0.05, "t3.micro": 0.10, "t3.small": 0.20, "t3.medium": 0.20,
+	"t3.large": 0.30, "t3.xlarge": 0.40, "t3.2xlarge": 0.40,
+}
+
+// BurstableBaseline is the baseline share of each vCPU of the instance type
+// (as SageMaker names it, "ml.t2.medium", or as EC2 does), 0 for a
+// fixed-performance type.
+func BurstableBaseline(instanceType string) float64 {
+	return burstableBaselines[strings.TrimPrefix(instanceType, "ml.")]
 }
 
 // SustainedVCPUs is the vCPUs an instance sustains under steady load: all
