@@ -43,7 +43,15 @@ type Fetched struct {
 	// LoadPriceList maps), of Total.
 	Products int `json:"products"`
 	Total    int `json:"total"`
+	// Skipped says why no file was written: the service's Price List has
+	// no file for the region (not every service is in every region).
+	Skipped string `json:"skipped,omitempty"`
 }
+
+// errNotInRegion is a service whose region index does not list the region.
+type errNotInRegion struct{ msg string }
+
+func (e errNotInRegion) Error() string { return e.msg }
 
 // FetchPriceList downloads the current regional offer file of each service
 // from endpoint (the Bulk API: the service's region index, then the
@@ -51,8 +59,8 @@ type Fetched struct {
 // their on-demand terms, and writes each as an offer file
 // DIR/SERVICE.REGION.offer.json, ready for --prices and -c pricesFile=.
 // The files are streamed, so AmazonEC2's is never held whole. A service
-// whose index does not list region is an error that says which regions it
-// has.
+// whose index does not list region is skipped and says why; a region no
+// service lists is an error that says which regions there are.
 func FetchPriceList(ctx context.Context, client *http.Client, endpoint, region, dir string, services []string) ([]Fetched, error) {
 	if err := CheckFetch(endpoint, region, services); err != nil {
 		return nil, err
@@ -62,12 +70,28 @@ func FetchPriceList(ctx context.Context, client *http.Client, endpoint, region, 
 		services = FetchServices
 	}
 	var out []Fetched
+	var firstSkip string
+	written := 0
 	for _, svc := range services {
 		f, err := fetchOne(ctx, client, base, svc, region, dir)
-		if err != nil {
+		var nr errNotInRegion
+		switch {
+		case errors.As(err, &nr):
+			// Not offered there: the prices it would give are listed as
+			// missing, and the other services still price the region.
+			f = Fetched{Service: svc, Skipped: nr.msg}
+			if firstSkip == "" {
+				firstSkip = svc + ": " + nr.msg
+			}
+		case err != nil:
 			return out, fmt.Errorf("%s: %w", svc, err)
+		default:
+			written++
 		}
 		out = append(out, f)
+	}
+	if written == 0 {
+		return out, fmt.Errorf("no service has a Price List file for region %q (%s)", region, firstSkip)
 	}
 	return out, nil
 }
@@ -111,7 +135,11 @@ func fetchOne(ctx context.Context, client *http.Client, base *url.URL, svc, regi
 	r, ok := idx.Regions[region]
 	if !ok || r.CurrentVersionURL == "" {
 		have := slices.Sorted(maps.Keys(idx.Regions))
-		return Fetched{}, fmt.Errorf("region %q is not in its Price List (%d regions: %s)", region, len(have), strings.Join(have, ", "))
+		n := fmt.Sprintf("%d regions", len(have))
+		if len(have) == 1 {
+			n = "1 region"
+		}
+		return Fetched{}, errNotInRegion{fmt.Sprintf("region %q is not in its Price List (%s: %s)", region, n, strings.Join(have, ", "))}
 	}
 	ref, err := url.Parse(r.CurrentVersionURL)
 	if err != nil || ref.IsAbs() || !strings.HasPrefix(ref.Path, "/offers/") {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,7 +26,7 @@ type bulkAPI struct {
 	gets   atomic.Int64
 }
 
-func newBulkAPI(t *testing.T) (*bulkAPI, *httptest.Server) {
+func newBulkAPI(t *testing.T, notInRegion ...string) (*bulkAPI, *httptest.Server) {
 	t.Helper()
 	api := &bulkAPI{offers: map[string][]byte{}}
 	for _, file := range fixtures(t) {
@@ -69,10 +70,14 @@ func newBulkAPI(t *testing.T) (*bulkAPI, *httptest.Server) {
 		svc := parts[0]
 		switch {
 		case len(parts) == 3 && parts[1] == "current" && parts[2] == "region_index.json":
-			json.NewEncoder(w).Encode(map[string]any{"formatVersion": "v1.0", "regions": map[string]any{
+			regions := map[string]any{
 				"ap-northeast-2": map[string]any{"regionCode": "ap-northeast-2", "currentVersionUrl": "/offers/v1.0/aws/" + svc + "/20261120000000/ap-northeast-2/index.json"},
 				"us-east-1":      map[string]any{"regionCode": "us-east-1", "currentVersionUrl": "/offers/v1.0/aws/" + svc + "/20261120000000/us-east-1/index.json"},
-			}})
+			}
+			if slices.Contains(notInRegion, svc) {
+				delete(regions, "ap-northeast-2")
+			}
+			json.NewEncoder(w).Encode(map[string]any{"formatVersion": "v1.0", "regions": regions})
 		case len(parts) == 4 && parts[1] == "20261120000000" && parts[2] == "ap-northeast-2" && parts[3] == "index.json":
 			w.Write(api.offers[svc])
 		default:
@@ -194,7 +199,7 @@ func TestFetchPriceListErrors(t *testing.T) {
 		services               []string
 		want                   string
 	}{
-		{"region not in the index", srv.URL, "eu-west-1", []string{"AWSLambda"}, `AWSLambda: region "eu-west-1" is not in its Price List (2 regions: ap-northeast-2, us-east-1)`},
+		{"region in no index", srv.URL, "eu-west-1", nil, `no service has a Price List file for region "eu-west-1" (AWSLambda: region "eu-west-1" is not in its Price List (2 regions: ap-northeast-2, us-east-1))`},
 		{"not a region code", srv.URL, "Seoul", nil, `region "Seoul" is not a region code (such as ap-northeast-2)`},
 		{"unknown service", srv.URL, "ap-northeast-2", []string{"AmazonS3"}, `service "AmazonS3" is not one costguard prices`},
 		{"not a URL", "pricing.example", "ap-northeast-2", nil, `endpoint "pricing.example" is not an http(s) URL`},
@@ -257,4 +262,27 @@ func FuzzFilterOffer(f *testing.F) {
 			t.Fatalf("kept an offer the reader refuses: %v", err)
 		}
 	})
+}
+
+// TestFetchSkipsAServiceNotInTheRegion: a service whose Price List has no
+// file for the region is skipped with the reason; the others are written,
+// and the skipped service's prices are listed as missing.
+func TestFetchSkipsAServiceNotInTheRegion(t *testing.T) {
+	_, srv := newBulkAPI(t, "AWSXRay")
+	dir := t.TempDir()
+	got, err := FetchPriceList(context.Background(), srv.Client(), srv.URL, "ap-northeast-2", dir, []string{"AWSLambda", "AWSXRay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Skipped != "" || got[1].Skipped != `region "ap-northeast-2" is not in its Price List (1 region: us-east-1)` || got[1].File != "" {
+		t.Fatalf("fetched %+v", got)
+	}
+	pl, err := LoadPriceList(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := pl.ForRegion("ap-northeast-2")
+	if !p.Unpriced("xray.recorded") || p.Unpriced("lambda.requests") {
+		t.Errorf("missing %q", p.Missing)
+	}
 }

@@ -153,9 +153,11 @@ func runPricesFetch(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	files := make([]string, len(got))
-	for i, g := range got {
-		files[i] = g.File
+	var files []string
+	for _, g := range got {
+		if g.Skipped == "" {
+			files = append(files, g.File)
+		}
 	}
 	pl, err := pricing.LoadPriceList(files...)
 	if err != nil {
@@ -169,6 +171,10 @@ func runPricesFetch(env Env, args []string) error {
 		}{got, p.Missing})
 	}
 	for _, g := range got {
+		if g.Skipped != "" {
+			fmt.Fprintf(env.Stdout, "%s: skipped: %s\n", g.Service, g.Skipped)
+			continue
+		}
 		fmt.Fprintf(env.Stdout, "%s: %d of %d products kept from %s\n", g.File, g.Products, g.Total, g.URL)
 	}
 	if len(p.Missing) > 0 {
