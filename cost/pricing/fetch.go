@@ -301,9 +301,15 @@ func filterOffer(r io.Reader, svc, from string) (filtered, error) {
 // mapsProduct reports whether LoadPriceList prices p: apply is run on a
 // scratch list with a nominal price, so the mapping stays in one place.
 func mapsProduct(svc string, p plProduct) bool {
-	pl := &PriceList{regions: map[string]*imported{}}
-	pl.apply(rate{service: svc, product: p, tiers: []tierRange{{begin: 0, end: math.Inf(1), price: 1}}})
-	return len(pl.regions) > 0
+	if regionOf(p) == "" {
+		// A global product (location "Any") prices the region too.
+		p.Attributes = maps.Clone(p.Attributes)
+		if p.Attributes == nil {
+			p.Attributes = map[string]string{}
+		}
+		p.Attributes["regionCode"] = DefaultRegion
+	}
+	return len(fieldsOf(rate{service: svc, product: p, tiers: []tierRange{{begin: 0, end: math.Inf(1), price: 1}}})) > 0
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {

@@ -31,12 +31,18 @@ const PriceListFormat = "AWS Price List API output (aws pricing get-products JSO
 // PriceList is the price tables read from AWS Price List files, by region.
 type PriceList struct {
 	regions map[string]*imported
+	// globals are the products priced for no region (location "Any":
+	// CloudWatch dashboards, for one); they price every region the files
+	// price, unless a product of that region gives the same price.
+	globals []rate
 }
 
-// imported is one region's tables as read, and which prices were found.
+// imported is one region's tables as read, which prices were found, and
+// which of those came from global products.
 type imported struct {
-	p     Prices
-	found map[string]bool
+	p      Prices
+	found  map[string]bool
+	global map[string]bool
 }
 
 type plProduct struct {
@@ -200,9 +206,62 @@ func (pl *PriceList) Add(name string, data []byte) error {
 		return fmt.Errorf("%s: not %s", name, PriceListFormat)
 	}
 	for _, r := range rates {
+		if regionOf(r.product) == "" {
+			pl.globals = append(pl.globals, r)
+			continue
+		}
 		pl.apply(r)
 	}
+	pl.applyGlobals()
 	return nil
+}
+
+// applyGlobals prices each region with the global products, for the
+// fields no product of the region gave (a region's own price wins, whatever
+// the order the files came in).
+func (pl *PriceList) applyGlobals() {
+	for code, im := range pl.regions {
+		for _, g := range pl.globals {
+			r := g
+			r.product.Attributes = maps.Clone(g.product.Attributes)
+			if r.product.Attributes == nil {
+				r.product.Attributes = map[string]string{}
+			}
+			r.product.Attributes["regionCode"] = code
+			fields := fieldsOf(r)
+			if len(fields) == 0 {
+				continue
+			}
+			own := false
+			for _, f := range fields {
+				own = own || (im.found[f] && !im.global[f])
+			}
+			if own {
+				continue
+			}
+			pl.apply(r)
+			for _, f := range fields {
+				if im.global == nil {
+					im.global = map[string]bool{}
+				}
+				im.global[f] = true
+			}
+		}
+	}
+}
+
+// fieldsOf lists the prices a rate sets, found by applying it to a scratch
+// list, so the mapping stays in apply alone.
+func fieldsOf(r rate) []string {
+	scratch := &PriceList{regions: map[string]*imported{}}
+	scratch.apply(r)
+	var out []string
+	for _, im := range scratch.regions {
+		for f := range im.found {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func day(s string) string {

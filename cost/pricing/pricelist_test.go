@@ -1,11 +1,13 @@
 package pricing
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -269,6 +271,46 @@ func TestUsageTypePrefix(t *testing.T) {
 	} {
 		if got := usage(plProduct{Attributes: map[string]string{"usagetype": in}}); got != want {
 			t.Errorf("usage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestGlobalProducts: a product priced for no region (location "Any", as
+// AWS lists CloudWatch dashboards) prices every region the files price,
+// and a region's own product wins over it whichever file comes first.
+func TestGlobalProducts(t *testing.T) {
+	item := func(sku, usage, region, usd string) string {
+		attrs := map[string]string{"servicecode": "AmazonCloudWatch", "usagetype": usage, "location": "Any"}
+		if region != "" {
+			attrs["regionCode"], attrs["location"] = region, ""
+		}
+		b, _ := json.Marshal(map[string]any{
+			"product": map[string]any{"sku": sku, "productFamily": "Dashboard", "attributes": attrs}, "serviceCode": "AmazonCloudWatch",
+			"publicationDate": "2026-11-20T00:00:00Z",
+			"terms": map[string]any{"OnDemand": map[string]any{sku + ".T": map[string]any{"priceDimensions": map[string]any{
+				sku + ".T.D": map[string]any{"unit": "Dashboards", "beginRange": "0", "endRange": "Inf", "pricePerUnit": map[string]any{"USD": usd}}}}}},
+		})
+		doc, _ := json.Marshal(map[string]any{"FormatVersion": "aws_v1", "PriceList": []string{string(b)}})
+		return string(doc)
+	}
+	global := item("G", "DashboardsUsageHour", "", "3.00")
+	seoul := item("S", "APN2-DashboardsUsageHour", "ap-northeast-2", "3.60")
+	tokyo := item("A", "APN1-CW:AlarmMonitorUsage", "ap-northeast-1", "0.11")
+	for _, order := range [][]string{{global, seoul, tokyo}, {seoul, tokyo, global}, {tokyo, global, seoul}} {
+		pl := &PriceList{}
+		for i, doc := range order {
+			if err := pl.Add(fmt.Sprintf("f%d.json", i), []byte(doc)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, _ := pl.ForRegion("ap-northeast-2")
+		k, _ := pl.ForRegion("ap-northeast-1")
+		if s.CloudWatch.DashboardMonth != 3.60 || k.CloudWatch.DashboardMonth != 3.00 || slices.Contains(k.Missing, "cloudwatch.dashboard") {
+			t.Errorf("dashboards: Seoul $%.2f (want its own $3.60), Tokyo $%.2f (want the global $3.00), Tokyo missing %q",
+				s.CloudWatch.DashboardMonth, k.CloudWatch.DashboardMonth, k.Missing)
+		}
+		if got := pl.Regions(); !slices.Equal(got, []string{"ap-northeast-1", "ap-northeast-2"}) {
+			t.Errorf("regions %q: a global product makes no region of its own", got)
 		}
 	}
 }
