@@ -250,13 +250,14 @@ func filterOffer(r io.Reader, svc, from string) (filtered, error) {
 		case "terms":
 			if err := eachEntry(dec, func(termType string) error {
 				if termType != "OnDemand" {
-					return skipValue(dec)
+					// Reserved and the like: skipped one SKU at a time.
+					return eachEntry(dec, func(string) error { return skipSmall(dec) })
 				}
 				return eachEntry(dec, func(sku string) error {
 					// Products come first in AWS's files; if they have
 					// not, every term is kept until they are read.
 					if _, keep := out.offer.Products[sku]; !keep && productsRead {
-						return skipValue(dec)
+						return skipSmall(dec)
 					}
 					var t map[string]plTerm
 					if err := dec.Decode(&t); err != nil {
@@ -353,7 +354,9 @@ func eachEntry(dec *json.Decoder, f func(key string) error) error {
 	return expectDelim(dec, '}')
 }
 
-// skipValue consumes the next value, however deep, keeping none of it.
+// skipValue consumes the next value, however large, token by token, so
+// none of it is held (a section such as terms.Reserved can be hundreds of
+// megabytes).
 func skipValue(dec *json.Decoder) error {
 	depth := 0
 	for {
@@ -373,4 +376,12 @@ func skipValue(dec *json.Decoder) error {
 			return nil
 		}
 	}
+}
+
+// skipSmall consumes a value known to be small (one product's terms):
+// decoded whole as raw bytes, which is cheaper than walking its tokens (the
+// Decoder allocates an error for every scalar token it ends).
+func skipSmall(dec *json.Decoder) error {
+	var raw json.RawMessage
+	return dec.Decode(&raw)
 }

@@ -35,6 +35,10 @@ type PriceList struct {
 	// CloudWatch dashboards, for one); they price every region the files
 	// price, unless a product of that region gives the same price.
 	globals []rate
+	// scratch marks a list used only to learn which fields a rate sets
+	// (fieldsOf): its regions start empty, not from the rules or a
+	// built-in table.
+	scratch bool
 }
 
 // imported is one region's tables as read, which prices were found, and
@@ -253,7 +257,7 @@ func (pl *PriceList) applyGlobals() {
 // fieldsOf lists the prices a rate sets, found by applying it to a scratch
 // list, so the mapping stays in apply alone.
 func fieldsOf(r rate) []string {
-	scratch := &PriceList{regions: map[string]*imported{}}
+	scratch := &PriceList{regions: map[string]*imported{}, scratch: true}
 	scratch.apply(r)
 	var out []string
 	for _, im := range scratch.regions {
@@ -425,9 +429,12 @@ func (pl *PriceList) region(code string) *imported {
 	if im, ok := pl.regions[code]; ok {
 		return im
 	}
-	p := Rules()
-	if f, ok := regions[code]; ok {
-		p = f()
+	var p Prices
+	if !pl.scratch {
+		p = Rules()
+		if f, ok := regions[code]; ok {
+			p = f()
+		}
 	}
 	p.Region = code
 	im := &imported{p: p, found: map[string]bool{}}
