@@ -53,27 +53,52 @@ type errNotInRegion struct{ msg string }
 
 func (e errNotInRegion) Error() string { return e.msg }
 
+// FetchOptions are [FetchPriceList]'s optional settings; the zero value
+// fetches every service from AWS.
+type FetchOptions struct {
+	// Client makes the requests. Default: http.DefaultClient.
+	Client *http.Client
+	// Endpoint is the Bulk API's base URL. Default: [PriceListEndpoint].
+	Endpoint string
+	// Services are the offer codes to fetch. Default: [FetchServices].
+	Services []string
+	// Progress, when set, is called before each offer file is downloaded
+	// (AmazonEC2's takes minutes).
+	Progress func(service, url string)
+}
+
+func (o FetchOptions) withDefaults() FetchOptions {
+	if o.Client == nil {
+		o.Client = http.DefaultClient
+	}
+	if o.Endpoint == "" {
+		o.Endpoint = PriceListEndpoint
+	}
+	if len(o.Services) == 0 {
+		o.Services = FetchServices
+	}
+	return o
+}
+
 // FetchPriceList downloads the current regional offer file of each service
-// from endpoint (the Bulk API: the service's region index, then the
-// region's current version), keeps the products [LoadPriceList] maps with
-// their on-demand terms, and writes each as an offer file
-// DIR/SERVICE.REGION.offer.json, ready for --prices and -c pricesFile=.
-// The files are streamed, so AmazonEC2's is never held whole. A service
-// whose index does not list region is skipped and says why; a region no
-// service lists is an error that says which regions there are.
-func FetchPriceList(ctx context.Context, client *http.Client, endpoint, region, dir string, services []string) ([]Fetched, error) {
-	if err := CheckFetch(endpoint, region, services); err != nil {
+// from the Bulk API (the service's region index, then the region's current
+// version), keeps the products [LoadPriceList] maps with their on-demand
+// terms, and writes each as an offer file DIR/SERVICE.REGION.offer.json,
+// ready for --prices and -c pricesFile=. The files are streamed, so
+// AmazonEC2's is never held whole. A service whose index does not list
+// region is skipped and says why; a region no service lists is an error
+// that says which regions there are.
+func FetchPriceList(ctx context.Context, region, dir string, o FetchOptions) ([]Fetched, error) {
+	if err := CheckFetch(region, o); err != nil {
 		return nil, err
 	}
-	base, _ := url.Parse(endpoint)
-	if len(services) == 0 {
-		services = FetchServices
-	}
+	o = o.withDefaults()
+	base, _ := url.Parse(o.Endpoint)
 	var out []Fetched
 	var firstSkip string
 	written := 0
-	for _, svc := range services {
-		f, err := fetchOne(ctx, client, base, svc, region, dir)
+	for _, svc := range o.Services {
+		f, err := fetchOne(ctx, o, base, svc, region, dir)
 		var nr errNotInRegion
 		switch {
 		case errors.As(err, &nr):
@@ -97,17 +122,18 @@ func FetchPriceList(ctx context.Context, client *http.Client, endpoint, region, 
 }
 
 // CheckFetch checks [FetchPriceList]'s arguments without fetching: the
-// endpoint is an http(s) URL, the region a region code, and each service
+// region is a region code, the endpoint an http(s) URL, and each service
 // one of [FetchServices].
-func CheckFetch(endpoint, region string, services []string) error {
+func CheckFetch(region string, o FetchOptions) error {
+	o = o.withDefaults()
 	if !regionCode.MatchString(region) {
 		return fmt.Errorf("region %q is not a region code (such as ap-northeast-2)", region)
 	}
-	base, err := url.Parse(endpoint)
+	base, err := url.Parse(o.Endpoint)
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
-		return fmt.Errorf("endpoint %q is not an http(s) URL", endpoint)
+		return fmt.Errorf("endpoint %q is not an http(s) URL", o.Endpoint)
 	}
-	for _, svc := range services {
+	for _, svc := range o.Services {
 		if !slices.Contains(FetchServices, svc) {
 			return fmt.Errorf("service %q is not one costguard prices (%s)", svc, strings.Join(FetchServices, ", "))
 		}
@@ -115,9 +141,9 @@ func CheckFetch(endpoint, region string, services []string) error {
 	return nil
 }
 
-func fetchOne(ctx context.Context, client *http.Client, base *url.URL, svc, region, dir string) (Fetched, error) {
+func fetchOne(ctx context.Context, o FetchOptions, base *url.URL, svc, region, dir string) (Fetched, error) {
 	indexURL := base.JoinPath("offers/v1.0/aws", svc, "current/region_index.json").String()
-	body, err := get(ctx, client, indexURL)
+	body, err := get(ctx, o.Client, indexURL)
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -146,7 +172,10 @@ func fetchOne(ctx context.Context, client *http.Client, base *url.URL, svc, regi
 		return Fetched{}, fmt.Errorf("%s: currentVersionUrl %q is not a path under /offers/", indexURL, r.CurrentVersionURL)
 	}
 	offerURL := base.ResolveReference(ref).String()
-	body, err = get(ctx, client, offerURL)
+	if o.Progress != nil {
+		o.Progress(svc, offerURL)
+	}
+	body, err = get(ctx, o.Client, offerURL)
 	if err != nil {
 		return Fetched{}, err
 	}

@@ -144,7 +144,9 @@ func TestFetchPriceList(t *testing.T) {
 		t.Fatalf("fixtures cover %d services, want all %d of FetchServices", len(api.offers), len(FetchServices))
 	}
 	dir := t.TempDir()
-	got, err := FetchPriceList(context.Background(), srv.Client(), srv.URL, "ap-northeast-2", dir, nil)
+	var progress []string
+	got, err := FetchPriceList(context.Background(), "ap-northeast-2", dir, FetchOptions{Client: srv.Client(), Endpoint: srv.URL,
+		Progress: func(svc, u string) { progress = append(progress, svc+" "+u) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +185,10 @@ func TestFetchPriceList(t *testing.T) {
 	}
 
 	first, _ := os.ReadFile(files[0])
-	if _, err := FetchPriceList(context.Background(), srv.Client(), srv.URL, "ap-northeast-2", dir, []string{got[0].Service}); err != nil {
+	if len(progress) != len(FetchServices) || progress[0] != "AWSLambda "+srv.URL+"/offers/v1.0/aws/AWSLambda/20261120000000/ap-northeast-2/index.json" {
+		t.Errorf("progress %q", progress)
+	}
+	if _, err := FetchPriceList(context.Background(), "ap-northeast-2", dir, FetchOptions{Client: srv.Client(), Endpoint: srv.URL, Services: []string{got[0].Service}}); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := os.ReadFile(files[0]); string(again) != string(first) {
@@ -207,7 +212,7 @@ func TestFetchPriceListErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := api.gets.Load()
-			_, err := FetchPriceList(context.Background(), srv.Client(), tc.endpoint, tc.region, dir, tc.services)
+			_, err := FetchPriceList(context.Background(), tc.region, dir, FetchOptions{Client: srv.Client(), Endpoint: tc.endpoint, Services: tc.services})
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error = %v, want one line with %q", err, tc.want)
 			}
@@ -270,7 +275,7 @@ func FuzzFilterOffer(f *testing.F) {
 func TestFetchSkipsAServiceNotInTheRegion(t *testing.T) {
 	_, srv := newBulkAPI(t, "AWSXRay")
 	dir := t.TempDir()
-	got, err := FetchPriceList(context.Background(), srv.Client(), srv.URL, "ap-northeast-2", dir, []string{"AWSLambda", "AWSXRay"})
+	got, err := FetchPriceList(context.Background(), "ap-northeast-2", dir, FetchOptions{Client: srv.Client(), Endpoint: srv.URL, Services: []string{"AWSLambda", "AWSXRay"}})
 	if err != nil {
 		t.Fatal(err)
 	}

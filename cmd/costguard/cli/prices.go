@@ -144,12 +144,14 @@ func runPricesFetch(env Env, args []string) error {
 	if err := f.ParseNoArgs(args); err != nil {
 		return err
 	}
-	if err := pricing.CheckFetch(*endpoint, *region, services); err != nil {
+	opts := pricing.FetchOptions{Endpoint: *endpoint, Services: services, Client: &http.Client{},
+		Progress: func(svc, u string) { fmt.Fprintf(env.Stderr, "%s: fetching %s\n", svc, u) }}
+	if err := pricing.CheckFetch(*region, opts); err != nil {
 		return Usagef("%v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
 	defer cancel()
-	got, err := pricing.FetchPriceList(ctx, &http.Client{}, *endpoint, *region, *dir, services)
+	got, err := pricing.FetchPriceList(ctx, *region, *dir, opts)
 	if err != nil {
 		return err
 	}
