@@ -210,11 +210,18 @@ func (pl *PriceList) Add(name string, data []byte) error {
 		return fmt.Errorf("%s: not %s", name, PriceListFormat)
 	}
 	for _, r := range rates {
-		if regionOf(r.product) == "" {
+		code := regionOf(r.product)
+		if code == "" {
 			pl.globals = append(pl.globals, r)
 			continue
 		}
 		pl.apply(r)
+		// The region's own price now stands where a global one may have.
+		if im := pl.regions[code]; im != nil && len(im.global) > 0 {
+			for _, f := range fieldsOf(r) {
+				delete(im.global, f)
+			}
+		}
 	}
 	pl.applyGlobals()
 	return nil

@@ -296,7 +296,8 @@ func TestGlobalProducts(t *testing.T) {
 	global := item("G", "DashboardsUsageHour", "", "3.00")
 	seoul := item("S", "APN2-DashboardsUsageHour", "ap-northeast-2", "3.60")
 	tokyo := item("A", "APN1-CW:AlarmMonitorUsage", "ap-northeast-1", "0.11")
-	for _, order := range [][]string{{global, seoul, tokyo}, {seoul, tokyo, global}, {tokyo, global, seoul}} {
+	seoulAlarm := item("SA", "APN2-CW:AlarmMonitorUsage", "ap-northeast-2", "0.12")
+	for _, order := range [][]string{{global, seoul, tokyo}, {seoul, tokyo, global}, {tokyo, global, seoul}, {seoulAlarm, tokyo, global, seoul}} {
 		pl := &PriceList{}
 		for i, doc := range order {
 			if err := pl.Add(fmt.Sprintf("f%d.json", i), []byte(doc)); err != nil {
