@@ -65,6 +65,14 @@ func Load(dir string, opts Options) (*Model, error) {
 		}
 		return nil
 	}
+	// fail returns err, unless the pipeline failed too: its error came
+	// first when the pipeline was built first, and still does.
+	fail := func(err error) (*Model, error) {
+		if perr := waitPipe(); perr != nil {
+			return nil, perr
+		}
+		return nil, err
+	}
 	name := opts.Engine
 	if name == "" {
 		name = man.Engine
@@ -74,18 +82,12 @@ func Load(dir string, opts Options) (*Model, error) {
 	}
 	g, err := graphFile(dir, man, name)
 	if err != nil {
-		if perr := waitPipe(); perr != nil {
-			return nil, perr
-		}
-		return nil, err
+		return fail(err)
 	}
 	path := filepath.Join(dir, g.file)
 	b, release, err := readModelFile(path)
 	if err != nil {
-		if perr := waitPipe(); perr != nil {
-			return nil, perr
-		}
-		return nil, fmt.Errorf("read model: %w", err)
+		return fail(fmt.Errorf("read model: %w", err))
 	}
 	// Engines copy what they keep (see EngineSpec.ONNX), so the file's
 	// bytes are released as soon as the engine is built.
@@ -97,17 +99,11 @@ func Load(dir string, opts Options) (*Model, error) {
 	go func() { sum <- SHA256Hex(b) }()
 	prepareEngine(name)
 	if got := <-sum; got != g.sha256 {
-		if perr := waitPipe(); perr != nil {
-			return nil, perr
-		}
-		return nil, fmt.Errorf("%s: sha256 is %s, %s says %s", path, got, recordOf(g.file, man), g.sha256)
+		return fail(fmt.Errorf("%s: sha256 is %s, %s says %s", path, got, recordOf(g.file, man), g.sha256))
 	}
 	factory, err := engineFactory(name)
 	if err != nil {
-		if perr := waitPipe(); perr != nil {
-			return nil, perr
-		}
-		return nil, err
+		return fail(err)
 	}
 	outputs := []string{man.Output}
 	var inputs []string // the pipeline's inputNames, from the manifest alone
